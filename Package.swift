@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The module map and the direction of dependencies are in Sources/README.md.
+let package = Package(
+    name: "Percept",
+    products: [
+        .executable(name: "percept", targets: ["PerceptCLI"]),
+        .library(name: "Percept", targets: ["Percept"]),
+        .library(name: "PerceptTensor", targets: ["PerceptTensor"]),
+        .library(name: "PerceptNN", targets: ["PerceptNN"]),
+        .library(name: "PerceptModels", targets: ["PerceptModels"]),
+        .library(name: "PerceptImage", targets: ["PerceptImage"]),
+        .library(name: "PerceptLabels", targets: ["PerceptLabels"]),
+        .library(name: "PerceptAugment", targets: ["PerceptAugment"]),
+        .library(name: "PerceptEval", targets: ["PerceptEval"]),
+        .library(name: "PerceptPointCloud", targets: ["PerceptPointCloud"]),
+        .library(name: "PerceptData", targets: ["PerceptData"]),
+        .library(name: "PerceptTrain", targets: ["PerceptTrain"]),
+        .library(name: "PerceptAnnotator", targets: ["PerceptAnnotator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian. OpenBLAS is not linked: COpenBLAS loads it at first use,
+        // after choosing the kernel for this CPU (see Sources/COpenBLAS/blas_loader.c).
+        .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+
+        // Libraries, bottom to top.
+        .target(name: "PerceptTensor", dependencies: ["COpenBLAS"]),
+        .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
+        .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
+        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "PerceptLabels", dependencies: ["PerceptImage"]),
+        .target(name: "PerceptAugment", dependencies: ["PerceptImage", "PerceptLabels"]),
+        .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
+        .target(name: "PerceptPointCloud"),
+        .target(name: "PerceptData", dependencies: [
+            "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud",
+        ]),
+        .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptModels", "PerceptData", "PerceptEval"]),
+        .target(name: "PerceptAnnotator", dependencies: ["PerceptLabels", "PerceptImage"]),
+        .target(name: "Percept", dependencies: [
+            "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
+            "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptTrain", "PerceptAnnotator",
+        ]),
+        .executableTarget(name: "PerceptCLI", dependencies: [
+            "Percept",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests: one target per module.
+        .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor"], path: "Tests/PerceptTensorTests"),
+        .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

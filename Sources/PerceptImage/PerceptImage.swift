@@ -1,0 +1,5 @@
+/// `PerceptImage`: see Sources/README.md for what this module owns and what it may import.
+public enum PerceptImageModule {
+    /// The module's name, for diagnostics.
+    public static let name = "PerceptImage"
+}

@@ -1,0 +1,5 @@
+/// `PerceptLabels`: see Sources/README.md for what this module owns and what it may import.
+public enum PerceptLabelsModule {
+    /// The module's name, for diagnostics.
+    public static let name = "PerceptLabels"
+}

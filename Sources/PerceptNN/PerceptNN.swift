@@ -1,0 +1,5 @@
+/// `PerceptNN`: see Sources/README.md for what this module owns and what it may import.
+public enum PerceptNNModule {
+    /// The module's name, for diagnostics.
+    public static let name = "PerceptNN"
+}

@@ -1,0 +1,56 @@
+import COpenBLAS
+
+/// OpenBLAS, loaded at first use with the kernel chosen for this CPU.
+///
+/// ```swift
+/// try BLAS.load()
+/// print(BLAS.coreName)   // "Haswell", "SkylakeX", …
+/// ```
+public enum BLAS {
+    /// Loads OpenBLAS if it is not loaded yet; throws if the library cannot be found.
+    public static func load() throws {
+        if percept_blas_load() != 0 {
+            throw TensorError.blasUnavailable(String(cString: percept_blas_error()))
+        }
+    }
+
+    /// Whether OpenBLAS is loaded and usable.
+    public static var isAvailable: Bool { percept_blas_load() == 0 }
+
+    /// The kernel family OpenBLAS runs ("Haswell", "SkylakeX", "Prescott", …), or "" if not loaded.
+    public static var coreName: String { String(cString: percept_blas_corename()) }
+
+    /// The core type Percept chose from the CPU's features, or nil when the user set
+    /// `OPENBLAS_CORETYPE` (or the CPU needs none).
+    public static var chosenCoreType: String? {
+        let chosen = String(cString: percept_blas_chosen_coretype())
+        return chosen.isEmpty ? nil : chosen
+    }
+
+    /// Whether the CPU has AVX2 with FMA, and AVX-512 (F, BW, VL, DQ).
+    public static var cpuFeatures: (avx2: Bool, avx512: Bool) {
+        let bits = percept_cpu_features()
+        return (bits & 1 != 0, bits & 2 != 0)
+    }
+
+    /// The number of threads OpenBLAS uses for one call.
+    public static var threads: Int {
+        get { Int(percept_blas_threads()) }
+        set { percept_blas_set_threads(Int32(max(1, newValue))) }
+    }
+
+    /// Row-major `C = alpha · op(A) · op(B) + beta · C` on raw buffers; the transpositions are
+    /// passed to BLAS, not copied. `m×k` is op(A), `k×n` op(B), `m×n` C.
+    /// (CBLAS codes: 111 no transpose, 112 transpose.)
+    @inlinable
+    public static func sgemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        percept_sgemm(
+            transposeA ? 112 : 111,
+            transposeB ? 112 : 111,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
