@@ -7,7 +7,7 @@ extension SafetensorsFile {
     public func floats(of name: String) throws -> [Float] {
         let entry = try entry(named: name)
         switch entry.dtype {
-        case .float32: return try elements(of: entry, as: UInt32.self) { Float(bitPattern: $0) }
+        case .float32: return try copiedElements(of: entry) { Float(bitPattern: $0) }
         case .float16: return try elements(of: entry, as: UInt16.self, Self.widenHalf)
         case .bfloat16: return try elements(of: entry, as: UInt16.self) { Float(bitPattern: UInt32($0) << 16) }
         case .float64: return try elements(of: entry, as: UInt64.self) { Float(Double(bitPattern: $0)) }
@@ -21,7 +21,7 @@ extension SafetensorsFile {
     public func int64s(of name: String) throws -> [Int64] {
         let entry = try entry(named: name)
         switch entry.dtype {
-        case .int64: return try elements(of: entry, as: UInt64.self) { Int64(bitPattern: $0) }
+        case .int64: return try copiedElements(of: entry) { Int64(bitPattern: $0) }
         case .int32: return try elements(of: entry, as: UInt32.self) { Int64(Int32(bitPattern: $0)) }
         case .int16: return try elements(of: entry, as: UInt16.self) { Int64(Int16(bitPattern: $0)) }
         case .int8: return try elements(of: entry, as: UInt8.self) { Int64(Int8(bitPattern: $0)) }
@@ -51,6 +51,23 @@ extension SafetensorsFile {
             // Rebias the exponent from 15 to 127.
             return Float(bitPattern: sign | (exponent + 112) << 23 | mantissa << 13)
         }
+    }
+
+    /// The elements of `entry` when the file's bytes are already `Element`s: a plain copy on a
+    /// little-endian machine, the element-wise path elsewhere.
+    private func copiedElements<Raw: FixedWidthInteger, Element>(
+        of entry: SafetensorsEntry, _ convert: (Raw) -> Element
+    ) throws -> [Element] {
+        #if _endian(little)
+        return try withBytes(of: entry.name) { bytes in
+            [Element](unsafeUninitializedCapacity: entry.elementCount) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes)
+                initialized = entry.elementCount
+            }
+        }
+        #else
+        return try elements(of: entry, as: Raw.self, convert)
+        #endif
     }
 
     /// Loads every element of `entry` as little-endian `Raw` and converts it.

@@ -15,8 +15,12 @@ extension SafetensorsElement where Self: FixedWidthInteger {
 
 /// Appends each integer's bytes, least significant first.
 func appendLittleEndian<Integer: FixedWidthInteger>(_ values: [Integer], to bytes: inout [UInt8]) {
+    #if _endian(little)
+    values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    #else
     bytes.reserveCapacity(bytes.count + values.count * MemoryLayout<Integer>.size)
     for value in values { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    #endif
 }
 
 extension Float: SafetensorsElement {

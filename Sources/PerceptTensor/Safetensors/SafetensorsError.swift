@@ -48,6 +48,7 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable, Sendabl
     /// The file could not be written (the message names the system error).
     case writeFailed(file: String, reason: String)
 
+    /// The message, `FILE: error: tensor 'NAME': what was expected, what was found`.
     public var description: String {
         switch self {
         case let .unreadable(file, reason):
