@@ -202,18 +202,22 @@ struct SafetensorsCorruptionTests {
         try writer.add("a", shape: [3], values: [Float](repeating: 1, count: 3))
         try writer.add("b", shape: [2], values: [Int64(1), 2])
         let original = writer.serialized()
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<300 {
+        var generator = Support.SeededGenerator(state: 2026)
+        var opened = 0
+        for _ in 0..<2000 {
             var bytes = original
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
                 bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
             }
             // Any outcome but a crash is acceptable; a file that still opens must read in full.
             if let file = try? SafetensorsFile(bytes: bytes, name: "random") {
+                opened += 1
                 for entry in file.entries {
                     _ = try file.withBytes(of: entry.name) { $0.reduce(0, &+) }
                 }
             }
         }
+        // Some corruptions hit tensor data only, so a few files must still open.
+        #expect(opened > 0 && opened < 2000)
     }
 }

@@ -145,4 +145,16 @@ struct SafetensorsRoundTripTests {
         }
         #expect(throws: SafetensorsError.self) { try file.int64s(of: "f") }
     }
+
+    @Test("each tensor element type maps to the safetensors dtype with the same bytes and back", arguments: DType.allCases)
+    func tensorDTypes(dtype: DType) {
+        let stored = SafetensorsDType(dtype)
+        #expect(stored.byteSize == dtype.byteSize)
+        #expect(stored.tensorDType == dtype)
+    }
+
+    @Test("half-precision dtypes have no tensor type of their own")
+    func halfHasNoTensorDType() {
+        #expect(SafetensorsDType.float16.tensorDType == nil && SafetensorsDType.bfloat16.tensorDType == nil)
+    }
 }

@@ -51,6 +51,18 @@ enum SafetensorsTestSupport {
         return (path, errors[0])
     }
 
+    /// SplitMix64: a small seeded generator, so a failing random test fails the same way again.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var mixed = state
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            return mixed ^ (mixed >> 31)
+        }
+    }
+
     /// A header entry with the given fields, as JSON text.
     static func entry(_ dtype: String = "F32", shape: String = "[2]", offsets: String = "[0,8]") -> String {
         "{\"dtype\":\"\(dtype)\",\"shape\":\(shape),\"data_offsets\":\(offsets)}"

@@ -31,3 +31,31 @@ public enum SafetensorsDType: String, Sendable, CaseIterable, CustomStringConver
     /// The name the header uses, such as `F32`.
     public var description: String { rawValue }
 }
+
+extension SafetensorsDType {
+    /// The safetensors dtype that stores elements of a tensor type unchanged.
+    public init(_ dtype: DType) {
+        switch dtype {
+        case .float32: self = .float32
+        case .float64: self = .float64
+        case .int64: self = .int64
+        case .int32: self = .int32
+        case .uint8: self = .uint8
+        case .bool: self = .bool
+        }
+    }
+
+    /// The tensor element type whose bytes are identical to this dtype's, or nil when reading it
+    /// needs a conversion (F16 and BF16 widen through `floats(of:)`) or has no tensor type.
+    public var tensorDType: DType? {
+        switch self {
+        case .float32: .float32
+        case .float64: .float64
+        case .int64: .int64
+        case .int32: .int32
+        case .uint8: .uint8
+        case .bool: .bool
+        default: nil
+        }
+    }
+}
