@@ -185,6 +185,20 @@ struct IndexingGradientTests {
         }
     }
 
+    @Test("indexSelect's gradient counts every pick, also when the work is split across threads")
+    func indexSelectLarge() throws {
+        for (shape, axis, picks) in [([1000, 64], 0, 2000), ([3, 100, 50], 1, 500)] {
+            let x = Tensor.zeros(shape).requiringGrad()
+            let positions = (0..<picks).map { ($0 * 37) % shape[axis] }
+            let output = try x.indexSelect(axis: axis, indices: Tensor(indices: positions))
+            try output.backward(.ones(output.shape))
+            var counts = [Float](repeating: 0, count: shape[axis])
+            for position in positions { counts[position] += 1 }
+            let expected = try Tensor(counts, shape: axis == 0 ? [shape[0], 1] : [1, shape[1], 1]).expanded(to: shape)
+            #expect(x.grad?.toArray() == expected.toArray(), "shape \(shape), axis \(axis)")
+        }
+    }
+
     @Test("repeated, with and without extra leading counts", arguments: Layouts.allCases)
     func repeating(layout: Layouts) throws {
         let x = try layout.make([2, 3], seed: 9)

@@ -85,14 +85,19 @@ extension Kernels {
         let values = gradient.contiguousValues()
         let input = values.floats, output = result.floats
         let index = positions.elements(Int64.self)
-        // Blocks of the outer extent never share output rows, so they can run in parallel.
-        Parallel.forEachRange(outer, costPerItem: picks * inner) { range in
-            for block in range {
+        // Work is split over (block, column) pairs: two pairs never share an output element,
+        // so even a single block (an embedding table) is added in parallel.
+        Parallel.forEachRange(outer * inner, costPerItem: picks) { range in
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let (block, column) = start.quotientAndRemainder(dividingBy: inner)
+                let width = Swift.min(range.upperBound - start, inner - column)
                 for pick in 0..<picks {
-                    let from = input + (block * picks + pick) * inner
-                    let to = output + (block * size + Int(index[pick])) * inner
-                    for i in 0..<inner { to[i] += from[i] }
+                    let from = input + (block * picks + pick) * inner + column
+                    let to = output + (block * size + Int(index[pick])) * inner + column
+                    for i in 0..<width { to[i] += from[i] }
                 }
+                start += width
             }
         }
         return result
