@@ -13,6 +13,7 @@ typedef struct {
     struct jpeg_error_mgr base;
     jmp_buf jump;
     char *message;
+    int truncated;
 } JPEGErrorManager;
 
 static void jpeg_exit_by_jump(j_common_ptr info) {
@@ -23,21 +24,23 @@ static void jpeg_exit_by_jump(j_common_ptr info) {
     longjmp(manager->jump, 1);
 }
 
-// Libraries never print: warnings such as "premature end of data segment" are dropped here
-// and a truncated stream is caught by the helpers instead (see `jpeg_stream_was_truncated`).
-static void jpeg_stay_quiet(j_common_ptr info) { (void)info; }
+// Libraries never print, so messages are dropped. libjpeg pads a truncated stream with gray
+// and only warns (JWRN_JPEG_EOF); that warning is remembered because a truncated file is an
+// error for Percept.
+static void jpeg_note_message(j_common_ptr info, int level) {
+    JPEGErrorManager *manager = (JPEGErrorManager *)info->err;
+    if (level < 0) {
+        manager->base.num_warnings++;
+        if (manager->base.msg_code == JWRN_JPEG_EOF) manager->truncated = 1;
+    }
+}
 
 static void jpeg_install_errors(JPEGErrorManager *manager, char *message) {
     jpeg_std_error(&manager->base);
     manager->base.error_exit = jpeg_exit_by_jump;
-    manager->base.output_message = jpeg_stay_quiet;
+    manager->base.emit_message = jpeg_note_message;
     manager->message = message;
-}
-
-// libjpeg pads a truncated stream with gray and only warns (JWRN_JPEG_EOF); a truncated file
-// is an error for Percept.
-static int jpeg_stream_was_truncated(j_decompress_ptr info) {
-    return info->err->num_warnings > 0 && info->err->last_jpeg_message == JWRN_JPEG_EOF;
+    manager->truncated = 0;
 }
 
 static void jpeg_describe(j_decompress_ptr info, PerceptCodecInfo *out) {
@@ -92,7 +95,7 @@ int percept_jpeg_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_
     if (setjmp(errors.jump)) {
         free(cmykRow);
         jpeg_destroy_decompress(&info);
-        return 1;
+        return errors.truncated ? PERCEPT_CODEC_TRUNCATED : PERCEPT_CODEC_FAILED;
     }
     jpeg_create_decompress(&info);
     jpeg_mem_src(&info, data, (unsigned long)size);
@@ -133,15 +136,13 @@ int percept_jpeg_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_
             jpeg_read_scanlines(&info, &rowPointer, 1);
         }
     }
-    if (jpeg_stream_was_truncated(&info)) {
-        snprintf(message, PERCEPT_CODEC_MESSAGE_CAPACITY, "file ends before the image data is complete");
-        free(cmykRow);
-        jpeg_destroy_decompress(&info);
-        return 1;
-    }
     jpeg_finish_decompress(&info);
     free(cmykRow);
     jpeg_destroy_decompress(&info);
+    if (errors.truncated) {
+        snprintf(message, PERCEPT_CODEC_MESSAGE_CAPACITY, "file ends before the image data is complete");
+        return PERCEPT_CODEC_TRUNCATED;
+    }
     return 0;
 }
 

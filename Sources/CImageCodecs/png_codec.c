@@ -8,6 +8,7 @@
 // Error state shared with libpng's callbacks; the message survives the longjmp.
 typedef struct {
     char *message;
+    int truncated;
 } PNGErrorState;
 
 typedef struct {
@@ -39,6 +40,7 @@ static void png_ignore_warning(png_structp png, png_const_charp text) {
 static void png_read_from_buffer(png_structp png, png_bytep out, png_size_t count) {
     PNGReadBuffer *buffer = (PNGReadBuffer *)png_get_io_ptr(png);
     if (count > buffer->size - buffer->offset) {
+        ((PNGErrorState *)png_get_error_ptr(png))->truncated = 1;
         png_error(png, "file ends before the image data is complete");
     }
     memcpy(out, buffer->data + buffer->offset, count);
@@ -94,29 +96,10 @@ static png_structp png_make_reader(PNGErrorState *state) {
     return png;
 }
 
-int percept_png_info(const uint8_t *data, size_t size, PerceptCodecInfo *info, char *message) {
-    PNGErrorState state = {message};
-    PNGReadBuffer buffer = {data, size, 0};
-    png_structp png = png_make_reader(&state);
-    if (!png) {
-        snprintf(message, PERCEPT_CODEC_MESSAGE_CAPACITY, "libpng could not start");
-        return 1;
-    }
-    png_infop pngInfo = png_create_info_struct(png);
-    if (!pngInfo || setjmp(png_jmpbuf(png))) {
-        png_destroy_read_struct(&png, pngInfo ? &pngInfo : NULL, NULL);
-        return 1;
-    }
-    png_set_read_fn(png, &buffer, png_read_from_buffer);
-    png_read_info(png, pngInfo);
-    png_configure_expansion(png, pngInfo, info);
-    png_destroy_read_struct(&png, &pngInfo, NULL);
-    return 0;
-}
-
-int percept_png_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_t capacity,
-                       char *message) {
-    PNGErrorState state = {message};
+// Reads the header and, when `pixels` is given, the whole image into it.
+static int png_read_into(const uint8_t *data, size_t size, PerceptCodecInfo *info,
+                         uint8_t *pixels, size_t capacity, char *message) {
+    PNGErrorState state = {message, 0};
     PNGReadBuffer buffer = {data, size, 0};
     png_bytep *volatile rows = NULL;
     png_structp png = png_make_reader(&state);
@@ -128,24 +111,35 @@ int percept_png_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_t
     if (!pngInfo || setjmp(png_jmpbuf(png))) {
         free(rows);
         png_destroy_read_struct(&png, pngInfo ? &pngInfo : NULL, NULL);
-        return 1;
+        return state.truncated ? PERCEPT_CODEC_TRUNCATED : PERCEPT_CODEC_FAILED;
     }
     png_set_read_fn(png, &buffer, png_read_from_buffer);
     png_read_info(png, pngInfo);
-    PerceptCodecInfo info;
-    png_configure_expansion(png, pngInfo, &info);
-    size_t rowBytes = png_get_rowbytes(png, pngInfo);
-    if (rowBytes * info.height > capacity) {
-        png_error(png, "decoded image is larger than the buffer given");
+    png_configure_expansion(png, pngInfo, info);
+    if (pixels) {
+        size_t rowBytes = png_get_rowbytes(png, pngInfo);
+        if (rowBytes * info->height > capacity) {
+            png_error(png, "decoded image is larger than the buffer given");
+        }
+        rows = malloc(sizeof(png_bytep) * (info->height ? info->height : 1));
+        if (!rows) png_error(png, "out of memory for row pointers");
+        for (uint32_t y = 0; y < info->height; y++) rows[y] = pixels + (size_t)y * rowBytes;
+        png_read_image(png, rows);
+        png_read_end(png, NULL);
     }
-    rows = malloc(sizeof(png_bytep) * (info.height ? info.height : 1));
-    if (!rows) png_error(png, "out of memory for row pointers");
-    for (uint32_t y = 0; y < info.height; y++) rows[y] = pixels + (size_t)y * rowBytes;
-    png_read_image(png, rows);
-    png_read_end(png, NULL);
     free(rows);
     png_destroy_read_struct(&png, &pngInfo, NULL);
     return 0;
+}
+
+int percept_png_info(const uint8_t *data, size_t size, PerceptCodecInfo *info, char *message) {
+    return png_read_into(data, size, info, NULL, 0, message);
+}
+
+int percept_png_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_t capacity,
+                       char *message) {
+    PerceptCodecInfo info;
+    return png_read_into(data, size, &info, pixels, capacity, message);
 }
 
 int percept_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
@@ -157,7 +151,7 @@ int percept_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, i
         snprintf(message, PERCEPT_CODEC_MESSAGE_CAPACITY, "PNG needs 1-4 channels of 8 or 16 bits");
         return 1;
     }
-    PNGErrorState state = {message};
+    PNGErrorState state = {message, 0};
     PNGWriteBuffer buffer = {NULL, 0, 0, 0};
     png_bytep *volatile rows = NULL;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &state, png_error_to_message,

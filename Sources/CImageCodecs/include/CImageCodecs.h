@@ -9,6 +9,9 @@
 // non-zero return with a message copied into the caller's buffer.
 
 #define PERCEPT_CODEC_MESSAGE_CAPACITY 256
+// Return codes: 0 success, 1 a failure described in the message, 2 the data ends too soon.
+#define PERCEPT_CODEC_FAILED 1
+#define PERCEPT_CODEC_TRUNCATED 2
 
 /// What a PNG or JPEG header says, after the helpers' expansions (palette to RGB, tRNS to
 /// alpha, low bit depths to 8, CMYK to RGB).

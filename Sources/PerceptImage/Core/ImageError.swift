@@ -7,8 +7,8 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty(file: String)
     /// The content is not an image format Percept reads; `format` names what it looks like.
     case unsupportedFormat(file: String, format: String)
-    /// The file ends before the data its header promises.
-    case truncated(file: String, expectedBytes: Int, foundBytes: Int)
+    /// The file ends before the data its header promises (`expectedBytes` when known).
+    case truncated(file: String, expectedBytes: Int?, foundBytes: Int)
     /// The content is damaged or inconsistent at `place` (an offset, a field or a chunk).
     case corrupt(file: String, place: String, detail: String)
     /// The header claims more pixels or bytes than the decode limit allows.
@@ -29,8 +29,10 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(file): the file is empty (0 bytes), expected an image"
         case .unsupportedFormat(let file, let format):
             "\(file): unsupported format: \(format)"
-        case .truncated(let file, let expected, let found):
+        case .truncated(let file, let expected?, let found):
             "\(file): truncated: expected at least \(expected) bytes, found \(found)"
+        case .truncated(let file, nil, let found):
+            "\(file): truncated: the image data ends early (file has \(found) bytes)"
         case .corrupt(let file, let place, let detail):
             "\(file): corrupt at \(place): \(detail)"
         case .tooLarge(let file, let width, let height, let channels, let limit):
