@@ -126,23 +126,7 @@ public struct Image: Equatable, Sendable {
             case .float32(let values): return Double(values[index])
             }
         }
-        set {
-            let index = (y * width + x) * channels + channel
-            switch samples {
-            case .uint8(var values):
-                samples = .uint8([])
-                values[index] = UInt8(clamping: Int(newValue.rounded()))
-                samples = .uint8(values)
-            case .uint16(var values):
-                samples = .uint16([])
-                values[index] = UInt16(clamping: Int(newValue.rounded()))
-                samples = .uint16(values)
-            case .float32(var values):
-                samples = .float32([])
-                values[index] = Float(newValue)
-                samples = .float32(values)
-            }
-        }
+        set { mutateSamples(SetSample(index: (y * width + x) * channels + channel, value: Float(newValue))) }
     }
 }
 

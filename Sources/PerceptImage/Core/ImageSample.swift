@@ -54,3 +54,40 @@ extension Image {
               samples: samples.applying(kernel))
     }
 }
+
+/// An in-place change written once, generically, for whichever sample type an image holds.
+protocol SampleMutation {
+    /// Changes the samples in place.
+    func mutate<Sample: ImageSample>(_ samples: inout [Sample])
+}
+
+extension Image {
+    /// Runs `mutation` on the samples without copying them (the enum payload is moved out
+    /// first so the array is uniquely referenced).
+    mutating func mutateSamples(_ mutation: some SampleMutation) {
+        switch samples {
+        case .uint8(var values):
+            samples = .uint8([])
+            mutation.mutate(&values)
+            samples = .uint8(values)
+        case .uint16(var values):
+            samples = .uint16([])
+            mutation.mutate(&values)
+            samples = .uint16(values)
+        case .float32(var values):
+            samples = .float32([])
+            mutation.mutate(&values)
+            samples = .float32(values)
+        }
+    }
+}
+
+/// Stores one value at one index.
+struct SetSample: SampleMutation {
+    let index: Int
+    let value: Float
+
+    func mutate<Sample: ImageSample>(_ samples: inout [Sample]) {
+        samples[index] = Sample(roundingClamped: value)
+    }
+}

@@ -37,7 +37,7 @@ extension Image {
         case 4: flipped(.vertical)
         case 5: transposed()
         case 6: rotated90(quarterTurns: 1)
-        case 7: rotated90(quarterTurns: 1).flipped(.horizontal)
+        case 7: rotated90(quarterTurns: 1).flipped(.vertical)
         case 8: rotated90(quarterTurns: 3)
         default: self
         }
