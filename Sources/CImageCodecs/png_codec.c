@@ -1,6 +1,7 @@
 #include "CImageCodecs.h"
 
 #include <png.h>
+#include <zlib.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,9 +172,12 @@ int percept_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, i
     png_set_IHDR(png, pngInfo, width, height, bitDepth, colorTypes[channels], PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_compression_level(png, compressionLevel);
-    // Fast levels pair with the cheap SUB filter, as OpenCV does; higher levels let libpng
-    // choose a filter per row, which is slower and smaller.
-    if (compressionLevel <= 3) png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    // Fast levels pair the cheap SUB filter with zlib's run-length strategy, as OpenCV's
+    // default does; higher levels let libpng choose a filter per row (slower, smaller).
+    if (compressionLevel <= 3) {
+        png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+        png_set_compression_strategy(png, Z_RLE);
+    }
     png_write_info(png, pngInfo);
     if (bitDepth == 16) png_set_swap(png);
     size_t rowBytes = (size_t)width * channels * (bitDepth / 8);

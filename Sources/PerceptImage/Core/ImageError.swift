@@ -20,29 +20,46 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A bad argument to an image operation.
     case invalidArgument(String)
 
-    /// A one-line message for users.
-    public var description: String {
+    /// The file the error is about, when there is one.
+    public var file: String? {
         switch self {
-        case .unreadable(let file, let reason):
-            "\(file): cannot read or write: \(reason)"
-        case .empty(let file):
-            "\(file): the file is empty (0 bytes), expected an image"
-        case .unsupportedFormat(let file, let format):
-            "\(file): unsupported format: \(format)"
-        case .truncated(let file, let expected?, let found):
-            "\(file): truncated: expected at least \(expected) bytes, found \(found)"
-        case .truncated(let file, nil, let found):
-            "\(file): truncated: the image data ends early (file has \(found) bytes)"
-        case .corrupt(let file, let place, let detail):
-            "\(file): corrupt at \(place): \(detail)"
-        case .tooLarge(let file, let width, let height, let channels, let limit):
-            "\(file): header claims \(width)x\(height)x\(channels), over the decode limit (\(limit))"
-        case .unsupportedFeature(let file, let feature):
-            "\(file): unsupported feature: \(feature)"
-        case .cannotEncode(let file, let format, let reason):
-            "\(file): cannot write as \(format): \(reason)"
+        case .unreadable(let file, _), .empty(let file), .unsupportedFormat(let file, _), .truncated(let file, _, _),
+             .corrupt(let file, _, _), .tooLarge(let file, _, _, _, _), .unsupportedFeature(let file, _),
+             .cannotEncode(let file, _, _):
+            file
+        case .invalidArgument:
+            nil
+        }
+    }
+
+    /// What went wrong, without the file name (for `FILE: error: MESSAGE` lines).
+    public var message: String {
+        switch self {
+        case .unreadable(_, let reason):
+            "cannot read or write: \(reason)"
+        case .empty:
+            "the file is empty (0 bytes), expected an image"
+        case .unsupportedFormat(_, let format):
+            "unsupported format: \(format)"
+        case .truncated(_, let expected?, let found):
+            "truncated: expected at least \(expected) bytes, found \(found)"
+        case .truncated(_, nil, let found):
+            "truncated: the image data ends early (file has \(found) bytes)"
+        case .corrupt(_, let place, let detail):
+            "corrupt at \(place): \(detail)"
+        case .tooLarge(_, let width, let height, let channels, let limit):
+            "header claims \(width)x\(height)x\(channels), over the decode limit (\(limit))"
+        case .unsupportedFeature(_, let feature):
+            "unsupported feature: \(feature)"
+        case .cannotEncode(_, let format, let reason):
+            "cannot write as \(format): \(reason)"
         case .invalidArgument(let message):
             "invalid argument: \(message)"
         }
+    }
+
+    /// A one-line message for users: `FILE: MESSAGE`.
+    public var description: String {
+        file.map { "\($0): \(message)" } ?? message
     }
 }
