@@ -28,12 +28,14 @@ let package = Package(
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // libpng and libjpeg report errors by longjmp, which must stay in C: these helpers do.
+        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
 
         // Libraries, bottom to top.
         .target(name: "PerceptTensor", dependencies: ["COpenBLAS"]),
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
-        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CImageCodecs"]),
         .target(name: "PerceptLabels", dependencies: ["PerceptImage"]),
         .target(name: "PerceptAugment", dependencies: ["PerceptImage", "PerceptLabels"]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
@@ -54,6 +56,7 @@ let package = Package(
 
         // Tests: one target per module.
         .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor"], path: "Tests/PerceptTensorTests"),
+        .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage"], path: "Tests/PerceptImageTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
     ],
     swiftLanguageModes: [.v5]
