@@ -32,3 +32,9 @@ func sampleCloud() -> PointCloud {
 func thrownError<T>(_ body: () throws -> T) -> Error? {
     do { _ = try body(); return nil } catch { return error }
 }
+
+/// True when every coordinate of `a` is within `tolerance` of `b`'s.
+func isClose(_ a: SIMD3<Float>, _ b: SIMD3<Float>, within tolerance: Float) -> Bool {
+    let difference = a - b
+    return all(difference .< SIMD3(repeating: tolerance)) && all(difference .> SIMD3(repeating: -tolerance))
+}
