@@ -8,6 +8,6 @@ struct PerceptCommand: ParsableCommand {
         commandName: "percept",
         abstract: "Computer vision and 3D perception: datasets, augmentation, training, point clouds, labeling.",
         version: PerceptVersion.string,
-        subcommands: [BenchCommand.self, DemoCommand.self]
+        subcommands: [BenchCommand.self, CloudCommand.self, DemoCommand.self]
     )
 }
