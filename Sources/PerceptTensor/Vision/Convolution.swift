@@ -92,20 +92,24 @@ enum Convolution {
         let outputChannels = weight.shape[0], perGroupOutput = outputChannels / g.groups
         let rows = g.rowsPerGroup, columns = g.columns
         // Kept for the weight gradient; one column matrix per group, back to back.
-        let cols = Tensor(uninitializedShape: [g.groups, rows, columns])
-        let product = Tensor(uninitializedShape: [outputChannels, columns])
-        for group in 0..<g.groups {
-            let groupCols = cols.floats + group * rows * columns
-            g.im2col(image: image.floats, group: group, into: groupCols)
-            BLAS.sgemm(transposeA: false, transposeB: false, m: perGroupOutput, n: columns, k: rows,
-                       a: kernel.floats + group * perGroupOutput * rows, lda: rows, b: groupCols, ldb: columns,
-                       c: product.floats + group * perGroupOutput * columns, ldc: columns)
-        }
+        // The column matrices are kept only for the weight gradient; otherwise they are scratch.
+        let cols = Autograd.isEnabled && weight.requiresGrad ? Tensor(uninitializedShape: [g.groups, rows, columns]) : nil
         var result = Tensor(uninitializedShape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
         let biasValues = bias?.contiguousValues()
-        withExtendedLifetime(biasValues) {
-            Im2Col.swapLeadingAxes(product.floats, outer: outputChannels, middle: g.batch, inner: g.outputPlane,
-                                   bias: biasValues.map { UnsafePointer($0.floats) }, into: result.floats)
+        withExtendedLifetime((image, biasValues)) {
+            ScratchBuffers.with(count: outputChannels * columns) { product in
+                ScratchBuffers.with(count: cols == nil ? rows * columns : 0) { scratch in
+                    for group in 0..<g.groups {
+                        let groupCols = cols.map { $0.floats + group * rows * columns } ?? scratch
+                        g.im2col(image: image.floats, group: group, into: groupCols)
+                        BLAS.sgemm(transposeA: false, transposeB: false, m: perGroupOutput, n: columns, k: rows,
+                                   a: kernel.floats + group * perGroupOutput * rows, lda: rows, b: groupCols, ldb: columns,
+                                   c: product + group * perGroupOutput * columns, ldc: columns)
+                    }
+                }
+                Im2Col.swapLeadingAxes(product, outer: outputChannels, middle: g.batch, inner: g.outputPlane,
+                                       bias: biasValues.map { UnsafePointer($0.floats) }, into: result.floats)
+            }
         }
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
         let wanted = inputs.map(\.requiresGrad), weightShape = weight.shape
@@ -118,36 +122,39 @@ enum Convolution {
     }
 
     /// dW = dY·colsᵀ and dCols = Wᵀ·dY (one sgemm each per group), col2im for dX, row sums for db.
-    static func backward(_ grad: Tensor, kernel: Tensor, cols: Tensor, geometry g: ConvolutionGeometry,
+    static func backward(_ grad: Tensor, kernel: Tensor, cols: Tensor?, geometry g: ConvolutionGeometry,
                          outputChannels: Int, wantInput: Bool, wantWeight: Bool, wantBias: Bool)
         -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
         let perGroupOutput = outputChannels / g.groups, rows = g.rowsPerGroup, columns = g.columns
-        let gradOutput = Im2Col.channelMajor(grad)
-        let gradBias = wantBias ? Im2Col.rowSums(gradOutput.floats, rows: outputChannels, length: columns) : nil
-        var gradWeight: Tensor?
-        if wantWeight {
-            let result = Tensor(uninitializedShape: [outputChannels, rows])
-            for group in 0..<g.groups {
-                BLAS.sgemm(transposeA: false, transposeB: true, m: perGroupOutput, n: rows, k: columns,
-                           a: gradOutput.floats + group * perGroupOutput * columns, lda: columns,
-                           b: cols.floats + group * rows * columns, ldb: columns,
-                           c: result.floats + group * perGroupOutput * rows, ldc: rows)
+        return ScratchBuffers.with(count: outputChannels * columns) { gradOutput in
+            Im2Col.channelMajor(grad, into: gradOutput)
+            let gradBias = wantBias ? Im2Col.rowSums(gradOutput, rows: outputChannels, length: columns) : nil
+            var gradWeight: Tensor?
+            if wantWeight, let cols {
+                let result = Tensor(uninitializedShape: [outputChannels, rows])
+                for group in 0..<g.groups {
+                    BLAS.sgemm(transposeA: false, transposeB: true, m: perGroupOutput, n: rows, k: columns,
+                               a: gradOutput + group * perGroupOutput * columns, lda: columns,
+                               b: cols.floats + group * rows * columns, ldb: columns,
+                               c: result.floats + group * perGroupOutput * rows, ldc: rows)
+                }
+                gradWeight = result
             }
-            gradWeight = result
-        }
-        var gradInput: Tensor?
-        if wantInput {
-            let result = Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width])
-            let gradCols = Tensor(uninitializedShape: [rows, columns])
-            for group in 0..<g.groups {
-                BLAS.sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: perGroupOutput,
-                           a: kernel.floats + group * perGroupOutput * rows, lda: rows,
-                           b: gradOutput.floats + group * perGroupOutput * columns, ldb: columns,
-                           c: gradCols.floats, ldc: columns)
-                g.col2im(gradCols.floats, group: group, into: result.floats)
+            var gradInput: Tensor?
+            if wantInput {
+                let result = Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width])
+                ScratchBuffers.with(count: rows * columns) { gradCols in
+                    for group in 0..<g.groups {
+                        BLAS.sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: perGroupOutput,
+                                   a: kernel.floats + group * perGroupOutput * rows, lda: rows,
+                                   b: gradOutput + group * perGroupOutput * columns, ldb: columns,
+                                   c: gradCols, ldc: columns)
+                        g.col2im(gradCols, group: group, into: result.floats)
+                    }
+                }
+                gradInput = result
             }
-            gradInput = result
+            return (gradInput, gradWeight, gradBias)
         }
-        return (gradInput, gradWeight, gradBias)
     }
 }

@@ -52,12 +52,13 @@ enum ConvolutionTranspose {
         // The input as a [Cin, N·H·W] matrix, kept for the weight gradient.
         let matrix = Im2Col.channelMajor(input)
         var result = Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width])
-        let cols = Tensor(uninitializedShape: [rows, columns])
-        for group in 0..<g.groups {
-            BLAS.sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: perGroupInput,
-                       a: kernel.floats + group * perGroupInput * rows, lda: rows,
-                       b: matrix.floats + group * perGroupInput * columns, ldb: columns, c: cols.floats, ldc: columns)
-            g.col2im(cols.floats, group: group, into: result.floats)
+        ScratchBuffers.with(count: rows * columns) { cols in
+            for group in 0..<g.groups {
+                BLAS.sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: perGroupInput,
+                           a: kernel.floats + group * perGroupInput * rows, lda: rows,
+                           b: matrix.floats + group * perGroupInput * columns, ldb: columns, c: cols, ldc: columns)
+                g.col2im(cols, group: group, into: result.floats)
+            }
         }
         if let bias {
             let shifts = bias.contiguousValues()
@@ -72,17 +73,19 @@ enum ConvolutionTranspose {
             var gradInput: Tensor?, gradWeight: Tensor?
             let gradMatrix = wanted[0] ? Tensor(uninitializedShape: [inputChannels, columns]) : nil
             let weightResult = wanted[1] ? Tensor(uninitializedShape: [inputChannels, rows]) : nil
-            for group in 0..<g.groups where wanted[0] || wanted[1] {
-                g.im2col(image: gradOutput.floats, group: group, into: cols.floats)
-                if let gradMatrix {
-                    BLAS.sgemm(transposeA: false, transposeB: false, m: perGroupInput, n: columns, k: rows,
-                               a: kernel.floats + group * perGroupInput * rows, lda: rows, b: cols.floats, ldb: columns,
-                               c: gradMatrix.floats + group * perGroupInput * columns, ldc: columns)
-                }
-                if let weightResult {
-                    BLAS.sgemm(transposeA: false, transposeB: true, m: perGroupInput, n: rows, k: columns,
-                               a: matrix.floats + group * perGroupInput * columns, lda: columns, b: cols.floats, ldb: columns,
-                               c: weightResult.floats + group * perGroupInput * rows, ldc: rows)
+            ScratchBuffers.with(count: rows * columns) { cols in
+                for group in 0..<g.groups where wanted[0] || wanted[1] {
+                    g.im2col(image: gradOutput.floats, group: group, into: cols)
+                    if let gradMatrix {
+                        BLAS.sgemm(transposeA: false, transposeB: false, m: perGroupInput, n: columns, k: rows,
+                                   a: kernel.floats + group * perGroupInput * rows, lda: rows, b: cols, ldb: columns,
+                                   c: gradMatrix.floats + group * perGroupInput * columns, ldc: columns)
+                    }
+                    if let weightResult {
+                        BLAS.sgemm(transposeA: false, transposeB: true, m: perGroupInput, n: rows, k: columns,
+                                   a: matrix.floats + group * perGroupInput * columns, lda: columns, b: cols, ldb: columns,
+                                   c: weightResult.floats + group * perGroupInput * rows, ldc: rows)
+                    }
                 }
             }
             if let gradMatrix {

@@ -149,13 +149,18 @@ enum Im2Col {
 
     /// `[N, C, …]` as the `[C, N · plane]` matrix one sgemm per group works on.
     static func channelMajor(_ tensor: Tensor) -> Tensor {
+        let result = Tensor(uninitializedShape: [tensor.shape[1], tensor.count / Swift.max(tensor.shape[1], 1)])
+        channelMajor(tensor, into: result.floats)
+        return result
+    }
+
+    /// Writes `[N, C, …]` as a `[C, N · plane]` matrix into `destination`.
+    static func channelMajor(_ tensor: Tensor, into destination: UnsafeMutablePointer<Float>) {
         let source = tensor.contiguousValues()
         let batch = tensor.shape[0], channels = tensor.shape[1], plane = tensor.shape.dropFirst(2).reduce(1, *)
-        let result = Tensor(uninitializedShape: [channels, batch * plane])
         withExtendedLifetime(source) {
-            swapLeadingAxes(source.floats, outer: batch, middle: channels, inner: plane, into: result.floats)
+            swapLeadingAxes(source.floats, outer: batch, middle: channels, inner: plane, into: destination)
         }
-        return result
     }
 
     /// The per-row sums of a `[rows, length]` matrix (the bias gradient).
