@@ -13,6 +13,23 @@ struct TensorBench {
             try reporter.report(sgemm(size: size))
         }
         for result in try memoryCases() { reporter.report(result) }
+        try ConvBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        if selected("resnet18-fwd-bwd") { try reporter.report(resnet18ForwardBackward()) }
+    }
+
+    /// ResNet-18 forward and backward at batch 16, 3×64×64, 10 classes, cross-entropy.
+    private func resnet18ForwardBackward() throws -> BenchResult {
+        var model = FunctionalResNet18(classes: 10, seed: 1)
+        var generator = RandomGenerator(seed: 2)
+        let images = Tensor.randomNormal([16, 3, 64, 64], generator: &generator)
+        let labels = try Tensor(indices: (0..<16).map { $0 % 10 })
+        let times = try measure(repeats: repeats) {
+            for parameter in model.parameters { parameter.zeroGrad() }
+            try model.loss(images, labels: labels).backward()
+        }
+        var result = BenchResult(name: "resnet18-fwd-bwd", timesMs: times)
+        result.extra = [("samples_per_s", 16 / (result.median / 1000))] + common
+        return result
     }
 
     private func selected(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }
