@@ -23,8 +23,7 @@ public enum PCDFormat {
         cloud.width = header.width
         cloud.height = header.height
         cloud.viewpoint = header.viewpoint
-        let finite = cloud.finiteIndices
-        if !keepNaN && finite.count != cloud.count { cloud = cloud.subset(finite) }
+        if !keepNaN && !cloud.isFinite { cloud = cloud.subset(cloud.finiteIndices) }
         return cloud
     }
 
@@ -38,22 +37,18 @@ public enum PCDFormat {
         switch mode {
         case .ascii:
             for index in 0..<cloud.count {
-                writer.append(fields.map { $0.value(index).text }.joined(separator: " ") + "\n")
+                writer.append(fields.map { $0.text(index) }.joined(separator: " ") + "\n")
             }
         case .binary:
-            writer.bytes.reserveCapacity(writer.bytes.count + cloud.count * fields.count * 4)
-            for index in 0..<cloud.count {
-                for field in fields { writer.append(field.value(index).bits) }
-            }
+            writer.bytes += WritableField.records(fields, count: cloud.count, bigEndian: false)
         case .binaryCompressed:
-            var columns = ByteWriter()
-            columns.bytes.reserveCapacity(cloud.count * fields.count * 4)
-            for field in fields {
-                for index in 0..<cloud.count { columns.append(field.value(index).bits) }
-            }
-            let compressed = LZF.compress(columns.bytes)
+            // PCL's compressed layout stores the fields one after another (column by column).
+            var columns = [UInt8]()
+            columns.reserveCapacity(cloud.count * fields.count * 4)
+            for field in fields { columns += WritableField.records([field], count: cloud.count, bigEndian: false) }
+            let compressed = LZF.compress(columns)
             writer.append(UInt32(compressed.count))
-            writer.append(UInt32(columns.bytes.count))
+            writer.append(UInt32(columns.count))
             writer.bytes += compressed
         }
         return writer.bytes

@@ -151,22 +151,17 @@ public enum PLYFormat {
         if let colors = cloud.colors {
             let channels: [(String, KeyPath<PointColor, UInt8>)] = [("red", \.red), ("green", \.green), ("blue", \.blue)]
             fields.insert(contentsOf: channels.map { name, path in
-                WritableField(name: name, type: .uint8) { .unsigned(UInt32(colors[$0][keyPath: path])) }
+                WritableField(name: name, type: .uint8, bits: colors.map { UInt32($0[keyPath: path]) }, isFloat: false)
             }, at: cloud.intensity == nil ? 3 : 4)
         }
-        var writer = ByteWriter(bigEndian: encoding == .binaryBigEndian)
+        var writer = ByteWriter()
         writer.append("ply\nformat \(encoding.rawValue) 1.0\ncomment written by Percept\nelement vertex \(cloud.count)\n")
         for field in fields { writer.append("property \(field.type == .uint8 ? "uchar" : field.type == .uint32 ? "uint" : "float") \(field.name)\n") }
         writer.append("end_header\n")
-        for index in 0..<cloud.count {
-            if encoding == .ascii {
-                writer.append(fields.map { $0.value(index).text }.joined(separator: " ") + "\n")
-                continue
-            }
-            for field in fields {
-                let bits = field.value(index).bits
-                if field.type == .uint8 { writer.append(UInt8(truncatingIfNeeded: bits)) } else { writer.append(bits) }
-            }
+        if encoding == .ascii {
+            for index in 0..<cloud.count { writer.append(fields.map { $0.text(index) }.joined(separator: " ") + "\n") }
+        } else {
+            writer.bytes += WritableField.records(fields, count: cloud.count, bigEndian: encoding == .binaryBigEndian)
         }
         return writer.bytes
     }
