@@ -115,9 +115,12 @@ public enum PCDFormat {
         var lines = TextLines(bytes, from: header.dataOffset)
         lines.lineNumber = header.lineCount
         let elements = header.fields.flatMap { field in (0..<field.count).map { _ in field } }
-        let values = try TextRecords.parse(&lines, rows: header.points, names: elements.map(\.name), file: file) { word, column in
-            parse(word, field: elements[column])
+        let kinds = elements.map { field -> TextValue in
+            // PCL writes a colour packed in a float field as its integer bits, since many colours are NaN as floats.
+            let name = field.name.lowercased()
+            return field.type == .float32 && (name == "rgb" || name == "rgba") ? .packedColor : .number(field.type)
         }
+        let values = try TextRecords.parse(&lines, rows: header.points, names: elements.map(\.name), kinds: kinds, file: file)
         var element = 0
         let layout = header.fields.map { field in
             defer { element += field.count }
@@ -126,16 +129,5 @@ public enum PCDFormat {
         return try values.withUnsafeBytes { raw in
             try FieldColumns.assemble(layout, base: raw.baseAddress!, count: header.points, bigEndian: false, file: file)
         }
-    }
-
-    /// One text value as a Double that converts back to the field's type exactly.
-    private static func parse(_ word: Substring, field: PCDHeader.Field) -> Double? {
-        let name = field.name.lowercased()
-        // PCL writes a colour packed in a float field as its integer bits, since many colours are NaN as floats.
-        if field.type == .float32 && (name == "rgb" || name == "rgba") {
-            if let packed = UInt32(word) { return Double(packed) }
-            return Float(word).map { Double($0.bitPattern) }
-        }
-        return TextRecords.number(word, as: field.type)
     }
 }

@@ -88,9 +88,8 @@ public enum PLYFormat {
                 for _ in 0..<element.count { _ = lines.next() }
             }
             let names = vertex.properties.map(\.name)
-            let values = try TextRecords.parse(&lines, rows: vertex.count, names: names, file: file) { word, column in
-                TextRecords.number(word, as: vertex.properties[column].type)
-            }
+            let values = try TextRecords.parse(&lines, rows: vertex.count, names: names,
+                                               kinds: vertex.properties.map { .number($0.type) }, file: file)
             return try values.withUnsafeBytes { raw in
                 try FieldColumns.assemble(TextRecords.columns(names), base: raw.baseAddress!, count: vertex.count, bigEndian: false, file: file)
             }
