@@ -62,11 +62,17 @@ struct CloudBench {
         let ground = try pcl.segmentPlane(distance: 0.03, iterations: 1000, axis: SIMD3(0, 0, 1))
         let notGround = ground.inliers.map { !$0 }
         let voxelOutput = try pcl.voxelGrid(leafSize: SIMD3(repeating: 0.05))
+        // The usual pipeline clusters the downsampled cloud: voxel grid, then ground removal, then clusters.
+        let downsampledGround = try voxelOutput.segmentPlane(distance: 0.03, iterations: 1000, axis: SIMD3(0, 0, 1))
+        let downsampledNotGround = downsampledGround.inliers.map { !$0 }
         let cases: [(String, () throws -> Any)] = [
             ("voxel-0.05", { try pcl.voxelGrid(leafSize: SIMD3(repeating: 0.05)) }),
             ("voxel-0.05-copy-back", { voxelOutput.pointCloud() }),
             ("ransac-0.03-1000", { try pcl.segmentPlane(distance: 0.03, iterations: 1000, axis: SIMD3(0, 0, 1)) }),
             ("clusters-0.10-50", { try pcl.euclideanClusters(tolerance: 0.10, minimumSize: 50, include: notGround) }),
+            ("clusters-0.10-50-after-voxel", {
+                try voxelOutput.euclideanClusters(tolerance: 0.10, minimumSize: 50, include: downsampledNotGround)
+            }),
             // The same clustering on a copied non-ground cloud, against the include mask above.
             ("clusters-0.10-50-on-copy", { try PCLCloud(try cloud.subset(mask: notGround)).euclideanClusters(tolerance: 0.10, minimumSize: 50) }),
             ("segment-end-to-end", { try cloud.segmentGroundAndObjects(groundDistance: 0.03, clusterTolerance: 0.10, minimumClusterSize: 50) }),
