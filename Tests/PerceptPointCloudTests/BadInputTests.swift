@@ -116,3 +116,22 @@ struct BadInputTests {
         }
     }
 }
+
+@Suite("empty point clouds")
+struct EmptyCloudTests {
+    @Test("empty files read as empty clouds")
+    func emptyFiles() throws {
+        #expect(try KITTIFormat.decodeScan([], file: "empty.bin").isEmpty)
+        let header = Array("VERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nWIDTH 0\nHEIGHT 1\nPOINTS 0\nDATA binary\n".utf8)
+        #expect(try PCDFormat.decode(header, file: "empty.pcd").isEmpty)
+    }
+
+    @Test("PCL operations on an empty cloud return empty results instead of failing inside PCL")
+    func emptyProcessing() throws {
+        let empty = PointCloud()
+        #expect(try empty.voxelDownsampled(leafSize: 0.1).isEmpty)
+        #expect(try empty.removingStatisticalOutliers().isEmpty)
+        #expect(try empty.euclideanClusters(tolerance: 0.1).isEmpty)
+        #expect(try empty.withNormals().normals == [])
+    }
+}

@@ -15,8 +15,17 @@ enum FieldColumns {
     static let colorChannelNames = [["red", "r", "diffuse_red"], ["green", "g", "diffuse_green"], ["blue", "b", "diffuse_blue"]]
 
     /// Builds a cloud of `count` points from `columns` over `base`; throws when x, y or z is missing.
-    static func assemble(_ columns: [FieldColumn], base: UnsafeRawPointer, count: Int, bigEndian: Bool,
+    static func assemble(_ columns: [FieldColumn], bytes: UnsafeRawBufferPointer, count: Int, bigEndian: Bool,
                          file: String) throws -> PointCloud {
+        // An empty file has no storage address; with no points nothing is loaded from it.
+        guard let base = bytes.baseAddress else {
+            return try withUnsafeBytes(of: UInt64(0)) { try assemble(columns, base: $0.baseAddress!, count: 0, bigEndian: bigEndian, file: file) }
+        }
+        return try assemble(columns, base: base, count: count, bigEndian: bigEndian, file: file)
+    }
+
+    private static func assemble(_ columns: [FieldColumn], base: UnsafeRawPointer, count: Int, bigEndian: Bool,
+                                 file: String) throws -> PointCloud {
         var byName: [String: FieldColumn] = [:]
         for column in columns where byName[column.name.lowercased()] == nil { byName[column.name.lowercased()] = column }
         func floats(_ column: FieldColumn) -> [Float] {

@@ -70,7 +70,7 @@ public enum PCDFormat {
             throw PointCloudFileError.truncated(file: file, offset: header.dataOffset, expected: needed, found: available)
         }
         return try bytes.withUnsafeBytes { raw in
-            try FieldColumns.assemble(recordColumns(header, dataStart: header.dataOffset), base: raw.baseAddress!,
+            try FieldColumns.assemble(recordColumns(header, dataStart: header.dataOffset), bytes: raw,
                                       count: header.points, bigEndian: false, file: file)
         }
     }
@@ -106,7 +106,7 @@ public enum PCDFormat {
             return FieldColumn(name: field.name, type: field.type, start: blockStart, stride: field.type.size * field.count)
         }
         return try columns.withUnsafeBytes { raw in
-            try FieldColumns.assemble(layout, base: raw.baseAddress!, count: header.points, bigEndian: false, file: file)
+            try FieldColumns.assemble(layout, bytes: raw, count: header.points, bigEndian: false, file: file)
         }
     }
 
@@ -127,7 +127,7 @@ public enum PCDFormat {
             return FieldColumn(name: field.name, type: .float64, start: element * 8, stride: elements.count * 8)
         }
         return try values.withUnsafeBytes { raw in
-            try FieldColumns.assemble(layout, base: raw.baseAddress!, count: header.points, bigEndian: false, file: file)
+            try FieldColumns.assemble(layout, bytes: raw, count: header.points, bigEndian: false, file: file)
         }
     }
 }

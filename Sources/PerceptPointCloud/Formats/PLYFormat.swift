@@ -91,7 +91,7 @@ public enum PLYFormat {
             let values = try TextRecords.parse(&lines, rows: vertex.count, names: names,
                                                kinds: vertex.properties.map { .number($0.type) }, file: file)
             return try values.withUnsafeBytes { raw in
-                try FieldColumns.assemble(TextRecords.columns(names), base: raw.baseAddress!, count: vertex.count, bigEndian: false, file: file)
+                try FieldColumns.assemble(TextRecords.columns(names), bytes: raw, count: vertex.count, bigEndian: false, file: file)
             }
         }
         let bigEndian = encoding == .binaryBigEndian
@@ -109,7 +109,7 @@ public enum PLYFormat {
                 defer { start += property.type.size }
                 return FieldColumn(name: property.name, type: property.type, start: start, stride: recordSize)
             }
-            return try FieldColumns.assemble(columns, base: raw.baseAddress!, count: vertex.count, bigEndian: bigEndian, file: file)
+            return try FieldColumns.assemble(columns, bytes: raw, count: vertex.count, bigEndian: bigEndian, file: file)
         }
     }
 

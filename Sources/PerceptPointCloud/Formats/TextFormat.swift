@@ -41,7 +41,7 @@ public enum TextFormat {
         }
         let values = try TextRecords.parse(&lines, rows: dataLines, names: names, kinds: names.map { _ in .number(.float64) }, file: file)
         return try values.withUnsafeBytes { raw in
-            try FieldColumns.assemble(TextRecords.columns(names), base: raw.baseAddress!, count: dataLines, bigEndian: false, file: file)
+            try FieldColumns.assemble(TextRecords.columns(names), bytes: raw, count: dataLines, bigEndian: false, file: file)
         }
     }
 

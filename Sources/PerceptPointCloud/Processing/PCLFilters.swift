@@ -12,6 +12,7 @@ extension PCLCloud {
         guard all(leafSize .> 0) else {
             throw PointCloudError.invalidParameter(name: "leaf size", expected: "positive", found: "\(leafSize)")
         }
+        guard count > 0 else { return try PCLCloud(PointCloud()) }
         var output: OpaquePointer?
         try run("voxel grid") {
             pcl_bridge_voxel_grid(handle, leafSize.x, leafSize.y, leafSize.z, UInt32(max(0, minimumPointsPerVoxel)), &output, $0, $1)
