@@ -100,8 +100,8 @@ public enum PLYFormat {
             for element in elements[..<vertexIndex] {
                 offset = try skip(element, in: raw, from: offset, bigEndian: bigEndian, file: file)
             }
-            let needed = vertex.count * recordSize
-            guard raw.count - offset >= needed else {
+            let (needed, overflow) = vertex.count.multipliedReportingOverflow(by: recordSize)
+            guard !overflow, raw.count - offset >= needed else {
                 throw PointCloudFileError.truncated(file: file, offset: offset, expected: needed, found: raw.count - offset)
             }
             var start = offset
@@ -122,8 +122,9 @@ public enum PLYFormat {
             }
         }
         if let recordSize = element.recordSize {
-            try require(recordSize * element.count)
-            return position + recordSize * element.count
+            let (bytes, overflow) = recordSize.multipliedReportingOverflow(by: element.count)
+            try require(overflow ? Int.max : bytes)
+            return position + bytes
         }
         for _ in 0..<element.count {
             for property in element.properties {
@@ -135,8 +136,9 @@ public enum PLYFormat {
                 try require(countType.size)
                 let items = Int(countType.load(from: raw.baseAddress!, at: position, bigEndian: bigEndian))
                 position += countType.size
-                try require(items * property.type.size)
-                position += items * property.type.size
+                let (bytes, overflow) = items.multipliedReportingOverflow(by: property.type.size)
+                try require(overflow || items < 0 ? Int.max : bytes)
+                position += bytes
             }
         }
         return position

@@ -17,7 +17,7 @@ enum TextRecords {
     /// Parses `rows` non-empty lines of `kinds.count` values each, starting at the cursor of `lines`.
     static func parse(_ lines: inout TextLines, rows: Int, names: [String], kinds: [TextValue], file: String) throws -> [Double] {
         var values = [Double]()
-        values.reserveCapacity(rows * kinds.count)
+        values.reserveCapacity(min(rows, lines.bytes.count / 2 + 1) * kinds.count)
         // The C parsers stop at the first character that is not part of a number; a terminating
         // zero keeps the last token of a file without a final newline inside the buffer.
         let terminated = lines.bytes + [0]

@@ -40,6 +40,12 @@ struct CloudFilterCommand: ParsableCommand {
         if let voxel, !(voxel > 0) { throw CloudCLI.usage("--voxel must be positive, found \(voxel)") }
         let statistical = try outliers.map { try CloudCLI.numbers($0, count: 2, option: "outliers") }
         let radius = try radiusOutliers.map { try CloudCLI.numbers($0, count: 2, option: "radius-outliers") }
+        if let statistical, !(1...10_000).contains(statistical[0]) || !(statistical[1] > 0) {
+            throw CloudCLI.usage("--outliers expects 1 to 10000 neighbours and a positive deviation, found '\(outliers ?? "")'")
+        }
+        if let radius, !(radius[0] > 0) || !(0...100_000).contains(radius[1]) {
+            throw CloudCLI.usage("--radius-outliers expects a positive radius and 0 to 100000 neighbours, found '\(radiusOutliers ?? "")'")
+        }
         let inputs = try CloudCLI.inputs(files.input)
         let targets = try CloudCLI.destinations(for: inputs, output: files.output, fileExtension: nil, force: options.force)
         try CloudCLI.forEach(inputs) { position, path in
