@@ -2,7 +2,12 @@ import PCLBridge
 
 /// A coordinate axis.
 public enum Axis: Int, Sendable, CaseIterable {
-    case x = 0, y = 1, z = 2
+    /// The x axis (forward in KITTI's sensor frame).
+    case x = 0
+    /// The y axis (left).
+    case y = 1
+    /// The z axis (up).
+    case z = 2
 }
 
 extension PCLCloud {
