@@ -34,6 +34,14 @@ void checkVoxelGrid(const pcl::PointCloud<Point> &points, float leafX, float lea
     }
 }
 
+// Runs a configured PCL filter that selects points and writes its choice as a per-point mask.
+template <typename Filter> void selectInto(Filter &filter, const pcl_bridge_cloud *cloud, uint8_t *keep) {
+    filter.setInputCloud(cloud->points);
+    pcl::Indices kept;
+    filter.filter(kept);
+    fillMask(kept, cloud->points->size(), keep);
+}
+
 template <typename Point>
 typename pcl::PointCloud<Point>::Ptr voxelize(const typename pcl::PointCloud<Point>::Ptr &input, float leafX, float leafY,
                                               float leafZ, unsigned minimumPoints) {
@@ -70,12 +78,9 @@ int pcl_bridge_statistical_outliers(const pcl_bridge_cloud *cloud, int neighbors
     return guarded(error, error_capacity, [&] {
         if (neighbors < 1) throw std::invalid_argument("the neighbour count must be at least 1");
         pcl::StatisticalOutlierRemoval<pcl::PointXYZ> filter;
-        filter.setInputCloud(cloud->points);
         filter.setMeanK(neighbors);
         filter.setStddevMulThresh(standard_deviations);
-        pcl::Indices kept;
-        filter.filter(kept);
-        fillMask(kept, cloud->points->size(), keep);
+        selectInto(filter, cloud, keep);
     });
 }
 
@@ -84,12 +89,9 @@ int pcl_bridge_radius_outliers(const pcl_bridge_cloud *cloud, double radius, int
     return guarded(error, error_capacity, [&] {
         if (!(radius > 0)) throw std::invalid_argument("the search radius must be positive");
         pcl::RadiusOutlierRemoval<pcl::PointXYZ> filter;
-        filter.setInputCloud(cloud->points);
         filter.setRadiusSearch(radius);
         filter.setMinNeighborsInRadius(minimum_neighbors);
-        pcl::Indices kept;
-        filter.filter(kept);
-        fillMask(kept, cloud->points->size(), keep);
+        selectInto(filter, cloud, keep);
     });
 }
 
@@ -99,12 +101,9 @@ int pcl_bridge_pass_through(const pcl_bridge_cloud *cloud, int axis, float minim
         static const char *names[] = {"x", "y", "z"};
         if (axis < 0 || axis > 2) throw std::invalid_argument("the axis must be 0 (x), 1 (y) or 2 (z)");
         pcl::PassThrough<pcl::PointXYZ> filter;
-        filter.setInputCloud(cloud->points);
         filter.setFilterFieldName(names[axis]);
         filter.setFilterLimits(minimum, maximum);
-        pcl::Indices kept;
-        filter.filter(kept);
-        fillMask(kept, cloud->points->size(), keep);
+        selectInto(filter, cloud, keep);
     });
 }
 
@@ -112,11 +111,8 @@ int pcl_bridge_crop_box(const pcl_bridge_cloud *cloud, const float *minimum, con
                         char *error, size_t error_capacity) {
     return guarded(error, error_capacity, [&] {
         pcl::CropBox<pcl::PointXYZ> filter;
-        filter.setInputCloud(cloud->points);
         filter.setMin(Eigen::Vector4f(minimum[0], minimum[1], minimum[2], 1.0f));
         filter.setMax(Eigen::Vector4f(maximum[0], maximum[1], maximum[2], 1.0f));
-        pcl::Indices kept;
-        filter.filter(kept);
-        fillMask(kept, cloud->points->size(), keep);
+        selectInto(filter, cloud, keep);
     });
 }

@@ -47,7 +47,8 @@ int pcl_bridge_euclidean_clusters(const pcl_bridge_cloud *cloud, const uint8_t *
         if (!(tolerance > 0)) throw std::invalid_argument("the cluster tolerance must be positive");
         const size_t count = cloud->points->size();
         pcl::EuclideanClusterExtraction<pcl::PointXYZ> extraction;
-        pcl::search::KdTree<pcl::PointXYZ>::Ptr tree(new pcl::search::KdTree<pcl::PointXYZ>);
+        // Clustering only needs the neighbours, not their order, so the tree skips sorting them.
+        pcl::search::KdTree<pcl::PointXYZ>::Ptr tree(new pcl::search::KdTree<pcl::PointXYZ>(false));
         extraction.setInputCloud(cloud->points);
         if (include != nullptr) {
             pcl::IndicesPtr selected(new pcl::Indices);

@@ -109,10 +109,40 @@ struct BadInputTests {
         #expect(file == "cut.ply" && expected - found == 3)
     }
 
+    @Test("absurd sizes in a header are errors, not crashes")
+    func absurdSizes() {
+        let pcd = thrownError { try PCDFormat.decode(header(width: 1 << 40, points: 1 << 40), file: "huge.pcd") } as? PointCloudFileError
+        #expect(pcd?.message.contains("WIDTH × HEIGHT below 2^32") == true)
+        let ply = Array("ply\nformat binary_little_endian 1.0\nelement vertex 9223372036854775807\nproperty float x\nproperty float y\nproperty float z\nend_header\n".utf8)
+        guard case .truncated(file: "huge.ply", _, _, _)? = thrownError({ try PLYFormat.decode(ply, file: "huge.ply") }) as? PointCloudFileError else {
+            Issue.record("expected a truncation error for a vertex count that cannot fit")
+            return
+        }
+    }
+
     @Test("a missing file is an input/output error naming it")
     func missingFile() {
         #expect(throws: PointCloudFileError.inputOutput(file: "/no/such/cloud.pcd", reason: "no such file")) {
             try PointCloudFile.read("/no/such/cloud.pcd")
         }
+    }
+}
+
+@Suite("empty point clouds")
+struct EmptyCloudTests {
+    @Test("empty files read as empty clouds")
+    func emptyFiles() throws {
+        #expect(try KITTIFormat.decodeScan([], file: "empty.bin").isEmpty)
+        let header = Array("VERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nWIDTH 0\nHEIGHT 1\nPOINTS 0\nDATA binary\n".utf8)
+        #expect(try PCDFormat.decode(header, file: "empty.pcd").isEmpty)
+    }
+
+    @Test("PCL operations on an empty cloud return empty results instead of failing inside PCL")
+    func emptyProcessing() throws {
+        let empty = PointCloud()
+        #expect(try empty.voxelDownsampled(leafSize: 0.1).isEmpty)
+        #expect(try empty.removingStatisticalOutliers().isEmpty)
+        #expect(try empty.euclideanClusters(tolerance: 0.1).isEmpty)
+        #expect(try empty.withNormals().normals == [])
     }
 }

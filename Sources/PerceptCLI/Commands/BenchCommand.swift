@@ -13,6 +13,7 @@ struct BenchCommand: ParsableCommand {
     enum Area: String, ExpressibleByArgument, CaseIterable {
         case tensor
         case image
+        case cloud
     }
 
     @Argument(help: "What to measure: \(Area.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -38,6 +39,8 @@ struct BenchCommand: ParsableCommand {
             try TensorBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .image:
             try ImageBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        case .cloud:
+            try CloudBench(repeats: repeats, filter: filter).run(reporter: reporter)
         }
     }
 }

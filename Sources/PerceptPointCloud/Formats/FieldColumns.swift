@@ -15,8 +15,17 @@ enum FieldColumns {
     static let colorChannelNames = [["red", "r", "diffuse_red"], ["green", "g", "diffuse_green"], ["blue", "b", "diffuse_blue"]]
 
     /// Builds a cloud of `count` points from `columns` over `base`; throws when x, y or z is missing.
-    static func assemble(_ columns: [FieldColumn], base: UnsafeRawPointer, count: Int, bigEndian: Bool,
+    static func assemble(_ columns: [FieldColumn], bytes: UnsafeRawBufferPointer, count: Int, bigEndian: Bool,
                          file: String) throws -> PointCloud {
+        // An empty file has no storage address; with no points nothing is loaded from it.
+        guard let base = bytes.baseAddress else {
+            return try withUnsafeBytes(of: UInt64(0)) { try assemble(columns, base: $0.baseAddress!, count: 0, bigEndian: bigEndian, file: file) }
+        }
+        return try assemble(columns, base: base, count: count, bigEndian: bigEndian, file: file)
+    }
+
+    private static func assemble(_ columns: [FieldColumn], base: UnsafeRawPointer, count: Int, bigEndian: Bool,
+                                 file: String) throws -> PointCloud {
         var byName: [String: FieldColumn] = [:]
         for column in columns where byName[column.name.lowercased()] == nil { byName[column.name.lowercased()] = column }
         func floats(_ column: FieldColumn) -> [Float] {
@@ -61,60 +70,73 @@ enum FieldColumns {
         return cloud
     }
 
-    /// The scalar fields a writer stores for `cloud`, with a getter per field returning the value's
-    /// type and a closure producing it for point `index`.
+    /// The scalar fields a writer stores for `cloud`, each as a column of 32-bit values.
     static func writableFields(of cloud: PointCloud) -> [WritableField] {
-        var fields: [WritableField] = [
-            WritableField(name: "x", type: .float32) { .float(cloud.x[$0]) },
-            WritableField(name: "y", type: .float32) { .float(cloud.y[$0]) },
-            WritableField(name: "z", type: .float32) { .float(cloud.z[$0]) },
+        var fields = [
+            WritableField(name: "x", floats: cloud.x), WritableField(name: "y", floats: cloud.y), WritableField(name: "z", floats: cloud.z),
         ]
-        if let intensity = cloud.intensity {
-            fields.append(WritableField(name: "intensity", type: .float32) { .float(intensity[$0]) })
-        }
-        if let colors = cloud.colors {
-            fields.append(WritableField(name: "rgb", type: .float32) { .packedColor(colors[$0].packed) })
-        }
+        if let intensity = cloud.intensity { fields.append(WritableField(name: "intensity", floats: intensity)) }
+        // PCL's colour: 0x00RRGGBB in a float field's bits, written as an integer in text.
+        if let colors = cloud.colors { fields.append(WritableField(name: "rgb", type: .float32, bits: colors.map(\.packed), isFloat: false)) }
         if let normals = cloud.normals {
             for (axis, name) in ["normal_x", "normal_y", "normal_z"].enumerated() {
-                fields.append(WritableField(name: name, type: .float32) { .float(normals[$0][axis]) })
+                fields.append(WritableField(name: name, floats: normals.map { $0[axis] }))
             }
         }
-        if let labels = cloud.labels { fields.append(WritableField(name: "label", type: .uint32) { .unsigned(labels[$0]) }) }
-        if let instances = cloud.instances {
-            fields.append(WritableField(name: "instance", type: .uint32) { .unsigned(instances[$0]) })
-        }
+        if let labels = cloud.labels { fields.append(WritableField(name: "label", type: .uint32, bits: labels, isFloat: false)) }
+        if let instances = cloud.instances { fields.append(WritableField(name: "instance", type: .uint32, bits: instances, isFloat: false)) }
         return fields
     }
 }
 
-/// One field a writer emits, and how to get its value for a point.
+/// One field a writer emits: its name, stored type and the 32-bit pattern of each point's value.
 struct WritableField {
-    /// A value as it is stored.
-    enum Value {
-        case float(Float)
-        case unsigned(UInt32)
-        /// A PCL colour: 0x00RRGGBB, stored in a float's bits in binary and as an integer in text.
-        case packedColor(UInt32)
+    var name: String
+    /// The type written to the file (float32, uint32, or uint8 for PLY colour channels).
+    var type: ScalarType
+    var bits: [UInt32]
+    /// True when the bits are a Float's, which text shows as a decimal number.
+    var isFloat: Bool
 
-        /// The value as text that reads back exactly.
-        var text: String {
-            switch self {
-            case let .float(value): return value.isNaN ? "nan" : "\(value)"
-            case let .unsigned(value), let .packedColor(value): return "\(value)"
-            }
-        }
-
-        /// The value's 32 bits.
-        var bits: UInt32 {
-            switch self {
-            case let .float(value): return value.bitPattern
-            case let .unsigned(value), let .packedColor(value): return value
-            }
-        }
+    init(name: String, type: ScalarType, bits: [UInt32], isFloat: Bool) {
+        self.name = name
+        self.type = type
+        self.bits = bits
+        self.isFloat = isFloat
     }
 
-    var name: String
-    var type: ScalarType
-    var value: (Int) -> Value
+    init(name: String, floats: [Float]) {
+        self.init(name: name, type: .float32, bits: floats.map(\.bitPattern), isFloat: true)
+    }
+
+    /// Point `index`'s value as text that reads back exactly.
+    func text(_ index: Int) -> String {
+        guard isFloat else { return "\(bits[index])" }
+        let value = Float(bitPattern: bits[index])
+        return value.isNaN ? "nan" : "\(value)"
+    }
+
+    /// Packs `fields` point by point into records, each value in its type's size and byte order.
+    static func records(_ fields: [WritableField], count: Int, bigEndian: Bool) -> [UInt8] {
+        let recordSize = fields.reduce(0) { $0 + $1.type.size }
+        var bytes = [UInt8](repeating: 0, count: recordSize * count)
+        bytes.withUnsafeMutableBytes { raw in
+            var offset = 0
+            for field in fields {
+                field.bits.withUnsafeBufferPointer { values in
+                    for index in 0..<count {
+                        let position = index * recordSize + offset
+                        if field.type == .uint8 {
+                            raw[position] = UInt8(truncatingIfNeeded: values[index])
+                        } else {
+                            raw.storeBytes(of: bigEndian ? values[index].bigEndian : values[index].littleEndian,
+                                           toByteOffset: position, as: UInt32.self)
+                        }
+                    }
+                }
+                offset += field.type.size
+            }
+        }
+        return bytes
+    }
 }

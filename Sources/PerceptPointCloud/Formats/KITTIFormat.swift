@@ -19,7 +19,7 @@ public enum KITTIFormat {
             FieldColumn(name: $1, type: .float32, start: $0 * 4, stride: recordSize)
         }
         return try bytes.withUnsafeBytes { raw in
-            try FieldColumns.assemble(columns, base: raw.baseAddress!, count: count, bigEndian: false, file: file)
+            try FieldColumns.assemble(columns, bytes: raw, count: count, bigEndian: false, file: file)
         }
     }
 

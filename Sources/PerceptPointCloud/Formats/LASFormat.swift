@@ -53,10 +53,10 @@ public enum LASFormat {
                 throw PointCloudFileError.badHeader(file: file, line: 0, expected: "point record length ≥ \(layout.minimumLength) for format \(format)", found: "\(recordLength)")
             }
             var count = Int(integer(107, UInt32.self))
-            if minor == 4 && bytes.count >= 255 && count == 0 { count = Int(integer(247, UInt64.self)) }
-            let needed = count * recordLength
-            guard dataOffset <= bytes.count, bytes.count - dataOffset >= needed else {
-                throw PointCloudFileError.truncated(file: file, offset: dataOffset, expected: needed, found: max(0, bytes.count - dataOffset))
+            if minor == 4 && bytes.count >= 255 && count == 0 { count = Int(clamping: integer(247, UInt64.self)) }
+            let (needed, overflow) = count.multipliedReportingOverflow(by: recordLength)
+            guard !overflow, dataOffset <= bytes.count, bytes.count - dataOffset >= needed else {
+                throw PointCloudFileError.truncated(file: file, offset: dataOffset, expected: overflow ? Int.max : needed, found: max(0, bytes.count - dataOffset))
             }
             let scale = SIMD3(double(131), double(139), double(147))
             let offset = SIMD3(double(155), double(163), double(171))

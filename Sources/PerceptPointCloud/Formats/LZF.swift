@@ -19,7 +19,7 @@ enum LZF {
     /// Decompresses `input`, which must expand to exactly `expectedSize` bytes.
     static func decompress(_ input: ArraySlice<UInt8>, expectedSize: Int) throws(Failure) -> [UInt8] {
         var output = [UInt8]()
-        output.reserveCapacity(expectedSize)
+        output.reserveCapacity(min(expectedSize, input.count * 132))  // a 2-byte match yields at most 264 bytes
         var position = input.startIndex
         let end = input.endIndex
         while position < end {

@@ -23,8 +23,7 @@ public enum PCDFormat {
         cloud.width = header.width
         cloud.height = header.height
         cloud.viewpoint = header.viewpoint
-        let finite = cloud.finiteIndices
-        if !keepNaN && finite.count != cloud.count { cloud = cloud.subset(finite) }
+        if !keepNaN && !cloud.isFinite { cloud = cloud.subset(cloud.finiteIndices) }
         return cloud
     }
 
@@ -38,22 +37,18 @@ public enum PCDFormat {
         switch mode {
         case .ascii:
             for index in 0..<cloud.count {
-                writer.append(fields.map { $0.value(index).text }.joined(separator: " ") + "\n")
+                writer.append(fields.map { $0.text(index) }.joined(separator: " ") + "\n")
             }
         case .binary:
-            writer.bytes.reserveCapacity(writer.bytes.count + cloud.count * fields.count * 4)
-            for index in 0..<cloud.count {
-                for field in fields { writer.append(field.value(index).bits) }
-            }
+            writer.bytes += WritableField.records(fields, count: cloud.count, bigEndian: false)
         case .binaryCompressed:
-            var columns = ByteWriter()
-            columns.bytes.reserveCapacity(cloud.count * fields.count * 4)
-            for field in fields {
-                for index in 0..<cloud.count { columns.append(field.value(index).bits) }
-            }
-            let compressed = LZF.compress(columns.bytes)
+            // PCL's compressed layout stores the fields one after another (column by column).
+            var columns = [UInt8]()
+            columns.reserveCapacity(cloud.count * fields.count * 4)
+            for field in fields { columns += WritableField.records([field], count: cloud.count, bigEndian: false) }
+            let compressed = LZF.compress(columns)
             writer.append(UInt32(compressed.count))
-            writer.append(UInt32(columns.bytes.count))
+            writer.append(UInt32(columns.count))
             writer.bytes += compressed
         }
         return writer.bytes
@@ -75,7 +70,7 @@ public enum PCDFormat {
             throw PointCloudFileError.truncated(file: file, offset: header.dataOffset, expected: needed, found: available)
         }
         return try bytes.withUnsafeBytes { raw in
-            try FieldColumns.assemble(recordColumns(header, dataStart: header.dataOffset), base: raw.baseAddress!,
+            try FieldColumns.assemble(recordColumns(header, dataStart: header.dataOffset), bytes: raw,
                                       count: header.points, bigEndian: false, file: file)
         }
     }
@@ -111,7 +106,7 @@ public enum PCDFormat {
             return FieldColumn(name: field.name, type: field.type, start: blockStart, stride: field.type.size * field.count)
         }
         return try columns.withUnsafeBytes { raw in
-            try FieldColumns.assemble(layout, base: raw.baseAddress!, count: header.points, bigEndian: false, file: file)
+            try FieldColumns.assemble(layout, bytes: raw, count: header.points, bigEndian: false, file: file)
         }
     }
 
@@ -120,27 +115,19 @@ public enum PCDFormat {
         var lines = TextLines(bytes, from: header.dataOffset)
         lines.lineNumber = header.lineCount
         let elements = header.fields.flatMap { field in (0..<field.count).map { _ in field } }
-        let values = try TextRecords.parse(&lines, rows: header.points, names: elements.map(\.name), file: file) { word, column in
-            parse(word, field: elements[column])
+        let kinds = elements.map { field -> TextValue in
+            // PCL writes a colour packed in a float field as its integer bits, since many colours are NaN as floats.
+            let name = field.name.lowercased()
+            return field.type == .float32 && (name == "rgb" || name == "rgba") ? .packedColor : .number(field.type)
         }
+        let values = try TextRecords.parse(&lines, rows: header.points, names: elements.map(\.name), kinds: kinds, file: file)
         var element = 0
         let layout = header.fields.map { field in
             defer { element += field.count }
             return FieldColumn(name: field.name, type: .float64, start: element * 8, stride: elements.count * 8)
         }
         return try values.withUnsafeBytes { raw in
-            try FieldColumns.assemble(layout, base: raw.baseAddress!, count: header.points, bigEndian: false, file: file)
+            try FieldColumns.assemble(layout, bytes: raw, count: header.points, bigEndian: false, file: file)
         }
-    }
-
-    /// One text value as a Double that converts back to the field's type exactly.
-    private static func parse(_ word: Substring, field: PCDHeader.Field) -> Double? {
-        let name = field.name.lowercased()
-        // PCL writes a colour packed in a float field as its integer bits, since many colours are NaN as floats.
-        if field.type == .float32 && (name == "rgb" || name == "rgba") {
-            if let packed = UInt32(word) { return Double(packed) }
-            return Float(word).map { Double($0.bitPattern) }
-        }
-        return TextRecords.number(word, as: field.type)
     }
 }

@@ -81,9 +81,15 @@ struct PCDHeader {
                 header.lineCount = number
                 try header.buildFields(names: names, sizes: sizes, types: types, counts: counts ?? names.map { _ in 1 },
                                        file: file, line: number)
-                header.points = declaredPoints ?? header.width * header.height
-                guard header.points == header.width * header.height else {
-                    throw PointCloudFileError.pointCountMismatch(file: file, declared: header.points, found: header.width * header.height)
+                // PCL stores WIDTH and HEIGHT as 32-bit counts; larger values can only be damage.
+                let (gridPoints, overflow) = header.width.multipliedReportingOverflow(by: header.height)
+                guard header.width <= Int(UInt32.max), header.height <= Int(UInt32.max), !overflow, gridPoints <= Int(UInt32.max) else {
+                    throw PointCloudFileError.badHeader(file: file, line: number, expected: "WIDTH × HEIGHT below 2^32",
+                                                        found: "\(header.width) × \(header.height)")
+                }
+                header.points = declaredPoints ?? gridPoints
+                guard header.points == gridPoints else {
+                    throw PointCloudFileError.pointCountMismatch(file: file, declared: header.points, found: gridPoints)
                 }
                 return header
             default:
@@ -106,6 +112,10 @@ struct PCDHeader {
             }
             guard let type = ScalarType(pcdType: code, size: sizes[index]) else {
                 throw PointCloudFileError.sizeTypeMismatch(file: file, field: names[index], type: code, size: sizes[index])
+            }
+            guard (1...65_536).contains(counts[index]) else {
+                throw PointCloudFileError.badHeader(file: file, line: line, expected: "COUNT between 1 and 65536 for field '\(names[index])'",
+                                                    found: "\(counts[index])")
             }
             return Field(name: names[index], type: type, count: counts[index])
         }

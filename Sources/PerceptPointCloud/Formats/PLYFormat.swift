@@ -88,11 +88,10 @@ public enum PLYFormat {
                 for _ in 0..<element.count { _ = lines.next() }
             }
             let names = vertex.properties.map(\.name)
-            let values = try TextRecords.parse(&lines, rows: vertex.count, names: names, file: file) { word, column in
-                TextRecords.number(word, as: vertex.properties[column].type)
-            }
+            let values = try TextRecords.parse(&lines, rows: vertex.count, names: names,
+                                               kinds: vertex.properties.map { .number($0.type) }, file: file)
             return try values.withUnsafeBytes { raw in
-                try FieldColumns.assemble(TextRecords.columns(names), base: raw.baseAddress!, count: vertex.count, bigEndian: false, file: file)
+                try FieldColumns.assemble(TextRecords.columns(names), bytes: raw, count: vertex.count, bigEndian: false, file: file)
             }
         }
         let bigEndian = encoding == .binaryBigEndian
@@ -101,8 +100,8 @@ public enum PLYFormat {
             for element in elements[..<vertexIndex] {
                 offset = try skip(element, in: raw, from: offset, bigEndian: bigEndian, file: file)
             }
-            let needed = vertex.count * recordSize
-            guard raw.count - offset >= needed else {
+            let (needed, overflow) = vertex.count.multipliedReportingOverflow(by: recordSize)
+            guard !overflow, raw.count - offset >= needed else {
                 throw PointCloudFileError.truncated(file: file, offset: offset, expected: needed, found: raw.count - offset)
             }
             var start = offset
@@ -110,7 +109,7 @@ public enum PLYFormat {
                 defer { start += property.type.size }
                 return FieldColumn(name: property.name, type: property.type, start: start, stride: recordSize)
             }
-            return try FieldColumns.assemble(columns, base: raw.baseAddress!, count: vertex.count, bigEndian: bigEndian, file: file)
+            return try FieldColumns.assemble(columns, bytes: raw, count: vertex.count, bigEndian: bigEndian, file: file)
         }
     }
 
@@ -123,8 +122,9 @@ public enum PLYFormat {
             }
         }
         if let recordSize = element.recordSize {
-            try require(recordSize * element.count)
-            return position + recordSize * element.count
+            let (bytes, overflow) = recordSize.multipliedReportingOverflow(by: element.count)
+            try require(overflow ? Int.max : bytes)
+            return position + bytes
         }
         for _ in 0..<element.count {
             for property in element.properties {
@@ -136,8 +136,9 @@ public enum PLYFormat {
                 try require(countType.size)
                 let items = Int(countType.load(from: raw.baseAddress!, at: position, bigEndian: bigEndian))
                 position += countType.size
-                try require(items * property.type.size)
-                position += items * property.type.size
+                let (bytes, overflow) = items.multipliedReportingOverflow(by: property.type.size)
+                try require(overflow || items < 0 ? Int.max : bytes)
+                position += bytes
             }
         }
         return position
@@ -151,22 +152,17 @@ public enum PLYFormat {
         if let colors = cloud.colors {
             let channels: [(String, KeyPath<PointColor, UInt8>)] = [("red", \.red), ("green", \.green), ("blue", \.blue)]
             fields.insert(contentsOf: channels.map { name, path in
-                WritableField(name: name, type: .uint8) { .unsigned(UInt32(colors[$0][keyPath: path])) }
+                WritableField(name: name, type: .uint8, bits: colors.map { UInt32($0[keyPath: path]) }, isFloat: false)
             }, at: cloud.intensity == nil ? 3 : 4)
         }
-        var writer = ByteWriter(bigEndian: encoding == .binaryBigEndian)
+        var writer = ByteWriter()
         writer.append("ply\nformat \(encoding.rawValue) 1.0\ncomment written by Percept\nelement vertex \(cloud.count)\n")
         for field in fields { writer.append("property \(field.type == .uint8 ? "uchar" : field.type == .uint32 ? "uint" : "float") \(field.name)\n") }
         writer.append("end_header\n")
-        for index in 0..<cloud.count {
-            if encoding == .ascii {
-                writer.append(fields.map { $0.value(index).text }.joined(separator: " ") + "\n")
-                continue
-            }
-            for field in fields {
-                let bits = field.value(index).bits
-                if field.type == .uint8 { writer.append(UInt8(truncatingIfNeeded: bits)) } else { writer.append(bits) }
-            }
+        if encoding == .ascii {
+            for index in 0..<cloud.count { writer.append(fields.map { $0.text(index) }.joined(separator: " ") + "\n") }
+        } else {
+            writer.bytes += WritableField.records(fields, count: cloud.count, bigEndian: encoding == .binaryBigEndian)
         }
         return writer.bytes
     }

@@ -2,7 +2,18 @@ import Foundation
 
 /// The point-cloud file formats, chosen by file extension.
 public enum PointCloudFormat: String, Sendable, CaseIterable {
-    case pcd, ply, kitti = "bin", las, xyz, csv
+    /// PCL's PCD, in any data mode.
+    case pcd
+    /// Stanford PLY (the vertex element).
+    case ply
+    /// A KITTI velodyne scan (`.bin`).
+    case kitti = "bin"
+    /// ASPRS LAS (read only).
+    case las
+    /// Space-separated text (`.xyz`, `.txt`).
+    case xyz
+    /// Comma-separated text.
+    case csv
 
     /// The format a path's extension names; LAZ and unknown extensions are an error naming them.
     public init(path: String) throws {

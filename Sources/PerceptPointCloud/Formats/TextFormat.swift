@@ -39,9 +39,9 @@ public enum TextFormat {
         if firstLineIsHeader {
             while let line = lines.next(), line.words.isEmpty || line.words[0].hasPrefix("#") {}
         }
-        let values = try TextRecords.parse(&lines, rows: dataLines, names: names, file: file) { word, _ in Double(word) }
+        let values = try TextRecords.parse(&lines, rows: dataLines, names: names, kinds: names.map { _ in .number(.float64) }, file: file)
         return try values.withUnsafeBytes { raw in
-            try FieldColumns.assemble(TextRecords.columns(names), base: raw.baseAddress!, count: dataLines, bigEndian: false, file: file)
+            try FieldColumns.assemble(TextRecords.columns(names), bytes: raw, count: dataLines, bigEndian: false, file: file)
         }
     }
 

@@ -72,7 +72,19 @@ extension PointCloud {
 
     /// The indices of points whose three coordinates are finite.
     public var finiteIndices: [Int] {
-        (0..<count).filter { x[$0].isFinite && y[$0].isFinite && z[$0].isFinite }
+        x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                z.withUnsafeBufferPointer { zs in (0..<count).filter { xs[$0].isFinite && ys[$0].isFinite && zs[$0].isFinite } }
+            }
+        }
+    }
+
+    /// True when every coordinate of every point is finite.
+    public var isFinite: Bool {
+        // A sum of finite values stays finite unless a coordinate is NaN or infinite (or the sum
+        // overflows, which the exact check below then settles).
+        let sum = x.reduce(0, +) + y.reduce(0, +) + z.reduce(0, +)
+        return sum.isFinite || finiteIndices.count == count
     }
 }
 

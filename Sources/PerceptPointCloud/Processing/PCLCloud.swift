@@ -87,6 +87,7 @@ public final class PCLCloud {
 
     /// Runs a bridge call that fills a per-point byte mask, returning it as Bools.
     func mask(_ operation: String, _ body: (UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<CChar>, Int) -> Int32) throws -> [Bool] {
+        guard count > 0 else { return [] }
         var bytes = [UInt8](repeating: 0, count: count)
         try bytes.withUnsafeMutableBufferPointer { buffer in
             try run(operation) { body(buffer.baseAddress!, $0, $1) }

@@ -2,7 +2,12 @@ import PCLBridge
 
 /// A coordinate axis.
 public enum Axis: Int, Sendable, CaseIterable {
-    case x = 0, y = 1, z = 2
+    /// The x axis (forward in KITTI's sensor frame).
+    case x = 0
+    /// The y axis (left).
+    case y = 1
+    /// The z axis (up).
+    case z = 2
 }
 
 extension PCLCloud {
@@ -12,6 +17,7 @@ extension PCLCloud {
         guard all(leafSize .> 0) else {
             throw PointCloudError.invalidParameter(name: "leaf size", expected: "positive", found: "\(leafSize)")
         }
+        guard count > 0 else { return try PCLCloud(PointCloud()) }
         var output: OpaquePointer?
         try run("voxel grid") {
             pcl_bridge_voxel_grid(handle, leafSize.x, leafSize.y, leafSize.z, UInt32(max(0, minimumPointsPerVoxel)), &output, $0, $1)

@@ -67,6 +67,7 @@ extension PCLCloud {
 
     private func clusters(_ operation: String,
                           _ body: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>, Int) -> Int32) throws -> [[Int]] {
+        guard count > 0 else { return [] }
         var ids = [Int32](repeating: -1, count: count)
         var clusterCount = 0
         try ids.withUnsafeMutableBufferPointer { buffer in
@@ -81,6 +82,7 @@ extension PCLCloud {
     /// Normals from the `neighbors` nearest points (or, when `neighbors` is nil, those within
     /// `radius`), flipped towards `viewpoint`; with each point's surface curvature.
     public func normals(neighbors: Int? = 20, radius: Double = 0, viewpoint: SIMD3<Float> = .zero) throws -> (normals: [SIMD3<Float>], curvature: [Float]) {
+        guard count > 0 else { return ([], []) }
         var nx = [Float](repeating: 0, count: count), ny = nx, nz = nx, curvature = nx
         let view = [viewpoint.x, viewpoint.y, viewpoint.z]
         try run("normal estimation") { error, capacity in

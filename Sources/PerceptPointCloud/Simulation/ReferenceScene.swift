@@ -56,5 +56,20 @@ public enum ReferenceScene {
 
 /// SemanticKITTI's semantic class ids used by the simulator and the reference scene.
 public enum SemanticClass: UInt32, Sendable, CaseIterable {
-    case unlabeled = 0, car = 10, person = 30, road = 40, building = 50, vegetation = 70, terrain = 72, pole = 80
+    /// No class (also the reference scene's outliers).
+    case unlabeled = 0
+    /// Cars.
+    case car = 10
+    /// People.
+    case person = 30
+    /// Road surface.
+    case road = 40
+    /// Buildings and walls.
+    case building = 50
+    /// Trees and bushes.
+    case vegetation = 70
+    /// Ground that is not road.
+    case terrain = 72
+    /// Poles.
+    case pole = 80
 }

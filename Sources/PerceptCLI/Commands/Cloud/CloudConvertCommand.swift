@@ -19,6 +19,15 @@ struct CloudOutputOptions: ParsableArguments {
     var writeOptions: PointCloudWriteOptions { PointCloudWriteOptions(pcdMode: pcdMode, plyEncoding: plyEncoding) }
 }
 
+/// The input and output every file-to-file cloud command takes.
+struct CloudInputOutput: ParsableArguments {
+    @Argument(help: "A point-cloud file, a folder of them, or a quoted glob pattern.")
+    var input: String
+
+    @Argument(help: "The output file (one input) or folder.")
+    var output: String
+}
+
 /// `percept cloud convert IN OUT`: any readable format to any writable one.
 struct CloudConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,11 +35,7 @@ struct CloudConvertCommand: ParsableCommand {
         abstract: "Convert clouds between formats; OUT's extension (or --to for a folder) chooses the format."
     )
 
-    @Argument(help: "A point-cloud file, a folder of them, or a quoted glob pattern.")
-    var input: String
-
-    @Argument(help: "The output file (one input) or folder.")
-    var output: String
+    @OptionGroup var files: CloudInputOutput
 
     @Option(help: "The format to write into an output folder: pcd, ply, bin, xyz or csv.")
     var to: String?
@@ -41,11 +46,11 @@ struct CloudConvertCommand: ParsableCommand {
     @OptionGroup var options: CloudOutputOptions
 
     func run() throws {
-        let inputs = try CloudCLI.inputs(input)
+        let inputs = try CloudCLI.inputs(files.input)
         if let to, (try? PointCloudFormat(path: "x.\(to)"))?.isWritable != true {
             throw CloudCLI.usage("--to must be pcd, ply, bin, xyz or csv, found '\(to)'")
         }
-        let targets = try CloudCLI.destinations(for: inputs, output: output, fileExtension: to, force: options.force)
+        let targets = try CloudCLI.destinations(for: inputs, output: files.output, fileExtension: to, force: options.force)
         try CloudCLI.forEach(inputs) { position, path in
             let cloud = try PointCloudFile.read(path, keepNaN: keepNan)
             try PointCloudFile.write(cloud, to: targets[position], options: options.writeOptions)

@@ -10,11 +10,7 @@ struct CloudFilterCommand: ParsableCommand {
         discussion: "Voxel downsampling averages coordinates and intensity; labels, colours and normals do not survive it."
     )
 
-    @Argument(help: "A point-cloud file, a folder of them, or a quoted glob pattern.")
-    var input: String
-
-    @Argument(help: "The output file (one input) or folder.")
-    var output: String
+    @OptionGroup var files: CloudInputOutput
 
     @Option(help: "Keep points inside the box xmin,ymin,zmin,xmax,ymax,zmax.")
     var crop: String?
@@ -44,8 +40,14 @@ struct CloudFilterCommand: ParsableCommand {
         if let voxel, !(voxel > 0) { throw CloudCLI.usage("--voxel must be positive, found \(voxel)") }
         let statistical = try outliers.map { try CloudCLI.numbers($0, count: 2, option: "outliers") }
         let radius = try radiusOutliers.map { try CloudCLI.numbers($0, count: 2, option: "radius-outliers") }
-        let inputs = try CloudCLI.inputs(input)
-        let targets = try CloudCLI.destinations(for: inputs, output: output, fileExtension: nil, force: options.force)
+        if let statistical, !(1...10_000).contains(statistical[0]) || !(statistical[1] > 0) {
+            throw CloudCLI.usage("--outliers expects 1 to 10000 neighbours and a positive deviation, found '\(outliers ?? "")'")
+        }
+        if let radius, !(radius[0] > 0) || !(0...100_000).contains(radius[1]) {
+            throw CloudCLI.usage("--radius-outliers expects a positive radius and 0 to 100000 neighbours, found '\(radiusOutliers ?? "")'")
+        }
+        let inputs = try CloudCLI.inputs(files.input)
+        let targets = try CloudCLI.destinations(for: inputs, output: files.output, fileExtension: nil, force: options.force)
         try CloudCLI.forEach(inputs) { position, path in
             var cloud = try PointCloudFile.read(path)
             var steps: [(String, Int)] = [("input", cloud.count)]

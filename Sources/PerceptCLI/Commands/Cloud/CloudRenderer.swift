@@ -78,8 +78,8 @@ struct CloudRenderer {
             return { point in
                 guard point.x.isFinite, point.y.isFinite, point.z.isFinite else { return nil }
                 // x to the right, y up, the highest point on top.
-                let column = Int((point.x - center.x) * scale + Float(self.width) / 2)
-                let row = Int(-(point.y - center.y) * scale + Float(self.height) / 2)
+                guard let column = self.pixel((point.x - center.x) * scale + Float(self.width) / 2),
+                      let row = self.pixel(-(point.y - center.y) * scale + Float(self.height) / 2) else { return nil }
                 return (column, row, -point.z)
             }
         case .perspective:
@@ -97,11 +97,16 @@ struct CloudRenderer {
                 let offset = point - eye
                 let depth = (offset * forward).sum()
                 guard depth > 0.05 else { return nil }
-                let column = Int((offset * right).sum() / depth * focal + Float(self.width) / 2)
-                let row = Int(-(offset * up).sum() / depth * focal + Float(self.height) / 2)
+                guard let column = self.pixel((offset * right).sum() / depth * focal + Float(self.width) / 2),
+                      let row = self.pixel(-(offset * up).sum() / depth * focal + Float(self.height) / 2) else { return nil }
                 return (column, row, depth)
             }
         }
+    }
+
+    /// A pixel coordinate, or nil far outside the picture (where converting to Int could trap).
+    private func pixel(_ value: Float) -> Int? {
+        value > -2 && value < Float(max(width, height) + 2) ? Int(value.rounded(.down)) : nil
     }
 
     private func normalize(_ vector: SIMD3<Float>) -> SIMD3<Float> { vector / max((vector * vector).sum().squareRoot(), 1e-9) }

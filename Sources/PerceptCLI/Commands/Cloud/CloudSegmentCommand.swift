@@ -15,11 +15,7 @@ struct CloudSegmentCommand: ParsableCommand {
         case ransac, none
     }
 
-    @Argument(help: "A point-cloud file, a folder of them, or a quoted glob pattern.")
-    var input: String
-
-    @Argument(help: "The output file (one input) or folder.")
-    var output: String
+    @OptionGroup var files: CloudInputOutput
 
     @Option(help: "How to find the ground: ransac or none.")
     var ground: GroundMethod = .ransac
@@ -42,8 +38,8 @@ struct CloudSegmentCommand: ParsableCommand {
         guard groundDistance > 0 else { throw CloudCLI.usage("--ground-distance must be positive, found \(groundDistance)") }
         if let clusters, !(clusters > 0) { throw CloudCLI.usage("--clusters must be positive, found \(clusters)") }
         guard minPoints >= 1 else { throw CloudCLI.usage("--min-points must be at least 1, found \(minPoints)") }
-        let inputs = try CloudCLI.inputs(input)
-        let targets = try CloudCLI.destinations(for: inputs, output: output, fileExtension: nil, force: options.force)
+        let inputs = try CloudCLI.inputs(files.input)
+        let targets = try CloudCLI.destinations(for: inputs, output: files.output, fileExtension: nil, force: options.force)
         try CloudCLI.forEach(inputs) { position, path in
             var cloud = try PointCloudFile.read(path)
             let result = try cloud.segmentGroundAndObjects(groundDistance: ground == .ransac ? groundDistance : nil,
