@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Percept
 
 /// The `percept` command: thin subcommands over the Percept libraries.
@@ -10,4 +11,19 @@ struct PerceptCommand: ParsableCommand {
         version: PerceptVersion.string,
         subcommands: [BenchCommand.self, DemoCommand.self]
     )
+
+    /// Runs the command with the project's exit codes: 0 fine, 1 errors in the data, 2 usage.
+    /// (ArgumentParser's own code for usage errors is 64.)
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,119 @@
+import Foundation
+
+/// The project's own random number generator (xoshiro256**, seeded through SplitMix64):
+/// the same seed gives the same numbers on every machine, and its state can be saved and
+/// restored for exact resumption.
+///
+/// ```swift
+/// var generator = RandomGenerator(seed: 42)
+/// let noise = Tensor.randomNormal([2, 3], generator: &generator)
+/// ```
+public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
+    /// The four state words; saving and restoring them resumes the sequence exactly.
+    public var state: (UInt64, UInt64, UInt64, UInt64)
+
+    /// A generator seeded from one 64-bit number.
+    public init(seed: UInt64) {
+        var mixer = seed
+        func splitMix() -> UInt64 {
+            mixer &+= 0x9E37_79B9_7F4A_7C15
+            var z = mixer
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = (splitMix(), splitMix(), splitMix(), splitMix())
+    }
+
+    /// A generator resumed from saved state words.
+    public init(state: [UInt64]) throws {
+        guard state.count == 4, state.contains(where: { $0 != 0 }) else {
+            throw TensorError.invalidArgument(operation: "RandomGenerator(state:)", message: "needs four words, not all zero")
+        }
+        self.state = (state[0], state[1], state[2], state[3])
+    }
+
+    /// The state words, for checkpoints.
+    public var stateWords: [UInt64] { [state.0, state.1, state.2, state.3] }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        let result = rotateLeft(state.1 &* 5, 7) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = rotateLeft(state.3, 45)
+        return result
+    }
+
+    /// A uniform Double in [0, 1) with 53 random bits.
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// A standard normal sample (Box–Muller in Double, so every machine agrees).
+    public mutating func nextNormal() -> Double {
+        var u = nextUnit()
+        while u <= 0 { u = nextUnit() }
+        let v = nextUnit()
+        return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * v)
+    }
+
+    public static func == (lhs: RandomGenerator, rhs: RandomGenerator) -> Bool { lhs.stateWords == rhs.stateWords }
+
+    private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}
+
+/// The generator used when an op is not given one; `Tensor.manualSeed` resets it.
+public enum DefaultRandom {
+    nonisolated(unsafe) static var generator = RandomGenerator(seed: 0x5EED)
+}
+
+extension Tensor {
+    /// Reseeds the default generator, for reproducible runs.
+    public static func manualSeed(_ seed: UInt64) { DefaultRandom.generator = RandomGenerator(seed: seed) }
+
+    /// Uniform values in [low, high).
+    public static func randomUniform(_ shape: [Int], low: Float = 0, high: Float = 1,
+                                     generator: inout RandomGenerator) -> Tensor {
+        let result = Tensor(uninitializedShape: shape)
+        let span = Double(high) - Double(low)
+        for i in 0..<result.count { result.floats[i] = Float(Double(low) + span * generator.nextUnit()) }
+        return result
+    }
+
+    /// Uniform values from the default generator.
+    public static func randomUniform(_ shape: [Int], low: Float = 0, high: Float = 1) -> Tensor {
+        randomUniform(shape, low: low, high: high, generator: &DefaultRandom.generator)
+    }
+
+    /// Normal values with the given mean and standard deviation.
+    public static func randomNormal(_ shape: [Int], mean: Float = 0, std: Float = 1,
+                                    generator: inout RandomGenerator) -> Tensor {
+        let result = Tensor(uninitializedShape: shape)
+        for i in 0..<result.count { result.floats[i] = Float(Double(mean) + Double(std) * generator.nextNormal()) }
+        return result
+    }
+
+    /// Normal values from the default generator.
+    public static func randomNormal(_ shape: [Int], mean: Float = 0, std: Float = 1) -> Tensor {
+        randomNormal(shape, mean: mean, std: std, generator: &DefaultRandom.generator)
+    }
+
+    /// 1 with probability `p`, else 0 (float32).
+    public static func randomBernoulli(_ shape: [Int], probability p: Float,
+                                       generator: inout RandomGenerator) throws -> Tensor {
+        guard p >= 0, p <= 1 else {
+            throw TensorError.invalidArgument(operation: "randomBernoulli", message: "probability must be in [0, 1], got \(p)")
+        }
+        let result = Tensor(uninitializedShape: shape)
+        for i in 0..<result.count { result.floats[i] = generator.nextUnit() < Double(p) ? 1 : 0 }
+        return result
+    }
+
+    /// Bernoulli values from the default generator.
+    public static func randomBernoulli(_ shape: [Int], probability p: Float) throws -> Tensor {
+        try randomBernoulli(shape, probability: p, generator: &DefaultRandom.generator)
+    }
+}

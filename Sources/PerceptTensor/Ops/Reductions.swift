@@ -1,0 +1,189 @@
+/// Sums, means, variances, extrema and their arguments over any axes.
+extension Tensor {
+    /// The sum over `axes` (all axes when nil), keeping them as size-1 axes when `keepDims`.
+    public func sum(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
+        try requireFloat("sum")
+        let reduced = try Layout.normalize(axes: axes, rank: rank, operation: "sum")
+        let keptShape = shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
+        var result = Reductions.sum(self, axes: reduced).reshapedView(keepDims ? keptShape : shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element))
+        let inputShape = shape
+        Autograd.record("sum", output: &result, inputs: [self]) { grad in
+            [try grad.reshaped(keptShape).expanded(to: inputShape)]
+        }
+        return result
+    }
+
+    /// The sum over one axis.
+    public func sum(axis: Int, keepDims: Bool = false) throws -> Tensor { try sum(axes: [axis], keepDims: keepDims) }
+
+    /// Sums a broadcast result back to `target`, the shape it was broadcast from.
+    public func sum(toShape target: [Int]) throws -> Tensor {
+        if shape == target { return self }
+        let shift = rank - target.count
+        guard shift >= 0 else { throw TensorError.shapeMismatch(operation: "sum(toShape:)", shapes: [shape, target]) }
+        var axes = Array(0..<shift)
+        for (axis, size) in target.enumerated() where size != shape[axis + shift] {
+            guard size == 1 else { throw TensorError.shapeMismatch(operation: "sum(toShape:)", shapes: [shape, target]) }
+            axes.append(axis + shift)
+        }
+        return try sum(axes: axes, keepDims: true).reshaped(target)
+    }
+
+    /// The mean over `axes` (all when nil).
+    public func mean(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
+        let reduced = try Layout.normalize(axes: axes, rank: rank, operation: "mean")
+        let n = reduced.reduce(1) { $0 * shape[$1] }
+        return try sum(axes: reduced, keepDims: keepDims) * (1 / Float(Swift.max(n, 1)))
+    }
+
+    /// The mean over one axis.
+    public func mean(axis: Int, keepDims: Bool = false) throws -> Tensor { try mean(axes: [axis], keepDims: keepDims) }
+
+    /// The variance over `axes`, dividing by `n − correction` (1: unbiased, PyTorch's default).
+    public func variance(axes: [Int]? = nil, correction: Int = 1, keepDims: Bool = false) throws -> Tensor {
+        let reduced = try Layout.normalize(axes: axes, rank: rank, operation: "variance")
+        let n = reduced.reduce(1) { $0 * shape[$1] }
+        let centred = try self - mean(axes: reduced, keepDims: true)
+        return try (centred * centred).sum(axes: reduced, keepDims: keepDims) * (1 / Float(Swift.max(n - correction, 0)))
+    }
+
+    /// The standard deviation over `axes` (see `variance`).
+    public func standardDeviation(axes: [Int]? = nil, correction: Int = 1, keepDims: Bool = false) throws -> Tensor {
+        try variance(axes: axes, correction: correction, keepDims: keepDims).sqrt()
+    }
+
+    /// The largest values along `axis` and their indices (the first on ties). The gradient
+    /// flows to the chosen elements.
+    public func max(axis: Int, keepDims: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        try extremum(axis: axis, keepDims: keepDims, operation: "max", better: { $0 > $1 })
+    }
+
+    /// The smallest values along `axis` and their indices (the first on ties).
+    public func min(axis: Int, keepDims: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        try extremum(axis: axis, keepDims: keepDims, operation: "min", better: { $0 < $1 })
+    }
+
+    /// The largest element of the whole tensor.
+    public func max() throws -> Tensor { try reshaped([count]).max(axis: 0).values }
+
+    /// The smallest element of the whole tensor.
+    public func min() throws -> Tensor { try reshaped([count]).min(axis: 0).values }
+
+    /// Index of the largest value along `axis` (int64).
+    public func argmax(axis: Int, keepDims: Bool = false) throws -> Tensor { try max(axis: axis, keepDims: keepDims).indices }
+
+    /// Index of the smallest value along `axis` (int64).
+    public func argmin(axis: Int, keepDims: Bool = false) throws -> Tensor { try min(axis: axis, keepDims: keepDims).indices }
+
+    /// `log(sum(exp(x)))` over `axes`, computed without overflow.
+    public func logSumExp(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
+        let reduced = try Layout.normalize(axes: axes, rank: rank, operation: "logSumExp")
+        var peak = detach()
+        for axis in reduced.reversed() { peak = try peak.max(axis: axis, keepDims: true).values }
+        peak = Kernels.map(peak, Float.self, to: .float32) { $0.isFinite ? $0 : 0 }
+        let total = try (self - peak).exp().sum(axes: reduced, keepDims: true).log() + peak
+        return keepDims ? total : try total.reshaped(shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element))
+    }
+
+    private func extremum(axis: Int, keepDims: Bool, operation: String,
+                          better: (Float, Float) -> Bool) throws -> (values: Tensor, indices: Tensor) {
+        try requireFloat(operation)
+        let axis = try Layout.normalize(axis: axis, rank: rank, operation: operation)
+        guard shape[axis] > 0 else {
+            throw TensorError.invalidArgument(operation: operation, message: "axis \(axis) of shape \(TensorError.format(shape)) is empty")
+        }
+        let source = contiguousValues()
+        let outer = shape[..<axis].reduce(1, *), length = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+        var keptShape = shape
+        keptShape[axis] = 1
+        var values = Tensor(uninitializedShape: keptShape)
+        let indices = Tensor(uninitializedShape: keptShape, dtype: .int64)
+        let x = source.floats, v = values.floats, index = indices.elements(Int64.self)
+        Parallel.forEachRange(outer, costPerItem: length * inner) { range in
+            for o in range {
+                for i in 0..<inner {
+                    var best = x[o * length * inner + i], bestIndex = 0
+                    if !best.isNaN {
+                        for r in 1..<length {
+                            let candidate = x[(o * length + r) * inner + i]
+                            if candidate.isNaN { best = candidate; bestIndex = r; break }
+                            if better(candidate, best) { best = candidate; bestIndex = r }
+                        }
+                    }
+                    v[o * inner + i] = best
+                    index[o * inner + i] = Int64(bestIndex)
+                }
+            }
+        }
+        let inputShape = shape
+        let chosen = indices
+        Autograd.record(operation, output: &values, inputs: [self]) { grad in
+            let g = grad.contiguousValues(), picks = chosen.elements(Int64.self)
+            let result = Tensor.zeros(inputShape)
+            let out = result.floats, gv = g.floats
+            for o in 0..<outer {
+                for i in 0..<inner { out[(o * length + Int(picks[o * inner + i])) * inner + i] = gv[o * inner + i] }
+            }
+            return [result]
+        }
+        if keepDims { return (values, indices) }
+        var reducedShape = shape
+        reducedShape.remove(at: axis)
+        return (try values.reshaped(reducedShape), indices.reshapedView(reducedShape))
+    }
+
+    /// Throws unless the tensor holds float32 values.
+    func requireFloat(_ operation: String) throws {
+        guard dtype == .float32 else { throw TensorError.wrongDType(operation: operation, expected: .float32, found: dtype) }
+    }
+}
+
+/// The summation kernel behind `sum`: a contiguous block of reduced axes becomes the middle
+/// of an `[outer, reduced, inner]` view, so no copy is needed; other axis sets are permuted
+/// into that form first.
+enum Reductions {
+    static func sum(_ x: Tensor, axes: [Int]) -> Tensor {
+        let outputShape = x.shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+        var source = x
+        var first = axes.first ?? 0
+        let isBlock = axes.isEmpty || axes.last! - axes.first! + 1 == axes.count
+        if !isBlock || !x.isContiguous {
+            let kept = (0..<x.rank).filter { !axes.contains($0) }
+            source = Kernels.copyContiguous(x.permutedView(kept + axes))
+            first = kept.count
+        }
+        let sourceShape = source.shape
+        let outer = sourceShape[..<first].reduce(1, *)
+        let reduced = axes.reduce(1) { $0 * x.shape[$1] }
+        let inner = sourceShape[(first + axes.count)...].reduce(1, *)
+        let result = Tensor.zeros(outputShape)
+        let input = source.floats, output = result.floats
+        if inner == 1 {
+            Parallel.forEachRange(outer, costPerItem: reduced) { range in
+                for o in range {
+                    var total: Double = 0
+                    let row = input + o * reduced
+                    for r in 0..<reduced { total += Double(row[r]) }
+                    output[o] = Float(total)
+                }
+            }
+        } else {
+            Parallel.forEachRange(outer * inner, costPerItem: reduced) { range in
+                // Each worker owns whole output elements: split over (outer, inner) positions.
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let o = start / inner, i = start % inner
+                    let end = Swift.min(range.upperBound, (o + 1) * inner)
+                    let width = end - start
+                    let out = output + o * inner + i
+                    for r in 0..<reduced {
+                        let row = input + (o * reduced + r) * inner + i
+                        for j in 0..<width { out[j] += row[j] }
+                    }
+                    start = end
+                }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Softmax and log-softmax along one axis, fused for speed and stability.
+extension Tensor {
+    /// exp(x) / sum(exp(x)) along `axis`.
+    public func softmax(axis: Int = -1) throws -> Tensor {
+        let (result, output) = try softmaxForward(axis: axis, logarithm: false)
+        var recorded = result
+        Autograd.record("softmax", output: &recorded, inputs: [self]) { grad in
+            let weighted = try (grad * output).sum(axes: [axis], keepDims: true)
+            return [try (grad - weighted) * output]
+        }
+        return recorded
+    }
+
+    /// x − logsumexp(x) along `axis`.
+    public func logSoftmax(axis: Int = -1) throws -> Tensor {
+        let (result, output) = try softmaxForward(axis: axis, logarithm: true)
+        var recorded = result
+        Autograd.record("log_softmax", output: &recorded, inputs: [self]) { grad in
+            let total = try grad.sum(axes: [axis], keepDims: true)
+            return [try grad - output.exp() * total]
+        }
+        return recorded
+    }
+
+    private func softmaxForward(axis: Int, logarithm: Bool) throws -> (Tensor, Tensor) {
+        try requireFloat(logarithm ? "logSoftmax" : "softmax")
+        let axis = try Layout.normalize(axis: axis, rank: rank, operation: logarithm ? "logSoftmax" : "softmax")
+        let source = contiguousValues()
+        let outer = shape[..<axis].reduce(1, *), length = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+        let result = Tensor(uninitializedShape: shape)
+        let x = source.floats, y = result.floats
+        Parallel.forEachRange(outer * inner, costPerItem: length * 8) { range in
+            for position in range {
+                let o = position / inner, i = position % inner
+                let base = o * length * inner + i
+                var peak = -Float.infinity
+                for r in 0..<length { peak = Swift.max(peak, x[base + r * inner]) }
+                if !peak.isFinite { peak = 0 }
+                var total: Float = 0
+                for r in 0..<length {
+                    let e = Foundation.exp(x[base + r * inner] - peak)
+                    y[base + r * inner] = e
+                    total += e
+                }
+                if logarithm {
+                    let logTotal = Foundation.log(total) + peak
+                    for r in 0..<length { y[base + r * inner] = x[base + r * inner] - logTotal }
+                } else {
+                    let scale = 1 / total
+                    for r in 0..<length { y[base + r * inner] *= scale }
+                }
+            }
+        }
+        return (result, result)
+    }
+}
