@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PerceptTensor
 
@@ -170,5 +171,31 @@ struct ElementwiseGradientTests {
         try GradientCheck.check("where", inputs: [a, b]) { try Tensor.where(mask, $0[0], $0[1]) }
         try GradientCheck.check("maskedFill", inputs: [a]) { try $0[0].maskedFill(mask, with: 3) }
         #expect(try Tensor.equal(Tensor([1, 2, 3]), Tensor([1, 0, 3])).toBoolArray() == [true, false, true])
+    }
+}
+
+@Suite("Tensors in safetensors files")
+struct TensorSafetensorsTests {
+    @Test("tensors of every written dtype round-trip with their metadata, views included")
+    func roundTrip() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("percept-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let matrix = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])
+        let tensors: [String: Tensor] = [
+            "weight": try matrix.transposed(), "labels": try Tensor(indices: [3, 1, 4]),
+            "mask": try Tensor(mask: [true, false]), "double": matrix.converted(to: .float64),
+            "int32": matrix.converted(to: .int32), "bytes": matrix.converted(to: .uint8),
+        ]
+        try Tensor.saveSafetensors(tensors, metadata: ["percept.arch": "test"], to: path)
+        for loading in [SafetensorsFile.Loading.memoryMapped, .readFully] {
+            let (loaded, metadata) = try Tensor.loadSafetensors(from: path, loading: loading)
+            #expect(metadata["percept.arch"] == "test")
+            #expect(Set(loaded.keys) == Set(tensors.keys))
+            for (name, tensor) in tensors {
+                #expect(loaded[name]?.dtype == tensor.dtype, "\(name)")
+                #expect(loaded[name]?.shape == tensor.shape, "\(name)")
+                #expect(loaded[name]?.toArray() == tensor.toArray(), "\(name)")
+            }
+        }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Percept
 
-/// `percept bench tensor`: sgemm, convolutions, ResNet-18 and memory bandwidth.
+/// `percept bench tensor`: sgemm, memory bandwidth, element-wise ops, convolutions and a
+/// ResNet-18 training step written with engine ops.
 struct TensorBench {
     var repeats: Int
     var filter: String?
@@ -11,30 +12,40 @@ struct TensorBench {
         for size in [256, 512, 1024] where selected("sgemm-\(size)") {
             try reporter.report(sgemm(size: size))
         }
+        for result in try memoryCases() { reporter.report(result) }
     }
 
     private func selected(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }
 
-    private var common: [(String, Any)] { [("threads", BLAS.threads), ("blas_core", BLAS.coreName)] }
+    /// Keys every case carries.
+    var common: [(String, Any)] { [("threads", BLAS.threads), ("blas_core", BLAS.coreName)] }
 
     private func sgemm(size: Int) throws -> BenchResult {
-        let a = [Float](repeating: 0.5, count: size * size)
-        let b = [Float](repeating: 0.25, count: size * size)
-        var c = [Float](repeating: 0, count: size * size)
-        let times = a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    measure(repeats: repeats) {
-                        BLAS.sgemm(transposeA: false, transposeB: false, m: size, n: size, k: size,
-                                   a: pa.baseAddress!, lda: size, b: pb.baseAddress!, ldb: size,
-                                   c: pc.baseAddress!, ldc: size)
-                    }
-                }
-            }
-        }
+        let a = Tensor.randomUniform([size, size]), b = Tensor.randomUniform([size, size])
+        let times = try measure(repeats: repeats) { _ = try a.matmul(b) }
         var result = BenchResult(name: "sgemm-\(size)", timesMs: times)
-        let flops = 2.0 * Double(size * size * size)
-        result.extra = [("gflops", flops / (result.median * 1e6))] + common
+        result.extra = [("gflops", 2.0 * Double(size * size * size) / (result.median * 1e6))] + common
         return result
+    }
+
+    /// Bandwidth: a 64 MB copy, and large element-wise ops for comparison with it.
+    private func memoryCases() throws -> [BenchResult] {
+        let elements = 16 * 1024 * 1024
+        let a = Tensor.randomUniform([elements]), b = Tensor.randomUniform([elements])
+        let bytes = Double(elements * 4)
+        let cases: [(String, Double, () throws -> Tensor)] = [
+            ("copy-64mb", 2 * bytes, { a.clone() }),
+            ("add-64mb", 3 * bytes, { try a + b }),
+            ("mul-64mb", 3 * bytes, { try a * b }),
+            ("relu-64mb", 2 * bytes, { a.relu() }),
+            ("exp-64mb", 2 * bytes, { a.exp() }),
+            ("sum-64mb", bytes, { try a.sum() }),
+        ]
+        return try cases.filter { selected($0.0) }.map { name, traffic, op in
+            let times = try measure(repeats: repeats) { _ = try op() }
+            var result = BenchResult(name: name, timesMs: times)
+            result.extra = [("gb_per_s", traffic / (result.median * 1e6))] + common
+            return result
+        }
     }
 }
