@@ -14,7 +14,6 @@ struct ParityCase: Sendable, CustomTestStringConvertible {
 
 /// A fixture file that does not follow the convention written by Tools/make-tensor-parity-fixtures.
 enum ParityFixtureError: Error, CustomStringConvertible {
-    case unreadable(file: String, problem: String)
     case badMetadata(file: String, problem: String)
     case missingTensor(file: String, tensor: String)
     case unsupportedDType(file: String, tensor: String, dtype: String)
@@ -22,7 +21,6 @@ enum ParityFixtureError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .unreadable(let file, let problem): "\(file): \(problem)"
         case .badMetadata(let file, let problem): "\(file): __metadata__: \(problem)"
         case .missingTensor(let file, let tensor): "\(file): no tensor named \(tensor)"
         case .unsupportedDType(let file, let tensor, let dtype): "\(file): \(tensor): dtype \(dtype), expected F32, I64 or BOOL"
@@ -59,36 +57,29 @@ struct ParityFile {
     let path: String
     /// Case name → the keyword arguments PyTorch was called with, as decoded JSON.
     let cases: [String: [String: Any]]
-    private let file: ParitySafetensorsReader
+    private let tensors: [String: Tensor]
 
     init(op: String) throws {
         path = ParityFixtures.folder.appendingPathComponent("\(op).safetensors").path
-        file = try ParitySafetensorsReader(path: path)
-        guard file.metadata["op"] == op else {
-            throw ParityFixtureError.badMetadata(file: path, problem: "op is \(file.metadata["op"] ?? "missing"), expected \(op)")
+        let (tensors, metadata) = try Tensor.loadSafetensors(from: path, loading: .readFully)
+        guard metadata["op"] == op else {
+            throw ParityFixtureError.badMetadata(file: path, problem: "op is \(metadata["op"] ?? "missing"), expected \(op)")
         }
-        guard let json = file.metadata["cases"]?.data(using: .utf8),
+        guard let json = metadata["cases"]?.data(using: .utf8),
               let decoded = try JSONSerialization.jsonObject(with: json) as? [String: [String: Any]]
         else {
             throw ParityFixtureError.badMetadata(file: path, problem: "cases is not a JSON object of objects")
         }
         cases = decoded
+        self.tensors = tensors
     }
 
     /// The tensor called `name` (float32, int64 or bool), or nil when the file has none.
     func tensor(_ name: String) throws -> Tensor? {
-        guard let entry = file.entries[name] else { return nil }
-        switch entry.dtype {
-        case "F32": return try Tensor(file.floats(entry), shape: entry.shape)
-        case "I64": return try Tensor(indices: file.ints(entry), shape: entry.shape)
-        case "BOOL": return try Tensor(mask: file.bools(entry), shape: entry.shape)
-        default: throw ParityFixtureError.unsupportedDType(file: path, tensor: name, dtype: entry.dtype)
+        guard let tensor = tensors[name] else { return nil }
+        guard [.float32, .int64, .bool].contains(tensor.dtype) else {
+            throw ParityFixtureError.unsupportedDType(file: path, tensor: name, dtype: tensor.dtype.rawValue)
         }
-    }
-
-    /// The tensor called `name`, which the convention says must be there.
-    func required(_ name: String) throws -> Tensor {
-        guard let tensor = try tensor(name) else { throw ParityFixtureError.missingTensor(file: path, tensor: name) }
         return tensor
     }
 
