@@ -37,6 +37,9 @@ final class ParityParameters {
         }
     }
 
+    /// Whether `key` holds a list (PyTorch's split takes a size or a list of sizes).
+    func isList(_ key: String) -> Bool { values[key] is [Any] }
+
     /// Checks a key whose value the Swift API fixes (such as `ceil_mode: false`).
     func expect<Value: Equatable>(_ key: String, _ expected: Value, reading: (String) throws -> Value?) throws {
         if let found = try reading(key), found != expected {
