@@ -3,7 +3,8 @@ import Foundation
 /// The keyword arguments of one parity case, read by type. It remembers which keys were read,
 /// so a test can check that the Swift call honoured every argument PyTorch was given.
 final class ParityParameters {
-    private let file: String
+    /// The fixture file, for errors.
+    let file: String
     private let values: [String: Any]
     private var readKeys: Set<String> = []
 
@@ -34,6 +35,17 @@ final class ParityParameters {
                 return numbers.count == list.count ? numbers : nil
             }
             return Self.integer(value).map { [$0] }
+        }
+    }
+
+    /// A list of numbers; a single number reads as a list of one.
+    func optionalFloats(_ key: String) throws -> [Float]? {
+        try read(key, "a list of numbers") { value in
+            if let list = value as? [Any] {
+                let numbers = list.compactMap { ($0 as? NSNumber)?.floatValue }
+                return numbers.count == list.count ? numbers : nil
+            }
+            return (value as? NSNumber).map { [$0.floatValue] }
         }
     }
 

@@ -28,11 +28,7 @@ enum ParityRunners {
         .merging(vision) { first, _ in first }
 
     /// Fixture ops the Tensor API does not offer yet; `everyOpIsChecked` keeps this list exact.
-    static let missing: Set<String> = [
-        "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
-        "adaptive_avg_pool2d", "adaptive_max_pool2d", "upsample_nearest2d", "upsample_bilinear2d",
-        "batch_norm", "layer_norm", "cross_entropy",
-    ]
+    static let missing: Set<String> = []
 
     /// An op of one tensor and no keyword arguments.
     static func unary(_ call: @escaping @Sendable (Tensor) throws -> Tensor) -> ParityRunner {
