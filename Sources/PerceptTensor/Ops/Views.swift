@@ -73,8 +73,17 @@ extension Tensor {
     /// The transpose of a matrix.
     public var t: Tensor { get throws { try transposed(0, 1) } }
 
-    /// A view broadcast to `target` (size-1 axes repeat without copying).
-    public func expanded(to target: [Int]) throws -> Tensor {
+    /// A view broadcast to `target` (size-1 axes repeat without copying); −1 keeps an axis's size.
+    public func expanded(to requested: [Int]) throws -> Tensor {
+        let shift = requested.count - rank
+        guard shift >= 0 else { throw TensorError.shapeMismatch(operation: "expand", shapes: [shape, requested]) }
+        let target = try requested.enumerated().map { axis, size -> Int in
+            guard size == -1 else { return size }
+            guard axis >= shift else {
+                throw TensorError.invalidArgument(operation: "expand", message: "−1 is not allowed for the new leading axis \(axis) in \(TensorError.format(requested))")
+            }
+            return shape[axis - shift]
+        }
         if target == shape { return self }
         let broadcast = try Layout.broadcast([shape, target], operation: "expand")
         guard broadcast == target else { throw TensorError.shapeMismatch(operation: "expand", shapes: [shape, target]) }

@@ -13,13 +13,7 @@ extension ParityRunners {
         "transpose": { inputs, parameters in
             [try inputs[0].transposed(parameters.int("dim0"), parameters.int("dim1"))]
         },
-        "expand": { inputs, parameters in
-            // PyTorch's -1 keeps the axis; expanded(to:) takes the full target shape.
-            let input = try inputs[0], size = try parameters.ints("size")
-            let newAxes = size.count - input.rank
-            let target = size.enumerated().map { axis, length in length == -1 && axis >= newAxes ? input.shape[axis - newAxes] : length }
-            return [try input.expanded(to: target)]
-        },
+        "expand": { inputs, parameters in [try inputs[0].expanded(to: parameters.ints("size"))] },
         "cat": { inputs, parameters in [try Tensor.concatenate(inputs.tensors, axis: parameters.int("dim"))] },
         "stack": { inputs, parameters in [try Tensor.stack(inputs.tensors, axis: parameters.int("dim"))] },
         "split": { inputs, parameters in
