@@ -3,19 +3,19 @@ extension Tensor {
     /// The elements in row-major order, converted to Float.
     public func toArray() -> [Float] {
         let c = dtype == .float32 ? contiguousValues() : converted(to: .float32)
-        return Array(UnsafeBufferPointer(start: c.floats, count: c.count))
+        return withExtendedLifetime(c) { Array(UnsafeBufferPointer(start: c.floats, count: c.count)) }
     }
 
     /// The elements in row-major order, converted to Int (floats are truncated).
     public func toIntArray() -> [Int] {
         let c = dtype == .int64 ? contiguousValues() : converted(to: .int64)
-        return UnsafeBufferPointer(start: c.elements(Int64.self), count: c.count).map { Int($0) }
+        return withExtendedLifetime(c) { UnsafeBufferPointer(start: c.elements(Int64.self), count: c.count).map { Int($0) } }
     }
 
     /// The elements of a bool (or any) tensor as Bools (non-zero is true).
     public func toBoolArray() -> [Bool] {
         let c = converted(to: .bool)
-        return UnsafeBufferPointer(start: c.elements(UInt8.self), count: c.count).map { $0 != 0 }
+        return withExtendedLifetime(c) { UnsafeBufferPointer(start: c.elements(UInt8.self), count: c.count).map { $0 != 0 } }
     }
 
     /// The single value of a one-element tensor.

@@ -50,6 +50,7 @@ extension Tensor {
         try BLAS.load()
         let left = blasLayout(a) == nil ? a.contiguousValues() : a
         let right = blasLayout(b) == nil ? b.contiguousValues() : b
+        defer { withExtendedLifetime((left, right)) {} }
         let result = Tensor(uninitializedShape: batch + [m, n])
         guard m > 0, n > 0 else { return result }
         guard k > 0 else { return Tensor.zeros(batch + [m, n]) }

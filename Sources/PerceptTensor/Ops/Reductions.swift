@@ -92,7 +92,9 @@ extension Tensor {
         guard shape[axis] > 0 else {
             throw TensorError.invalidArgument(operation: operation, message: "axis \(axis) of shape \(TensorError.format(shape)) is empty")
         }
+        // Pointers into a temporary stay valid only while it is alive: keep it to the end.
         let source = contiguousValues()
+        defer { withExtendedLifetime(source) {} }
         let outer = shape[..<axis].reduce(1, *), length = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
         var keptShape = shape
         keptShape[axis] = 1
@@ -119,6 +121,7 @@ extension Tensor {
         let chosen = indices
         Autograd.record(operation, output: &values, inputs: [self]) { grad in
             let g = grad.contiguousValues(), picks = chosen.elements(Int64.self)
+            defer { withExtendedLifetime(g) {} }
             let result = Tensor.zeros(inputShape)
             let out = result.floats, gv = g.floats
             for o in 0..<outer {
@@ -152,6 +155,7 @@ enum Reductions {
             source = Kernels.copyContiguous(x.permutedView(kept + axes))
             first = kept.count
         }
+        defer { withExtendedLifetime(source) {} }
         let sourceShape = source.shape
         let outer = sourceShape[..<first].reduce(1, *)
         let reduced = axes.reduce(1) { $0 * x.shape[$1] }

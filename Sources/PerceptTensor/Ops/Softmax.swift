@@ -28,6 +28,7 @@ extension Tensor {
         try requireFloat(logarithm ? "logSoftmax" : "softmax")
         let axis = try Layout.normalize(axis: axis, rank: rank, operation: logarithm ? "logSoftmax" : "softmax")
         let source = contiguousValues()
+        defer { withExtendedLifetime(source) {} }
         let outer = shape[..<axis].reduce(1, *), length = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
         let result = Tensor(uninitializedShape: shape)
         let x = source.floats, y = result.floats

@@ -46,8 +46,10 @@ extension Tensor {
         for name in tensors.keys.sorted() {
             guard let tensor = tensors[name] else { continue }
             let values = tensor.contiguousValues()
-            let bytes = [UInt8](UnsafeRawBufferPointer(start: values.storage.pointer + values.offset * values.dtype.byteSize,
-                                                       count: values.count * values.dtype.byteSize))
+            let bytes = withExtendedLifetime(values) {
+                [UInt8](UnsafeRawBufferPointer(start: values.storage.pointer + values.offset * values.dtype.byteSize,
+                                               count: values.count * values.dtype.byteSize))
+            }
             try writer.add(name, dtype: SafetensorsDType(tensor.dtype), shape: tensor.shape, bytes: bytes)
         }
         try writer.write(to: path)
