@@ -45,6 +45,18 @@ struct ConvolutionTests {
         #expect(Self.close(y.toArray(), expected.values))
     }
 
+    @Test("padding wider than the input (every tap of a row in the padding) still equals the definition")
+    func paddingWiderThanInput() throws {
+        let x = GradientCheck.random([2, 2, 3, 1]), w = GradientCheck.random([3, 2, 3, 7], seed: 2)
+        let expected = Self.directConvolution(x, w, stride: 1, padding: SpatialPair(1, 3), dilation: 1, groups: 1)
+        let y = try x.conv2d(weight: w, padding: SpatialPair(1, 3))
+        #expect(y.shape == expected.shape)
+        #expect(Self.close(y.toArray(), expected.values))
+        let gradient = x.requiringGrad()
+        try gradient.conv2d(weight: w, padding: SpatialPair(1, 3)).sum().backward()
+        #expect(gradient.grad?.shape == x.shape)
+    }
+
     @Test("a 1×1 convolution equals a matrix product over channels")
     func pointwise() throws {
         let x = GradientCheck.random([3, 5, 4, 2]), w = GradientCheck.random([6, 5, 1, 1], seed: 2)

@@ -23,6 +23,7 @@ struct VisionGradientTests {
         ConvolutionCase(input: [2, 4, 5, 5], weight: [4, 2, 2, 2], padding: SpatialPair(0, 1), dilation: 2, groups: 2),
         ConvolutionCase(input: [2, 3, 4, 4], weight: [2, 3, 1, 1], bias: false, transposed: true),
         ConvolutionCase(input: [1, 4, 5, 4], weight: [8, 1, 3, 3], stride: 2, padding: 1, groups: 4, bias: false),
+        ConvolutionCase(input: [1, 2, 3, 1], weight: [2, 2, 3, 7], padding: SpatialPair(1, 3)),
     ])
     func convolution(_ c: ConvolutionCase) throws {
         let input = try Self.image(c.input, transposed: c.transposed)

@@ -36,7 +36,7 @@ struct ConvolutionGeometry {
     @inline(__always)
     func validColumns(kernelColumn: Int) -> (Int, Int) {
         let shift = padding.width - kernelColumn * dilation.width
-        let low = Swift.max(0, Self.ceilingDivide(shift, stride.width))
+        let low = Swift.min(Swift.max(0, Self.ceilingDivide(shift, stride.width)), outputWidth)
         let high = Swift.min(outputWidth, Self.floorDivide(width - 1 + shift, stride.width) + 1)
         return (low, Swift.max(low, high))
     }

@@ -67,7 +67,7 @@ enum NormalizationKernels {
         let inputs = [input] + [weight, bias].compactMap { $0 }
         let wantsInput = input.requiresGrad, hasWeight = weight != nil, hasBias = bias != nil, shape = input.shape
         let weightShape = weight?.shape ?? [], biasShape = bias?.shape ?? []
-        let outer = rows > 0 ? input.count / (parameterCount * parameterRun) : 0
+        let outer = parameterCount * parameterRun > 0 ? input.count / (parameterCount * parameterRun) : 0
         Autograd.record(name, output: &result, inputs: inputs) { grad in
             let g = grad.contiguousValues()
             var gradients: [Tensor?] = [nil]

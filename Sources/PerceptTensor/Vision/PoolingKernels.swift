@@ -41,12 +41,13 @@ enum PoolingKernels {
         var values = mapPlanes(input, outputRows: rows.count, outputColumns: columns.count) { plane, base, out in
             for (r, row) in rows.enumerated() {
                 for (c, column) in columns.enumerated() {
-                    var best = -Float.infinity, bestIndex = row.start * width + column.start
+                    // An empty window (possible only with extreme dilation) yields −∞ and index −1.
+                    var best = -Float.infinity, bestIndex = -1
                     for i in 0..<row.count {
                         let line = (row.start + i * row.step) * width
                         for j in 0..<column.count {
                             let index = line + column.start + j * column.step, value = base[index]
-                            if value > best || (value.isNaN && !best.isNaN) { best = value; bestIndex = index }
+                            if bestIndex < 0 || value > best || (value.isNaN && !best.isNaN) { best = value; bestIndex = index }
                         }
                     }
                     out[r * columns.count + c] = best
@@ -59,7 +60,10 @@ enum PoolingKernels {
             // Read through the captured tensor, which stays alive even when the caller drops it.
             let picked = indices.elements(Int64.self)
             return [scatterPlanes(grad, inputShape: inputShape) { plane, upstream, target in
-                for o in 0..<outputPlane { target[Int(picked[plane * outputPlane + o])] += upstream[o] }
+                for o in 0..<outputPlane {
+                    let index = Int(picked[plane * outputPlane + o])
+                    if index >= 0 { target[index] += upstream[o] }
+                }
             }]
         }
         return (values, indices)

@@ -9,6 +9,8 @@ enum ScratchBuffers {
     nonisolated(unsafe) private static var free: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] = []
     /// Buffers kept beyond this are released, bounding the memory held between calls.
     private static let keptBuffers = 4
+    /// Larger buffers (over 64 MB) are released at once rather than held.
+    private static let largestKeptCapacity = 16 << 20
 
     /// Runs `body` with a buffer of at least `count` floats (contents undefined).
     static func with<Result>(count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> Result) rethrows -> Result {
@@ -28,6 +30,10 @@ enum ScratchBuffers {
     }
 
     private static func give(_ buffer: (pointer: UnsafeMutablePointer<Float>, capacity: Int)) {
+        guard buffer.capacity <= largestKeptCapacity else {
+            buffer.pointer.deallocate()
+            return
+        }
         lock.lock()
         defer { lock.unlock() }
         free.append(buffer)
