@@ -1,0 +1,114 @@
+/// How `padded` fills the new border, as the modes of PyTorch's `torch.nn.functional.pad`.
+public enum PaddingMode: Sendable, Equatable {
+    /// A constant value; negative padding crops.
+    case constant(Float)
+    /// The mirror image without repeating the edge: `[1, 2, 3]` with 2 before gives
+    /// `[3, 2, 1, 2, 3]`. Each padding must be smaller than the size of its axis.
+    case reflect
+    /// The edge element repeated: `[1, 2, 3]` with 2 before gives `[1, 1, 1, 2, 3]`.
+    case replicate
+}
+
+/// Padding the trailing axes. Constant padding copies the input into a filled result (its
+/// gradient is the matching window of the output's gradient); reflect and replicate padding
+/// select source positions with `indexSelect`, whose rule carries the gradient.
+extension Tensor {
+    /// The tensor padded on its last `padding.count` axes: `padding[i]` is the amount added
+    /// before and after axis `rank - padding.count + i`, so the pairs run in axis order.
+    ///
+    /// ```swift
+    /// let framed = try image.padded([(1, 1), (2, 2)], mode: .reflect)   // [3, 8, 8] → [3, 10, 12]
+    /// ```
+    public func padded(_ padding: [(before: Int, after: Int)], mode: PaddingMode = .constant(0)) throws -> Tensor {
+        guard padding.count <= rank else {
+            throw TensorError.invalidArgument(operation: "pad", message:
+                "\(padding.count) padded axes for a tensor of shape \(TensorError.format(shape))")
+        }
+        let firstAxis = rank - padding.count
+        switch mode {
+        case let .constant(value):
+            return try constantPadded(padding, firstAxis: firstAxis, value: value)
+        case .reflect, .replicate:
+            var result = self
+            for (position, pad) in padding.enumerated() where pad.before != 0 || pad.after != 0 {
+                let axis = firstAxis + position
+                let sources = try Tensor.paddingSources(pad, size: shape[axis], axis: axis, reflect: mode == .reflect)
+                result = try result.indexSelect(axis: axis, indices: sources)
+            }
+            return result
+        }
+    }
+
+    /// The tensor padded as by PyTorch's `F.pad(x, pad, mode)`: `pad` holds before/after pairs
+    /// starting from the last axis, `(lastBefore, lastAfter, secondLastBefore, …)`.
+    public func padded(lastAxisFirst pad: [Int], mode: PaddingMode = .constant(0)) throws -> Tensor {
+        guard pad.count % 2 == 0 else {
+            throw TensorError.invalidArgument(operation: "pad", message: "needs before/after pairs, got \(pad.count) values \(pad)")
+        }
+        let pairs = stride(from: pad.count - 2, through: 0, by: -2).map { (before: pad[$0], after: pad[$0 + 1]) }
+        return try padded(pairs, mode: mode)
+    }
+
+    private func constantPadded(_ padding: [(before: Int, after: Int)], firstAxis: Int, value: Float) throws -> Tensor {
+        var outputShape = shape
+        for (position, pad) in padding.enumerated() {
+            let axis = firstAxis + position
+            outputShape[axis] = shape[axis] + pad.before + pad.after
+            guard outputShape[axis] >= 0 else {
+                throw TensorError.invalidArgument(operation: "pad", message:
+                    "padding (\(pad.before), \(pad.after)) leaves a negative size on axis \(axis) of \(TensorError.format(shape))")
+            }
+        }
+        // Per padded axis, the kept part of the input and where it lands; negative padding crops.
+        let windows = padding.enumerated().map { position, pad in
+            let axis = firstAxis + position
+            let kept = Swift.max(0, shape[axis] - Swift.max(0, -pad.before) - Swift.max(0, -pad.after))
+            return KeptWindow(axis: axis, inputStart: Swift.max(0, -pad.before), outputStart: Swift.max(0, pad.before), length: kept)
+        }
+        var result = Tensor.full(outputShape, value, dtype: dtype)
+        Kernels.copy(kept(windows, ofInput: true), into: result.kept(windows, ofInput: false))
+        let inputShape = shape, crops = padding.contains { $0.before < 0 || $0.after < 0 }
+        Autograd.record("pad", output: &result, inputs: [self]) { grad in
+            let keptGradient = grad.kept(windows, ofInput: false)
+            guard crops else { return [keptGradient] }
+            let gradient = Tensor.zeros(inputShape)
+            Kernels.copy(keptGradient, into: gradient.kept(windows, ofInput: true))
+            return [gradient]
+        }
+        return result
+    }
+
+    /// The view of the kept region, as placed in the input or in the padded output.
+    private func kept(_ windows: [KeptWindow], ofInput: Bool) -> Tensor {
+        windows.reduce(self) { view, kept in
+            view.window(axis: kept.axis, start: ofInput ? kept.inputStart : kept.outputStart, length: kept.length)
+        }
+    }
+
+    /// For one padded axis of `size`, the source position of every output position.
+    private static func paddingSources(_ pad: (before: Int, after: Int), size: Int, axis: Int, reflect: Bool) throws -> Tensor {
+        let mode = reflect ? "reflect" : "replicate"
+        guard pad.before >= 0, pad.after >= 0 else {
+            throw TensorError.invalidArgument(operation: "pad", message:
+                "\(mode) padding must not be negative, got (\(pad.before), \(pad.after)) on axis \(axis)")
+        }
+        guard reflect ? Swift.max(pad.before, pad.after) < size : size > 0 else {
+            throw TensorError.invalidArgument(operation: "pad", message: reflect
+                ? "reflect padding (\(pad.before), \(pad.after)) must be smaller than the size \(size) of axis \(axis)"
+                : "replicate padding needs a non-empty axis, axis \(axis) has size 0")
+        }
+        let sources = (-pad.before..<(size + pad.after)).map { position in
+            if reflect { return position < 0 ? -position : (position >= size ? 2 * (size - 1) - position : position) }
+            return Swift.min(Swift.max(position, 0), size - 1)
+        }
+        return try Tensor(indices: sources)
+    }
+}
+
+/// Where the part of the input that survives constant padding sits along one axis.
+private struct KeptWindow {
+    let axis: Int
+    let inputStart: Int
+    let outputStart: Int
+    let length: Int
+}
