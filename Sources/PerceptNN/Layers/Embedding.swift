@@ -1,4 +1,3 @@
-import Foundation
 import PerceptTensor
 
 /// A lookup table from integer indices to learned vectors, PyTorch's `nn.Embedding`: weight
@@ -41,18 +40,14 @@ public final class Embedding: Module, Layer {
             throw TensorError.indexOutOfRange(operation: "Embedding", index: position, size: count)
         }
         if let maxNorm { try renormalise(rows: Set(positions), maxNorm: maxNorm) }
-        // One-hot rows times the table: a matmul the engine differentiates.
-        var selected = [Float](repeating: 0, count: positions.count * count)
-        var padding = [Float](repeating: 0, count: positions.count * count)
-        for (row, position) in positions.enumerated() {
-            if position == paddingIndex { padding[row * count + position] = 1 } else { selected[row * count + position] = 1 }
-        }
-        var output = try Tensor(selected, shape: [positions.count, count]).matmul(weight.value)
-        if paddingIndex != nil {
+        let flat = try indices.converted(to: .int64).reshaped([positions.count])
+        var rows = try weight.value.indexSelect(axis: 0, indices: flat)
+        if let paddingIndex {
             // The padding row contributes its value but no gradient, as in PyTorch.
-            output = try output + Tensor(padding, shape: [positions.count, count]).matmul(weight.value.detach())
+            let counted = try Tensor(mask: positions.map { $0 != paddingIndex }, shape: [positions.count, 1])
+            rows = try Tensor.where(counted, rows, rows.detach())
         }
-        return try output.reshaped(indices.shape + [weight.shape[1]])
+        return try rows.reshaped(indices.shape + [weight.shape[1]])
     }
 
     private func renormalise(rows: Set<Int>, maxNorm: Float) throws {
