@@ -54,6 +54,7 @@ let package = Package(
 
         // Tests: one target per module.
         .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor"], path: "Tests/PerceptTensorTests"),
+        .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN"], path: "Tests/PerceptNNTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,47 @@
+import Testing
+import PerceptTensor
+@testable import PerceptNN
+
+extension PerceptNNTests {
+    /// Layers against PyTorch: the same state dict and input give the same output, input
+    /// gradient and parameter gradients (Fixtures/parity/nn/layers.safetensors).
+    @Suite("Layer parity with PyTorch")
+    struct LayerParityTests {
+        static let cases: [(String, () throws -> any Layer)] = [
+            ("linear", { try Linear(5, 3) }),
+            ("linear_no_bias", { try Linear(5, 3, bias: false) }),
+            ("linear_3d", { try Linear(5, 3) }),
+            ("relu", { ReLU() }), ("leaky_relu", { LeakyReLU() }), ("elu", { ELU() }), ("selu", { SELU() }),
+            ("gelu", { GELU() }), ("gelu_tanh", { GELU(approximateTanh: true) }), ("silu", { SiLU() }),
+            ("mish", { Mish() }), ("sigmoid", { Sigmoid() }), ("tanh", { Tanh() }), ("hardtanh", { Hardtanh() }),
+            ("softmax", { Softmax(axis: -1) }), ("log_softmax", { LogSoftmax(axis: 1) }),
+            ("sequential", { Sequential(try Linear(4, 6), Tanh(), try Linear(6, 2)) }),
+            ("flatten", { Flatten() }),
+            ("embedding_padding", { try Embedding(count: 6, dimension: 3, paddingIndex: 1) }),
+            ("embedding_max_norm", { try Embedding(count: 6, dimension: 3, maxNorm: 1) }),
+        ]
+
+        @Test("each layer matches PyTorch's output and gradients", arguments: cases.map(\.0))
+        func matchesPyTorch(name: String) throws {
+            let fixtures = try ParityFixtures("layers")
+            let make = try #require(Self.cases.first { $0.0 == name }?.1)
+            let layer = try make()
+            var state = fixtures.entries(under: "\(name).state.")
+            // max_norm renormalises the table during the forward pass: start from the table before it.
+            if name == "embedding_max_norm" { state = fixtures.entries(under: "\(name).state_before.") }
+            try layer.load(state)
+            let rawInput = try fixtures("\(name).input")
+            let input = rawInput.dtype == .float32 ? rawInput.requiringGrad() : rawInput
+            let output = try layer(input)
+            expectClose(output, try fixtures("\(name).output"), "\(name) output")
+            try (output * fixtures("\(name).probe")).sum().backward()
+            if input.requiresGrad { expectClose(input.grad, try fixtures("\(name).input_grad"), "\(name) input gradient") }
+            for (key, parameter) in layer.namedParameters() {
+                expectClose(parameter.grad, try fixtures("\(name).grad.\(key)"), "\(name) gradient of \(key)")
+            }
+            if name == "embedding_max_norm" {
+                expectClose(layer.stateDict()["weight"], try fixtures("\(name).state.weight"), "renormalised table")
+            }
+        }
+    }
+}
