@@ -19,6 +19,10 @@ extension PerceptNNTests {
             ("flatten", { Flatten() }),
             ("embedding_padding", { try Embedding(count: 6, dimension: 3, paddingIndex: 1) }),
             ("embedding_max_norm", { try Embedding(count: 6, dimension: 3, maxNorm: 1) }),
+            ("lstm", { try LSTM(inputSize: 3, hiddenSize: 4) }),
+            ("lstm_deep_bidirectional_batch_first", { try LSTM(inputSize: 3, hiddenSize: 4, layers: 2, bidirectional: true, batchFirst: true) }),
+            ("gru", { try GRU(inputSize: 3, hiddenSize: 4) }),
+            ("gru_deep_bidirectional", { try GRU(inputSize: 3, hiddenSize: 4, layers: 2, bidirectional: true) }),
         ]
 
         @Test("each layer matches PyTorch's output and gradients", arguments: cases.map(\.0))
@@ -38,6 +42,11 @@ extension PerceptNNTests {
             if input.requiresGrad { expectClose(input.grad, try fixtures("\(name).input_grad"), "\(name) input gradient") }
             for (key, parameter) in layer.namedParameters() {
                 expectClose(parameter.grad, try fixtures("\(name).grad.\(key)"), "\(name) gradient of \(key)")
+            }
+            if let recurrent = layer as? Recurrent {
+                let finalState = try withoutGrad { try recurrent.run(rawInput).state }
+                expectClose(finalState.hidden, try fixtures("\(name).hidden"), "\(name) final hidden state")
+                if let cell = finalState.cell { expectClose(cell, try fixtures("\(name).cell"), "\(name) final cell state") }
             }
             if name == "embedding_max_norm" {
                 expectClose(layer.stateDict()["weight"], try fixtures("\(name).state.weight"), "renormalised table")
