@@ -28,16 +28,25 @@ let package = Package(
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // libpng and libjpeg report errors by longjmp, which must stay in C: these helpers do.
+        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
+        // PCL: pkg-config pcl_common gives the include paths (PCL and Eigen) and -lpcl_common; the other
+        // PCL libraries are named here, since their pkg-config files drag in HDF5, MPI and OpenNI.
+        .systemLibrary(name: "CPCL", pkgConfig: "pcl_common", providers: [.apt(["libpcl-dev"])]),
+        .target(name: "PCLBridge", dependencies: ["CPCL"], linkerSettings: [
+            .linkedLibrary("pcl_filters"), .linkedLibrary("pcl_segmentation"), .linkedLibrary("pcl_search"),
+            .linkedLibrary("pcl_kdtree"), .linkedLibrary("pcl_sample_consensus"), .linkedLibrary("pcl_features"),
+        ]),
 
         // Libraries, bottom to top.
         .target(name: "PerceptTensor", dependencies: ["COpenBLAS"]),
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
-        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CImageCodecs"]),
         .target(name: "PerceptLabels", dependencies: ["PerceptImage"]),
         .target(name: "PerceptAugment", dependencies: ["PerceptImage", "PerceptLabels"]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
-        .target(name: "PerceptPointCloud"),
+        .target(name: "PerceptPointCloud", dependencies: ["PCLBridge"]),
         .target(name: "PerceptData", dependencies: [
             "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud",
         ]),
@@ -55,6 +64,8 @@ let package = Package(
         // Tests: one target per module.
         .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor"], path: "Tests/PerceptTensorTests"),
         .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN"], path: "Tests/PerceptNNTests"),
+        .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage"], path: "Tests/PerceptImageTests"),
+        .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
     ],
     swiftLanguageModes: [.v5]

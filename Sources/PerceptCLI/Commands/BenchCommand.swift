@@ -12,6 +12,7 @@ struct BenchCommand: ParsableCommand {
     /// The parts of Percept that have benchmarks.
     enum Area: String, ExpressibleByArgument, CaseIterable {
         case tensor
+        case image
         case nn
     }
 
@@ -36,6 +37,8 @@ struct BenchCommand: ParsableCommand {
         switch area {
         case .tensor:
             try TensorBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        case .image:
+            try ImageBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .nn:
             try NNBench(repeats: repeats, filter: filter).run(reporter: reporter)
         }

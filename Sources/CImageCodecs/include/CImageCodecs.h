@@ -1,0 +1,58 @@
+#ifndef PERCEPT_CIMAGECODECS_H
+#define PERCEPT_CIMAGECODECS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// C helpers around libpng and libjpeg. Both libraries report errors by longjmp, which Swift
+// cannot take part in, so every call that may fail runs entirely in C and reports failure as a
+// non-zero return with a message copied into the caller's buffer.
+
+#define PERCEPT_CODEC_MESSAGE_CAPACITY 256
+// Return codes: 0 success, 1 a failure described in the message, 2 the data ends too soon.
+#define PERCEPT_CODEC_FAILED 1
+#define PERCEPT_CODEC_TRUNCATED 2
+
+/// What a PNG or JPEG header says, after the helpers' expansions (palette to RGB, tRNS to
+/// alpha, low bit depths to 8, CMYK to RGB).
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    int channels;          // 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA
+    int bitDepth;          // 8 or 16 after expansion
+    int sourceBitDepth;    // as stored in the file
+    int sourceColorType;   // PNG colour type, or JPEG colour space
+    int interlaced;        // PNG Adam7 / JPEG progressive
+} PerceptCodecInfo;
+
+/// Reads a PNG header. Returns 0 on success.
+int percept_png_info(const uint8_t *data, size_t size, PerceptCodecInfo *info, char *message);
+
+/// Decodes a whole PNG into `pixels` (row-major, interleaved, 16-bit samples in host order).
+/// `capacity` is the byte size of `pixels`, checked against the image's. Returns 0 on success.
+int percept_png_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_t capacity,
+                       char *message);
+
+/// Encodes interleaved pixels (16-bit samples in host order) as PNG into a malloc'd buffer the
+/// caller frees with `percept_codec_free`. Returns 0 on success.
+int percept_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+                       int bitDepth, int compressionLevel, uint8_t **output, size_t *outputSize,
+                       char *message);
+
+/// Reads a JPEG header. Returns 0 on success.
+int percept_jpeg_info(const uint8_t *data, size_t size, PerceptCodecInfo *info, char *message);
+
+/// Decodes a JPEG into 8-bit gray (1 channel) or RGB (3 channels); CMYK and YCCK are
+/// converted to RGB. Returns 0 on success.
+int percept_jpeg_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_t capacity,
+                        char *message);
+
+/// Encodes 8-bit gray or RGB pixels as JPEG. `subsampling` is 444, 422 or 420.
+int percept_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+                        int quality, int subsampling, int progressive, uint8_t **output,
+                        size_t *outputSize, char *message);
+
+/// Frees a buffer returned by an encoder.
+void percept_codec_free(void *buffer);
+
+#endif

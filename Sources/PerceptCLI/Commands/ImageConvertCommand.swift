@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import Percept
+
+/// `percept image convert IN OUT`: re-encode (and optionally resize) one image or many.
+struct ImageConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert images between formats, optionally resizing.",
+        discussion: """
+            IN is a file, a folder (searched recursively) or a quoted glob such as 'photos/*.png'. For a single
+            file OUT is the output file and its extension picks the format; otherwise OUT is a folder that must
+            not exist or be empty (unless --force) and --format picks the format (default: keep each file's).
+            EXIF orientation is applied, so the output is stored as displayed.
+            """
+    )
+
+    @Argument(help: "Input file, folder or glob pattern.")
+    var input: String
+
+    @Argument(help: "Output file (single input) or folder.")
+    var output: String
+
+    @Option(help: "JPEG quality 1-100.")
+    var quality: Int = 90
+
+    @Option(help: "Resize to WIDTHxHEIGHT; a 0 side keeps the aspect ratio (e.g. 640x0).")
+    var resize: String?
+
+    @Option(help: "Output format for folder conversions: png, jpeg, bmp, pnm.")
+    var format: ImageFormat?
+
+    @Flag(help: "Write into an existing non-empty output folder, or over an existing output file.")
+    var force = false
+
+    func validate() throws {
+        guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1-100, found \(quality)") }
+        if let resize { _ = try ResizeTarget(resize) }
+    }
+
+    func run() throws {
+        let target = try resize.map(ResizeTarget.init)
+        var isFolder: ObjCBool = false
+        let inputExists = FileManager.default.fileExists(atPath: input, isDirectory: &isFolder)
+        let options = ImageWriteOptions(quality: quality)
+        if inputExists && !isFolder.boolValue {
+            let destination = URL(fileURLWithPath: output)
+            guard force || !FileManager.default.fileExists(atPath: destination.path) else {
+                throw CommandOutput.usage(file: output, "already exists; use --force to replace it")
+            }
+            guard let outputFormat = format ?? ImageFormat(fileExtension: destination.pathExtension) else {
+                throw CommandOutput.usage(file: output, "cannot tell the format from '.\(destination.pathExtension)'; use png, jpg, bmp, ppm or pgm, or --format")
+            }
+            if !convert(URL(fileURLWithPath: input), to: destination, format: outputFormat, resize: target, options: options) {
+                throw ExitCode(1)
+            }
+            return
+        }
+        let sources = try ImageFiles.expand([input])
+        let folder = URL(fileURLWithPath: output).standardizedFileURL
+        try prepareOutputFolder(folder, sources: sources)
+        var failures = 0
+        for source in sources {
+            let outputFormat = format ?? ImageFormat(fileExtension: source.pathExtension) ?? .png
+            let name = source.deletingPathExtension().lastPathComponent + "." + outputFormat.fileExtension
+            if !convert(source, to: folder.appendingPathComponent(name), format: outputFormat, resize: target, options: options) {
+                failures += 1
+            }
+        }
+        print("converted \(sources.count - failures) of \(sources.count) image(s) into \(folder.path)")
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Refuses an output folder that holds inputs or is non-empty (without --force).
+    private func prepareOutputFolder(_ folder: URL, sources: [URL]) throws {
+        let inputFolders = Set(sources.map { $0.deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path })
+        guard !inputFolders.contains(folder.resolvingSymlinksInPath().path) else {
+            throw CommandOutput.usage(file: output, "is an input folder; choose another output folder")
+        }
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        guard existing.isEmpty || force else {
+            throw CommandOutput.usage(file: output, "folder exists and is not empty; use --force to write into it")
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// Converts one file; prints problems and returns false on failure.
+    private func convert(_ source: URL, to destination: URL, format: ImageFormat, resize: ResizeTarget?,
+                         options: ImageWriteOptions) -> Bool {
+        do {
+            var image = try Image(contentsOf: source)
+            if let resize {
+                let size = resize.size(for: image.size)
+                image = try image.resized(width: size.width, height: size.height, interpolation: size.width < image.width ? .area : .bilinear)
+            }
+            image = adapt(image, to: format, source: source)
+            try image.write(to: destination, format: format, options: options)
+            return true
+        } catch let error as ImageError {
+            CommandOutput.error(error)
+        } catch {
+            CommandOutput.problem(file: source.path, kind: "error", "\(error)")
+        }
+        return false
+    }
+
+    /// Drops what the output format cannot hold, with a warning.
+    private func adapt(_ image: Image, to format: ImageFormat, source: URL) -> Image {
+        var image = image
+        let eightBitOnly = format == .jpeg || format == .bmp
+        if image.sampleType == .float32 || (eightBitOnly && image.sampleType == .uint16) {
+            CommandOutput.problem(file: source.path, kind: "warning", "\(image.sampleType.rawValue) samples stored as 8-bit in \(format.rawValue)")
+            image = image.converted(to: .uint8)
+        }
+        if image.hasAlpha && (format == .jpeg || format == .pnm || (format == .bmp && image.channels == 2)) {
+            CommandOutput.problem(file: source.path, kind: "warning", "alpha channel dropped: \(format.rawValue) cannot store it")
+            image = image.removingAlpha()
+        }
+        return image
+    }
+}
+
+extension ImageFormat: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+        if self == nil, let format = ImageFormat(fileExtension: argument) { self = format }
+    }
+}
+
+/// `--resize WIDTHxHEIGHT`, where one side may be 0 to keep the aspect ratio.
+struct ResizeTarget {
+    var width: Int, height: Int
+
+    init(_ text: String) throws {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width >= 0, height >= 0,
+              width + height > 0 else {
+            throw ValidationError("--resize expects WIDTHxHEIGHT such as 640x480 or 640x0, found '\(text)'")
+        }
+        self.width = width
+        self.height = height
+    }
+
+    func size(for original: ImageSize) -> ImageSize {
+        let ratio = Double(original.width) / Double(max(original.height, 1))
+        if width == 0 { return ImageSize(width: max(1, Int((Double(height) * ratio).rounded())), height: height) }
+        if height == 0 { return ImageSize(width: width, height: max(1, Int((Double(width) / ratio).rounded()))) }
+        return ImageSize(width: width, height: height)
+    }
+}

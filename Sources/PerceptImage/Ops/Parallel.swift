@@ -1,0 +1,18 @@
+import Foundation
+
+/// Runs `body` over `0..<rows` in contiguous blocks, across cores when the job is large
+/// enough (`rows * workPerRow` samples) to repay the thread hand-off.
+func forEachRowBlock(rows: Int, workPerRow: Int, _ body: (Range<Int>) -> Void) {
+    let cores = activeCoreCount
+    guard cores > 1, rows > 1, rows * workPerRow >= 1 << 16 else {
+        body(0..<rows)
+        return
+    }
+    let blocks = min(rows, cores * 4)
+    DispatchQueue.concurrentPerform(iterations: blocks) { block in
+        body(rows * block / blocks..<rows * (block + 1) / blocks)
+    }
+}
+
+/// Cores available to this process.
+private let activeCoreCount = ProcessInfo.processInfo.activeProcessorCount

@@ -1,5 +1,0 @@
-/// `PerceptImage`: see Sources/README.md for what this module owns and what it may import.
-public enum PerceptImageModule {
-    /// The module's name, for diagnostics.
-    public static let name = "PerceptImage"
-}

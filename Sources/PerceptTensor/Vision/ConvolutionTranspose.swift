@@ -1,0 +1,104 @@
+/// Transposed 2-D convolution: the input gradient of conv2d used as a forward op. The same
+/// im2col geometry runs backwards: one sgemm per group for the whole batch, then col2im.
+/// Gradients: `VisionGradientTests` ("convTranspose2d …").
+extension Tensor {
+    /// The transposed convolution of `[N, Cin, H, W]` with `weight` `[Cin, Cout/groups, kH, kW]`
+    /// (PyTorch's layout); the result is `[N, Cout, Hout, Wout]` with
+    /// `Hout = (H − 1)·stride − 2·padding + dilation·(kH − 1) + outputPadding + 1`.
+    ///
+    /// ```swift
+    /// let up = try x.convTranspose2d(weight: w, stride: 2, padding: 1, outputPadding: 1)
+    /// ```
+    public func convTranspose2d(weight: Tensor, bias: Tensor? = nil, stride: SpatialPair = 1, padding: SpatialPair = 0,
+                                outputPadding: SpatialPair = 0, dilation: SpatialPair = 1, groups: Int = 1) throws -> Tensor {
+        let operation = "convTranspose2d"
+        try checkConvolutionArguments(operation, weight: weight, bias: bias, stride: stride, padding: padding,
+                                      dilation: dilation, groups: groups, outputPadding: outputPadding)
+        guard shape[1] == weight.shape[0], shape[1] % groups == 0 else {
+            throw TensorError.invalidArgument(operation: operation, message:
+                "input \(TensorError.format(shape)) and weight \(TensorError.format(weight.shape)) with groups \(groups) need "
+                + "input channels = weight.shape[0], divisible by groups")
+        }
+        guard (outputPadding.height < stride.height || outputPadding.height < dilation.height),
+              (outputPadding.width < stride.width || outputPadding.width < dilation.width) else {
+            throw TensorError.invalidArgument(operation: operation, message:
+                "output padding \(outputPadding) must be smaller than stride \(stride) or dilation \(dilation)")
+        }
+        let kernel = SpatialPair(weight.shape[2], weight.shape[3])
+        let outputHeight = (shape[2] - 1) * stride.height - 2 * padding.height
+            + dilation.height * (kernel.height - 1) + outputPadding.height + 1
+        let outputWidth = (shape[3] - 1) * stride.width - 2 * padding.width
+            + dilation.width * (kernel.width - 1) + outputPadding.width + 1
+        guard outputHeight > 0, outputWidth > 0, kernel.height > 0, kernel.width > 0 else {
+            throw TensorError.invalidArgument(operation: operation, message:
+                "input \(TensorError.format(shape)) with weight \(TensorError.format(weight.shape)) and padding \(padding) "
+                + "gives an empty output (\(outputHeight) × \(outputWidth))")
+        }
+        // The image side of the geometry is this op's output; the kernel positions are its input.
+        let geometry = ConvolutionGeometry(
+            batch: shape[0], channels: weight.shape[1] * groups, groups: groups, height: outputHeight, width: outputWidth,
+            kernel: kernel, stride: stride, padding: padding, dilation: dilation,
+            outputHeight: shape[2], outputWidth: shape[3])
+        try BLAS.load()
+        return ConvolutionTranspose.forward(input: self, weight: weight, bias: bias, geometry: geometry)
+    }
+}
+
+/// The convTranspose2d kernels.
+enum ConvolutionTranspose {
+    static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry) -> Tensor {
+        let kernel = weight.contiguousValues(), inputChannels = weight.shape[0]
+        let perGroupInput = inputChannels / g.groups, rows = g.rowsPerGroup, columns = g.columns
+        // The input as a [Cin, N·H·W] matrix, kept for the weight gradient.
+        let matrix = Im2Col.channelMajor(input)
+        var result = Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width])
+        ScratchBuffers.with(count: rows * columns) { cols in
+            for group in 0..<g.groups {
+                BLAS.sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: perGroupInput,
+                           a: kernel.floats + group * perGroupInput * rows, lda: rows,
+                           b: matrix.floats + group * perGroupInput * columns, ldb: columns, c: cols, ldc: columns)
+                g.col2im(cols, group: group, into: result.floats)
+            }
+        }
+        if let bias {
+            let shifts = bias.contiguousValues()
+            withExtendedLifetime(shifts) {
+                Im2Col.addChannelBias(shifts.floats, to: result.floats, batch: g.batch, channels: g.channels, plane: g.inputPlane)
+            }
+        }
+        let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+        let wanted = inputs.map(\.requiresGrad), weightShape = weight.shape, inputShape = input.shape
+        Autograd.record("conv_transpose2d", output: &result, inputs: inputs) { grad in
+            let gradOutput = grad.contiguousValues()
+            var gradInput: Tensor?, gradWeight: Tensor?
+            let gradMatrix = wanted[0] ? Tensor(uninitializedShape: [inputChannels, columns]) : nil
+            let weightResult = wanted[1] ? Tensor(uninitializedShape: [inputChannels, rows]) : nil
+            ScratchBuffers.with(count: rows * columns) { cols in
+                for group in 0..<g.groups where wanted[0] || wanted[1] {
+                    g.im2col(image: gradOutput.floats, group: group, into: cols)
+                    if let gradMatrix {
+                        BLAS.sgemm(transposeA: false, transposeB: false, m: perGroupInput, n: columns, k: rows,
+                                   a: kernel.floats + group * perGroupInput * rows, lda: rows, b: cols, ldb: columns,
+                                   c: gradMatrix.floats + group * perGroupInput * columns, ldc: columns)
+                    }
+                    if let weightResult {
+                        BLAS.sgemm(transposeA: false, transposeB: true, m: perGroupInput, n: rows, k: columns,
+                                   a: matrix.floats + group * perGroupInput * columns, lda: columns, b: cols, ldb: columns,
+                                   c: weightResult.floats + group * perGroupInput * rows, ldc: rows)
+                    }
+                }
+            }
+            if let gradMatrix {
+                let result = Tensor(uninitializedShape: inputShape)
+                Im2Col.swapLeadingAxes(gradMatrix.floats, outer: inputChannels, middle: g.batch, inner: g.outputPlane,
+                                       into: result.floats)
+                gradInput = result
+            }
+            gradWeight = weightResult?.reshapedView(weightShape)
+            let gradBias = wanted.count > 2 && wanted[2]
+                ? Im2Col.channelSums(gradOutput.floats, batch: g.batch, channels: g.channels, plane: g.inputPlane) : nil
+            return Array([gradInput, gradWeight, gradBias].prefix(wanted.count))
+        }
+        return result
+    }
+}

@@ -1,0 +1,85 @@
+/// Max and average pooling over sliding windows, 2-D (`[N, C, H, W]` or `[C, H, W]`) and 1-D
+/// (`[N, C, L]` or `[C, L]`), with PyTorch's options. Gradients: `VisionGradientTests` ("pool …").
+extension Tensor {
+    /// The maximum of each `kernelSize` window (`stride` defaults to the kernel size; padding
+    /// never wins).
+    ///
+    /// ```swift
+    /// let pooled = try x.maxPool2d(kernelSize: 2)   // [N, C, H/2, W/2]
+    /// ```
+    public func maxPool2d(kernelSize: SpatialPair, stride: SpatialPair? = nil, padding: SpatialPair = 0,
+                          dilation: SpatialPair = 1) throws -> Tensor {
+        try maxPool2dWithIndices(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation).values
+    }
+
+    /// `maxPool2d` with the index of each maximum, flat within its input plane (`row · W + column`),
+    /// as PyTorch's `return_indices=True` gives it.
+    public func maxPool2dWithIndices(kernelSize: SpatialPair, stride: SpatialPair? = nil, padding: SpatialPair = 0,
+                                     dilation: SpatialPair = 1) throws -> (values: Tensor, indices: Tensor) {
+        let (rows, columns) = try poolWindows("maxPool2d", kernelSize: kernelSize, stride: stride ?? kernelSize,
+                                              padding: padding, dilation: dilation)
+        return PoolingKernels.maxPool(self, rows: rows, columns: columns, name: "max_pool2d")
+    }
+
+    /// The maximum of each window along the last axis.
+    public func maxPool1d(kernelSize: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1) throws -> Tensor {
+        try maxPool1dWithIndices(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation).values
+    }
+
+    /// `maxPool1d` with the index of each maximum along the last axis.
+    public func maxPool1dWithIndices(kernelSize: Int, stride: Int? = nil, padding: Int = 0,
+                                     dilation: Int = 1) throws -> (values: Tensor, indices: Tensor) {
+        try requireRank("maxPool1d", [2, 3], "[N, C, L] or [C, L]")
+        let pooled = try unsqueezed(-2).maxPool2dWithIndices(
+            kernelSize: SpatialPair(1, kernelSize), stride: SpatialPair(1, stride ?? kernelSize),
+            padding: SpatialPair(0, padding), dilation: SpatialPair(1, dilation))
+        return (try pooled.values.squeezed(-2), try pooled.indices.squeezed(-2))
+    }
+
+    /// The mean of each `kernelSize` window. With `countIncludePad` (PyTorch's default) the
+    /// padding counts as zeros in the divisor; without it only the covered inputs count.
+    public func avgPool2d(kernelSize: SpatialPair, stride: SpatialPair? = nil, padding: SpatialPair = 0,
+                          countIncludePad: Bool = true) throws -> Tensor {
+        let (rows, columns) = try poolWindows("avgPool2d", kernelSize: kernelSize, stride: stride ?? kernelSize,
+                                              padding: padding, dilation: 1)
+        return PoolingKernels.averagePool(self, rows: rows, columns: columns, includePadding: countIncludePad,
+                                          name: "avg_pool2d")
+    }
+
+    /// The mean of each window along the last axis (see `avgPool2d`).
+    public func avgPool1d(kernelSize: Int, stride: Int? = nil, padding: Int = 0, countIncludePad: Bool = true) throws -> Tensor {
+        try requireRank("avgPool1d", [2, 3], "[N, C, L] or [C, L]")
+        return try unsqueezed(-2).avgPool2d(kernelSize: SpatialPair(1, kernelSize), stride: SpatialPair(1, stride ?? kernelSize),
+                                            padding: SpatialPair(0, padding), countIncludePad: countIncludePad).squeezed(-2)
+    }
+
+    /// Checks the dtype and rank, and that every option is in PyTorch's range.
+    func requireRank(_ operation: String, _ ranks: [Int], _ expected: String) throws {
+        try requireFloat(operation)
+        guard ranks.contains(rank) else { throw TensorError.wrongRank(operation: operation, expected: expected, shape: shape) }
+    }
+
+    private func poolWindows(_ operation: String, kernelSize: SpatialPair, stride: SpatialPair, padding: SpatialPair,
+                             dilation: SpatialPair) throws -> ([PoolAxisWindow], [PoolAxisWindow]) {
+        try requireRank(operation, [3, 4], "[N, C, H, W] or [C, H, W]")
+        guard kernelSize.height > 0, kernelSize.width > 0, stride.height > 0, stride.width > 0,
+              dilation.height > 0, dilation.width > 0,
+              padding.height >= 0, padding.width >= 0,
+              padding.height <= kernelSize.height / 2, padding.width <= kernelSize.width / 2 else {
+            throw TensorError.invalidArgument(operation: operation, message:
+                "kernel \(kernelSize), stride \(stride) and dilation \(dilation) must be positive and padding \(padding) "
+                + "between 0 and half the kernel (input \(TensorError.format(shape)))")
+        }
+        let axis = rank - 2
+        let height = try Tensor.convolutionOutputSize(operation, input: shape, weight: [kernelSize.height, kernelSize.width],
+                                                      axis: axis, kernel: kernelSize.height, stride: stride.height,
+                                                      padding: padding.height, dilation: dilation.height)
+        let width = try Tensor.convolutionOutputSize(operation, input: shape, weight: [kernelSize.height, kernelSize.width],
+                                                     axis: axis + 1, kernel: kernelSize.width, stride: stride.width,
+                                                     padding: padding.width, dilation: dilation.width)
+        return (PoolAxisWindow.sliding(size: shape[axis], outputs: height, kernel: kernelSize.height, stride: stride.height,
+                                       padding: padding.height, dilation: dilation.height),
+                PoolAxisWindow.sliding(size: shape[axis + 1], outputs: width, kernel: kernelSize.width, stride: stride.width,
+                                       padding: padding.width, dilation: dilation.width))
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+@Suite("percept image")
+struct ImageCommandTests {
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/images")
+
+    func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("percept-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test("info --json reports size, depth and EXIF orientation and exits 0")
+    func infoJSON() throws {
+        let result = try runPercept(["image", "info", "--json", fixtures.appendingPathComponent("exif-orientation-6.jpg").path])
+        #expect(result.status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["exif_orientation"] as? Int == 6 && rows.first?["displayed_width"] as? Int == 21)
+        #expect(rows.first?["format"] as? String == "jpeg" && rows.first?["bit_depth"] as? Int == 8)
+    }
+
+    @Test("info on an unsupported file prints FILE: error: and exits 1")
+    func infoUnsupported() throws {
+        let file = fixtures.appendingPathComponent("rgb.tif").path
+        let result = try runPercept(["image", "info", file])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file): error: unsupported format: TIFF"))
+    }
+
+    @Test("convert resizes a glob of files into a new folder and refuses a non-empty one without --force")
+    func convertFolder() throws {
+        let output = try temporaryFolder().appendingPathComponent("out")
+        defer { try? FileManager.default.removeItem(at: output.deletingLastPathComponent()) }
+        let pattern = fixtures.appendingPathComponent("palette*.png").path
+        let first = try runPercept(["image", "convert", pattern, output.path, "--format", "jpeg", "--resize", "16x0"])
+        #expect(first.status == 0)
+        let written = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
+        #expect(written == ["palette-transparent.jpg", "palette.jpg"])
+        let info = try runPercept(["image", "info", "--json", output.appendingPathComponent("palette.jpg").path])
+        #expect(info.stdout.contains("\"width\" : 16"))
+        let again = try runPercept(["image", "convert", pattern, output.path])
+        #expect(again.status == 2 && again.stderr.contains("not empty"))
+        #expect(try runPercept(["image", "convert", pattern, output.path, "--force"]).status == 0)
+    }
+
+    @Test("convert never writes into its input folder")
+    func convertIntoInput() throws {
+        let result = try runPercept(["image", "convert", fixtures.path, fixtures.path, "--force"])
+        #expect(result.status == 2 && result.stderr.contains("input folder"))
+    }
+}
