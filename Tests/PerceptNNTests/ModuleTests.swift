@@ -103,6 +103,23 @@ extension PerceptNNTests {
             }
         }
 
+        @Test("batch-norm running statistics of an eval-mode frozen backbone do not move while the head trains")
+        func frozenBackboneStatistics() throws {
+            let backbone = Sequential(try Linear(3, 4), try BatchNorm1d(4), ReLU())
+            let head = try Linear(4, 2)
+            let model = Sequential(backbone, head)
+            model.freeze(where: { $0.hasPrefix("0.") })
+            backbone.eval()
+            let statistics = backbone.namedBuffers().map { ($0.name, $0.buffer.value.toArray()) }
+            let headBefore = head.weight.value.toArray()
+            let optimizer = try SGD(model, learningRate: 0.1)
+            try Loss.meanSquaredError(model(Tensor.randomNormal([6, 3])), Tensor.randomNormal([6, 2])).backward()
+            try optimizer.step()
+            #expect(backbone.namedBuffers().map { ($0.name, $0.buffer.value.toArray()) }.elementsEqual(statistics) { $0 == $1 })
+            #expect(head.weight.value.toArray() != headBefore)
+            #expect(backbone.namedBuffers().map(\.name) == ["1.running_mean", "1.running_var", "1.num_batches_tracked"])
+        }
+
         @Test("train and eval switch every descendant")
         func modes() {
             let net = TinyNet()

@@ -40,5 +40,5 @@ func expectClose(_ actual: Tensor?, _ expected: Tensor, tolerance: Float = 1e-4,
     #expect(actual.shape == expected.shape, "\(what): shape", sourceLocation: sourceLocation)
     let worst = zip(actual.toArray(), expected.toArray())
         .map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
-    #expect(worst <= tolerance, "\(what): largest difference \(worst)", sourceLocation: sourceLocation)
+    #expect(worst <= tolerance, "\(what): largest difference \(worst) \(actual.toArray().prefix(4)) vs \(expected.toArray().prefix(4))", sourceLocation: sourceLocation)
 }

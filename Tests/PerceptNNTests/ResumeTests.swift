@@ -3,14 +3,15 @@ import Testing
 import PerceptTensor
 @testable import PerceptNN
 
-/// A model with dropout, for the resume test.
+/// A model with dropout and batch norm, for the resume test.
 final class ResumeNet: Module, Layer {
     var hidden = try! Linear(4, 16)
+    var norm = try! BatchNorm1d(16)
     var dropout = try! Dropout(probability: 0.3)
     var head = try! Linear(16, 3)
 
     func forward(_ input: Tensor) throws -> Tensor {
-        try head(dropout(hidden(input).relu()))
+        try head(dropout(norm(hidden(input)).relu()))
     }
 }
 

@@ -1,8 +1,8 @@
 import PerceptTensor
 
 /// Zeroes each element with probability `probability` in training mode and scales the rest
-/// by 1/(1 − p), so evaluation needs no rescaling. Draws from the default generator, whose
-/// state checkpoints save.
+/// by 1/(1 − p), so evaluation needs no rescaling (PyTorch's `nn.Dropout`). Draws from the
+/// default generator, whose state checkpoints save.
 public final class Dropout: Module, Layer {
     /// The probability of zeroing an element.
     public let probability: Float
@@ -16,10 +16,5 @@ public final class Dropout: Module, Layer {
         super.init()
     }
 
-    public func forward(_ input: Tensor) throws -> Tensor {
-        guard isTraining, probability > 0 else { return input }
-        if probability == 1 { return try input * Tensor.zeros(input.shape) }
-        let keep = try Tensor.randomBernoulli(input.shape, probability: 1 - probability)
-        return try input * (keep * (1 / (1 - probability)))
-    }
+    public func forward(_ input: Tensor) throws -> Tensor { try input.dropout(probability, training: isTraining) }
 }

@@ -14,24 +14,19 @@ extension Loss {
         guard (0...1).contains(labelSmoothing) else {
             throw TensorError.invalidArgument(operation: "crossEntropy", message: "labelSmoothing must be in [0, 1], got \(labelSmoothing)")
         }
-        let logProbabilities = try logits.logSoftmax(axis: 1)
-        let classes = Float(logits.shape[1])
         if target.dtype == .float32 {
             try requireSameShape("crossEntropy", logits, target)
+            let logProbabilities = try logits.logSoftmax(axis: 1)
+            let classes = Float(logits.shape[1])
             let smoothed = labelSmoothing > 0 ? target * (1 - labelSmoothing) + labelSmoothing / classes : target
             let weighted = try weight.map { try smoothed * classAxis($0, rank: logits.rank) } ?? smoothed
             let losses = try (logProbabilities * weighted).sum(axis: 1).negated()
             return try reduction.apply(losses)
         }
-        let (nll, totalWeight, oneHot) = try negativeLogLikelihoodTerms(logProbabilities, target, weight: weight,
-                                                                         ignoreIndex: ignoreIndex, operation: "crossEntropy")
-        guard labelSmoothing > 0 else { return try reduceWeighted(nll, totalWeight, reduction) }
-        // Every class's log-probability, weighted, over the counted targets only.
-        let counted = try oneHot.sum(axis: 1)
-        let classWeights = try weight.map { try classAxis($0, rank: logits.rank) } ?? Tensor(scalar: 1)
-        let smooth = try ((logProbabilities * classWeights).sum(axis: 1) * counted).negated()
-        return try reduceWeighted(nll, totalWeight, reduction) * (1 - labelSmoothing)
-            + reduceWeighted(smooth, totalWeight, reduction) * (labelSmoothing / classes)
+        // Class indices: the engine's fused kernel (log-softmax, pick and smoothing in one loop).
+        let fused = try Tensor.crossEntropy(logits, targets: target.converted(to: .int64), weight: weight, ignoreIndex: ignoreIndex,
+                                            labelSmoothing: labelSmoothing, reduction: reduction == .none ? .none : reduction == .mean ? .mean : .sum)
+        return reduction == .batchMean ? fused * (1 / Float(logits.shape[0])) : fused
     }
 
     /// Negative log-likelihood of class indices `target [N, …]` under log-probabilities
@@ -41,15 +36,15 @@ extension Loss {
         guard logProbabilities.rank >= 2 else {
             throw TensorError.wrongRank(operation: "negativeLogLikelihood", expected: "log-probabilities [N, C, …]", shape: logProbabilities.shape)
         }
-        let (nll, totalWeight, _) = try negativeLogLikelihoodTerms(logProbabilities, target, weight: weight,
-                                                                    ignoreIndex: ignoreIndex, operation: "negativeLogLikelihood")
+        let (nll, totalWeight) = try negativeLogLikelihoodTerms(logProbabilities, target, weight: weight,
+                                                                ignoreIndex: ignoreIndex, operation: "negativeLogLikelihood")
         return try reduceWeighted(nll, totalWeight, reduction)
     }
 
-    /// Per-element losses `−w[t]·logp[t]`, the total weight of counted targets, and the
-    /// one-hot targets (all zero at ignored positions).
+    /// Per-element losses `−w[t]·logp[t]` (zero at ignored positions) and the total weight of
+    /// the counted targets.
     private static func negativeLogLikelihoodTerms(_ logProbabilities: Tensor, _ target: Tensor, weight: Tensor?,
-                                                   ignoreIndex: Int, operation: String) throws -> (Tensor, Tensor, Tensor) {
+                                                   ignoreIndex: Int, operation: String) throws -> (Tensor, Tensor) {
         let classes = logProbabilities.shape[1]
         let expectedShape = [logProbabilities.shape[0]] + logProbabilities.shape.dropFirst(2)
         guard target.shape == expectedShape else {
@@ -65,7 +60,7 @@ extension Loss {
         let oneHot = try Tensor.equal(target.toFloat().unsqueezed(1), classIndex).toFloat()
         let weighted = try weight.map { try oneHot * classAxis($0, rank: logProbabilities.rank) } ?? oneHot
         let nll = try (logProbabilities * weighted).sum(axis: 1).negated()
-        return (nll, try weighted.sum(), oneHot)
+        return (nll, try weighted.sum())
     }
 
     /// A reduction whose mean divides by the total weight instead of the element count.
