@@ -1,22 +1,34 @@
 import PerceptTensor
 
+/// What the normalisation layers share: optional per-feature `weight` (ones) and `bias`
+/// (zeros), and the epsilon added to the variance.
+public class AffineNormalization: Module {
+    /// Scale, or nil without affine parameters.
+    public let weight: Parameter?
+    /// Shift, or nil without affine parameters.
+    public let bias: Parameter?
+    /// Added to the variance.
+    public let epsilon: Float
+
+    init(affineShape: [Int], affine: Bool, epsilon: Float) {
+        weight = affine ? Parameter(Tensor.ones(affineShape)) : nil
+        bias = affine ? Parameter(Tensor.zeros(affineShape)) : nil
+        self.epsilon = epsilon
+        super.init()
+    }
+}
+
 /// PyTorch's `BatchNorm1d`/`BatchNorm2d`: per-channel normalisation with learned `weight`
 /// (ones) and `bias` (zeros) and the buffers `running_mean`, `running_var` and
 /// `num_batches_tracked`. Training normalises with the batch's statistics and moves the
 /// running ones by `momentum` (0.1); evaluation uses the running ones.
-public class BatchNorm: Module, Layer {
-    /// Scale per channel, or nil without `affine`.
-    public let weight: Parameter?
-    /// Shift per channel, or nil without `affine`.
-    public let bias: Parameter?
+public class BatchNorm: AffineNormalization, Layer {
     /// Running mean per channel, or nil without `trackRunningStats`.
     public let runningMean: Buffer?
     /// Running (unbiased) variance per channel, or nil without `trackRunningStats`.
     public let runningVar: Buffer?
     /// Training batches seen (int64), or nil without `trackRunningStats`.
     public let numBatchesTracked: Buffer?
-    /// Added to the variance.
-    public let epsilon: Float
     /// The weight of each new batch in the running statistics.
     public let momentum: Float
     private let ranks: [Int]
@@ -26,16 +38,13 @@ public class BatchNorm: Module, Layer {
         guard features > 0 else {
             throw TensorError.invalidArgument(operation: name, message: "the number of features must be positive, got \(features)")
         }
-        weight = affine ? Parameter(Tensor.ones([features])) : nil
-        bias = affine ? Parameter(Tensor.zeros([features])) : nil
         runningMean = trackRunningStats ? Buffer(Tensor.zeros([features])) : nil
         runningVar = trackRunningStats ? Buffer(Tensor.ones([features])) : nil
         numBatchesTracked = trackRunningStats ? Buffer(Tensor.zeros([], dtype: .int64)) : nil
-        self.epsilon = epsilon
         self.momentum = momentum
         self.ranks = ranks
         self.name = name
-        super.init()
+        super.init(affineShape: [features], affine: affine, epsilon: epsilon)
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
@@ -75,23 +84,14 @@ public final class BatchNorm2d: BatchNorm {
 
 /// PyTorch's `nn.LayerNorm`: normalises over the last axes `normalizedShape`, with learned
 /// `weight` (ones) and `bias` (zeros) of that shape.
-public final class LayerNorm: Module, Layer {
+public final class LayerNorm: AffineNormalization, Layer {
     /// The trailing shape normalised over.
     public let normalizedShape: [Int]
-    /// Scale, or nil without `elementwiseAffine`.
-    public let weight: Parameter?
-    /// Shift, or nil without `elementwiseAffine`.
-    public let bias: Parameter?
-    /// Added to the variance.
-    public let epsilon: Float
 
     /// A layer norm with PyTorch's defaults.
     public init(_ normalizedShape: [Int], epsilon: Float = 1e-5, elementwiseAffine: Bool = true) {
         self.normalizedShape = normalizedShape
-        weight = elementwiseAffine ? Parameter(Tensor.ones(normalizedShape)) : nil
-        bias = elementwiseAffine ? Parameter(Tensor.zeros(normalizedShape)) : nil
-        self.epsilon = epsilon
-        super.init()
+        super.init(affineShape: normalizedShape, affine: elementwiseAffine, epsilon: epsilon)
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
@@ -101,15 +101,9 @@ public final class LayerNorm: Module, Layer {
 
 /// PyTorch's `nn.GroupNorm`: normalises groups of channels per sample, with per-channel
 /// `weight` (ones) and `bias` (zeros).
-public final class GroupNorm: Module, Layer {
+public final class GroupNorm: AffineNormalization, Layer {
     /// Number of channel groups.
     public let groups: Int
-    /// Scale per channel, or nil without `affine`.
-    public let weight: Parameter?
-    /// Shift per channel, or nil without `affine`.
-    public let bias: Parameter?
-    /// Added to the variance.
-    public let epsilon: Float
 
     /// A group norm over `channels` split into `groups`.
     public init(groups: Int, channels: Int, epsilon: Float = 1e-5, affine: Bool = true) throws {
@@ -117,10 +111,7 @@ public final class GroupNorm: Module, Layer {
             throw TensorError.invalidArgument(operation: "GroupNorm", message: "\(channels) channels do not split into \(groups) groups")
         }
         self.groups = groups
-        weight = affine ? Parameter(Tensor.ones([channels])) : nil
-        bias = affine ? Parameter(Tensor.zeros([channels])) : nil
-        self.epsilon = epsilon
-        super.init()
+        super.init(affineShape: [channels], affine: affine, epsilon: epsilon)
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
@@ -130,20 +121,10 @@ public final class GroupNorm: Module, Layer {
 
 /// PyTorch's `nn.InstanceNorm2d` (no running statistics): each channel of each sample
 /// normalised on its own; with `affine`, per-channel `weight` and `bias`.
-public final class InstanceNorm2d: Module, Layer {
-    /// Scale per channel, or nil without `affine` (PyTorch's default).
-    public let weight: Parameter?
-    /// Shift per channel, or nil without `affine`.
-    public let bias: Parameter?
-    /// Added to the variance.
-    public let epsilon: Float
-
+public final class InstanceNorm2d: AffineNormalization, Layer {
     /// An instance norm over `features` channels.
     public init(_ features: Int, epsilon: Float = 1e-5, affine: Bool = false) {
-        weight = affine ? Parameter(Tensor.ones([features])) : nil
-        bias = affine ? Parameter(Tensor.zeros([features])) : nil
-        self.epsilon = epsilon
-        super.init()
+        super.init(affineShape: [features], affine: affine, epsilon: epsilon)
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
