@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
         case tensor
         case image
         case cloud
+        case nn
     }
 
     @Argument(help: "What to measure: \(Area.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -41,6 +42,8 @@ struct BenchCommand: ParsableCommand {
             try ImageBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .cloud:
             try CloudBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        case .nn:
+            try NNBench(repeats: repeats, filter: filter).run(reporter: reporter)
         }
     }
 }

@@ -1,0 +1,92 @@
+import PerceptTensor
+
+/// What the convolution layers share: weight and bias with PyTorch's default initialisation
+/// (uniform in ±1/√fanIn, fanIn from the weight's layout), the window geometry and groups.
+public class ConvolutionLayer: Module {
+    /// The kernel: `[out, in/groups, …kernel]`, or `[in, out/groups, kH, kW]` when transposed.
+    public let weight: Parameter
+    /// Bias `[outputChannels]`, or nil.
+    public let bias: Parameter?
+    /// Step between windows (for 1-D layers, the width).
+    public let stride: SpatialPair
+    /// Zeros added on each side.
+    public let padding: SpatialPair
+    /// Spacing between kernel taps.
+    public let dilation: SpatialPair
+    /// Channel groups convolved separately.
+    public let groups: Int
+
+    init(_ layer: String, channels: (input: Int, output: Int), weightShape: [Int], stride: SpatialPair, padding: SpatialPair,
+         dilation: SpatialPair, groups: Int, hasBias: Bool) throws {
+        guard channels.input > 0, channels.output > 0, groups > 0, weightShape.allSatisfy({ $0 > 0 }) else {
+            throw TensorError.invalidArgument(operation: layer, message: "channels, groups and kernel sizes must be positive, got \(channels.input) → \(channels.output), groups \(groups), weight \(weightShape)")
+        }
+        guard channels.input % groups == 0, channels.output % groups == 0 else {
+            throw TensorError.invalidArgument(operation: layer, message: "channels \(channels.input) → \(channels.output) must both divide by groups \(groups)")
+        }
+        let fanIn = try Initializer.fans(weightShape).fanIn
+        weight = Parameter(try Initializer.pytorchLayerDefault.make(weightShape))
+        bias = hasBias ? Parameter(try Initializer.fanInUniform(fanIn: fanIn).make([channels.output])) : nil
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+        super.init()
+    }
+}
+
+/// PyTorch's `nn.Conv1d` over `[N, C, L]`: weight `[out, in/groups, kernel]`.
+public final class Conv1d: ConvolutionLayer, Layer {
+    /// A 1-D convolution with PyTorch's default initialisation.
+    public init(_ inputChannels: Int, _ outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                dilation: Int = 1, groups: Int = 1, bias: Bool = true) throws {
+        try super.init("Conv1d", channels: (inputChannels, outputChannels), weightShape: [outputChannels, inputChannels / Swift.max(groups, 1), kernelSize],
+                       stride: SpatialPair(1, stride), padding: SpatialPair(0, padding), dilation: SpatialPair(1, dilation), groups: groups, hasBias: bias)
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        try input.conv1d(weight: weight.value, bias: bias?.value, stride: stride.width, padding: padding.width,
+                         dilation: dilation.width, groups: groups)
+    }
+}
+
+/// PyTorch's `nn.Conv2d` over `[N, C, H, W]`: weight `[out, in/groups, kH, kW]`.
+///
+/// ```swift
+/// let conv = try Conv2d(3, 64, kernelSize: 7, stride: 2, padding: 3, bias: false)
+/// ```
+public final class Conv2d: ConvolutionLayer, Layer {
+    /// A 2-D convolution with PyTorch's default initialisation.
+    public init(_ inputChannels: Int, _ outputChannels: Int, kernelSize: SpatialPair, stride: SpatialPair = 1,
+                padding: SpatialPair = 0, dilation: SpatialPair = 1, groups: Int = 1, bias: Bool = true) throws {
+        try super.init("Conv2d", channels: (inputChannels, outputChannels),
+                       weightShape: [outputChannels, inputChannels / Swift.max(groups, 1), kernelSize.height, kernelSize.width],
+                       stride: stride, padding: padding, dilation: dilation, groups: groups, hasBias: bias)
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        try input.conv2d(weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation, groups: groups)
+    }
+}
+
+/// PyTorch's `nn.ConvTranspose2d`: weight `[in, out/groups, kH, kW]`; `outputPadding` adds
+/// rows and columns at the bottom and right to reach an exact size.
+public final class ConvTranspose2d: ConvolutionLayer, Layer {
+    /// Rows and columns added at the bottom and right of the output.
+    public let outputPadding: SpatialPair
+
+    /// A transposed 2-D convolution with PyTorch's default initialisation.
+    public init(_ inputChannels: Int, _ outputChannels: Int, kernelSize: SpatialPair, stride: SpatialPair = 1,
+                padding: SpatialPair = 0, outputPadding: SpatialPair = 0, dilation: SpatialPair = 1, groups: Int = 1,
+                bias: Bool = true) throws {
+        self.outputPadding = outputPadding
+        try super.init("ConvTranspose2d", channels: (inputChannels, outputChannels),
+                       weightShape: [inputChannels, outputChannels / Swift.max(groups, 1), kernelSize.height, kernelSize.width],
+                       stride: stride, padding: padding, dilation: dilation, groups: groups, hasBias: bias)
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        try input.convTranspose2d(weight: weight.value, bias: bias?.value, stride: stride, padding: padding,
+                                  outputPadding: outputPadding, dilation: dilation, groups: groups)
+    }
+}

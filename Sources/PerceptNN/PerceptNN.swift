@@ -1,5 +1,0 @@
-/// `PerceptNN`: see Sources/README.md for what this module owns and what it may import.
-public enum PerceptNNModule {
-    /// The module's name, for diagnostics.
-    public static let name = "PerceptNN"
-}
