@@ -28,14 +28,17 @@ let package = Package(
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
-        // libpng and libjpeg report errors by longjmp, which must stay in C: these helpers do.
-        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        // libpng and libjpeg report errors by longjmp and libtiff through varargs callbacks;
+        // both must stay in C, and these helpers keep them there.
+        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CTIFF"]),
 
         // Libraries, bottom to top.
         .target(name: "PerceptTensor", dependencies: ["COpenBLAS"]),
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
-        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CImageCodecs"]),
+        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs"]),
         .target(name: "PerceptLabels", dependencies: ["PerceptImage"]),
         .target(name: "PerceptAugment", dependencies: ["PerceptImage", "PerceptLabels"]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),

@@ -24,10 +24,10 @@ struct ImageCommandTests {
 
     @Test("info on an unsupported file prints FILE: error: and exits 1")
     func infoUnsupported() throws {
-        let file = fixtures.appendingPathComponent("rgb.tif").path
+        let file = fixtures.appendingPathComponent("rgb.gif").path
         let result = try runPercept(["image", "info", file])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("\(file): error: unsupported format: TIFF"))
+        #expect(result.stderr.contains("\(file): error: unsupported format: GIF"))
     }
 
     @Test("convert resizes a glob of files into a new folder and refuses a non-empty one without --force")

@@ -27,7 +27,7 @@ struct ImageConvertCommand: ParsableCommand {
     @Option(help: "Resize to WIDTHxHEIGHT; a 0 side keeps the aspect ratio (e.g. 640x0).")
     var resize: String?
 
-    @Option(help: "Output format for folder conversions: png, jpeg, bmp, pnm.")
+    @Option(help: "Output format for folder conversions: png, jpeg, bmp, pnm, tiff, webp.")
     var format: ImageFormat?
 
     @Flag(help: "Write into an existing non-empty output folder, or over an existing output file.")
@@ -49,7 +49,7 @@ struct ImageConvertCommand: ParsableCommand {
                 throw CommandOutput.usage(file: output, "already exists; use --force to replace it")
             }
             guard let outputFormat = format ?? ImageFormat(fileExtension: destination.pathExtension) else {
-                throw CommandOutput.usage(file: output, "cannot tell the format from '.\(destination.pathExtension)'; use png, jpg, bmp, ppm or pgm, or --format")
+                throw CommandOutput.usage(file: output, "cannot tell the format from '.\(destination.pathExtension)'; use png, jpg, bmp, ppm, pgm, tif or webp, or --format")
             }
             if !convert(URL(fileURLWithPath: input), to: destination, format: outputFormat, resize: target, options: options) {
                 throw ExitCode(1)
