@@ -21,6 +21,13 @@ struct ForeignFileTests {
         #expect(Fixtures.cases.count == 27)
     }
 
+    @Test("ASCII PGM with comments and a small maxval is rescaled to 8 bits")
+    func asciiPGM() throws {
+        let image = try Image.decode(Array("P2\n# made by hand\n3 1\n15\n0 15\n 7\n".utf8))
+        #expect(image.samples == .uint8([0, 255, 119]))
+        #expect(throws: ImageError.self) { try Image.decode(Array("P2\n2 1\n15\n3 16\n".utf8)) }
+    }
+
     @Test("info reports format, size, depth and EXIF orientation without decoding")
     func info() throws {
         let rotated = try ImageInfo.read(try Fixtures.bytes("exif-orientation-6.jpg"))
