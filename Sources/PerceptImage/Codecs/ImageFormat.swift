@@ -1,7 +1,18 @@
 /// The image file formats Percept reads and writes. Reading picks the format from the
 /// file's first bytes, never from its name.
 public enum ImageFormat: String, Sendable, CaseIterable, Codable {
-    case png, jpeg, bmp, pnm, tiff, webp
+    /// Portable Network Graphics.
+    case png
+    /// JPEG (JFIF/EXIF).
+    case jpeg
+    /// Windows bitmap.
+    case bmp
+    /// Netpbm PGM (gray) and PPM (RGB).
+    case pnm
+    /// Tagged Image File Format (first page).
+    case tiff
+    /// Google's WebP, lossy or lossless.
+    case webp
 
     /// The usual file extension, for naming written files.
     public var fileExtension: String {
