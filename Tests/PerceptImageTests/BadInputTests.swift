@@ -72,7 +72,7 @@ struct BadInputTests {
     }
 
     @Test("headers claiming huge images fail before allocating", arguments: [
-        "huge-header.png", "huge-header.jpg", "huge-header.pgm", "huge-header.bmp",
+        "huge-header.png", "huge-header.jpg", "huge-header.pgm", "huge-header.bmp", "huge-header.tif",
     ])
     func huge(file: String) throws {
         let error = failure(try Fixtures.bytes(file), name: file)
@@ -81,6 +81,17 @@ struct BadInputTests {
             return
         }
         #expect(name == file && width >= 60000)
+    }
+
+    @Test("an RLE-compressed BMP is an unsupported feature, not a crash")
+    func bmpRLE() throws {
+        var bytes = try Fixtures.bytes("rgb.bmp")
+        bytes[30] = 1  // biCompression = BI_RLE8
+        guard case .unsupportedFeature(let file, let feature) = failure(bytes, name: "rle.bmp") else {
+            Issue.record("expected unsupportedFeature")
+            return
+        }
+        #expect(file == "rle.bmp" && feature.contains("compression 1"))
     }
 
     @Test("the decode limit is configurable")
