@@ -46,6 +46,24 @@ struct ImageCommandTests {
         #expect(try runPercept(["image", "convert", pattern, output.path, "--force"]).status == 0)
     }
 
+    @Test("converting a folder mirrors its subfolders, so equal names do not collide")
+    func convertTree() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("in"), output = root.appendingPathComponent("out")
+        for (folder, fixture) in [("a", "rgb.ppm"), ("b", "gray.pgm")] {
+            let target = input.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: fixtures.appendingPathComponent(fixture),
+                                             to: target.appendingPathComponent("x." + (fixture as NSString).pathExtension))
+        }
+        let result = try runPercept(["image", "convert", input.path, output.path, "--format", "png"])
+        #expect(result.status == 0)
+        for folder in ["a", "b"] {
+            #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("\(folder)/x.png").path))
+        }
+    }
+
     @Test("convert never writes into its input folder")
     func convertIntoInput() throws {
         let result = try runPercept(["image", "convert", fixtures.path, fixtures.path, "--force"])

@@ -59,11 +59,25 @@ struct ImageConvertCommand: ParsableCommand {
         let sources = try ImageFiles.expand([input])
         let folder = URL(fileURLWithPath: output).standardizedFileURL
         try prepareOutputFolder(folder, sources: sources)
+        // A folder's tree is mirrored so files with the same name in different subfolders
+        // stay apart; glob matches go side by side and a clash is reported, not overwritten.
+        let inputFolder = inputExists ? URL(fileURLWithPath: input).standardizedFileURL.path + "/" : nil
+        var written: [String: URL] = [:]
         var failures = 0
         for source in sources {
             let outputFormat = format ?? ImageFormat(fileExtension: source.pathExtension) ?? .png
-            let name = source.deletingPathExtension().lastPathComponent + "." + outputFormat.fileExtension
-            if !convert(source, to: folder.appendingPathComponent(name), format: outputFormat, resize: target, options: options) {
+            let stem = source.deletingPathExtension().standardizedFileURL.path
+            let relative = inputFolder.flatMap { stem.hasPrefix($0) ? String(stem.dropFirst($0.count)) : nil }
+                ?? source.deletingPathExtension().lastPathComponent
+            let destination = folder.appendingPathComponent(relative + "." + outputFormat.fileExtension)
+            if let earlier = written[destination.path] {
+                CommandOutput.problem(file: source.path, kind: "error", "would overwrite the output of \(earlier.path); skipped")
+                failures += 1
+                continue
+            }
+            written[destination.path] = source
+            try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if !convert(source, to: destination, format: outputFormat, resize: target, options: options) {
                 failures += 1
             }
         }
