@@ -121,7 +121,7 @@ struct ImageConvertCommand: ParsableCommand {
     /// Drops what the output format cannot hold, with a warning.
     private func adapt(_ image: Image, to format: ImageFormat, source: URL) -> Image {
         var image = image
-        let eightBitOnly = format == .jpeg || format == .bmp
+        let eightBitOnly = format == .jpeg || format == .bmp || format == .webp
         if image.sampleType == .float32 || (eightBitOnly && image.sampleType == .uint16) {
             CommandOutput.problem(file: source.path, kind: "warning", "\(image.sampleType.rawValue) samples stored as 8-bit in \(format.rawValue)")
             image = image.converted(to: .uint8)

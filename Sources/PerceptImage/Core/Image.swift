@@ -81,7 +81,7 @@ public struct Image: Equatable, Sendable {
     /// The samples, `height * width * channels` of them.
     public internal(set) var samples: ImageSamples
 
-    /// A black (zero) image. Sizes must be non-negative and channels 1–4.
+    /// A black (zero) image; a negative size counts as 0 and channels are clamped to 1–4.
     public init(width: Int, height: Int, channels: Int, sampleType: SampleType = .uint8) {
         self.width = max(0, width)
         self.height = max(0, height)
