@@ -64,6 +64,14 @@ struct ImageCommandTests {
         }
     }
 
+    @Test("a bad --quality or --resize is a usage error with exit code 2")
+    func badOptions() throws {
+        let file = fixtures.appendingPathComponent("rgb.ppm").path
+        #expect(try runPercept(["image", "convert", file, "/tmp/never.png", "--quality", "0"]).status == 2)
+        let resize = try runPercept(["image", "convert", file, "/tmp/never.png", "--resize", "12by5"])
+        #expect(resize.status == 2 && resize.stderr.contains("WIDTHxHEIGHT"))
+    }
+
     @Test("convert never writes into its input folder")
     func convertIntoInput() throws {
         let result = try runPercept(["image", "convert", fixtures.path, fixtures.path, "--force"])
