@@ -28,8 +28,6 @@ let package = Package(
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
-        // libpng and libjpeg report errors by longjmp, which must stay in C: these helpers do.
-        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
         // PCL: pkg-config pcl_common gives the include paths (PCL and Eigen) and -lpcl_common; the other
         // PCL libraries are named here, since their pkg-config files drag in HDF5, MPI and OpenNI.
         .systemLibrary(name: "CPCL", pkgConfig: "pcl_common", providers: [.apt(["libpcl-dev"])]),
@@ -37,12 +35,17 @@ let package = Package(
             .linkedLibrary("pcl_filters"), .linkedLibrary("pcl_segmentation"), .linkedLibrary("pcl_search"),
             .linkedLibrary("pcl_kdtree"), .linkedLibrary("pcl_sample_consensus"), .linkedLibrary("pcl_features"),
         ]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        // libpng and libjpeg report errors by longjmp and libtiff through varargs callbacks;
+        // both must stay in C, and these helpers keep them there.
+        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CTIFF"]),
 
         // Libraries, bottom to top.
         .target(name: "PerceptTensor", dependencies: ["COpenBLAS"]),
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
-        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CImageCodecs"]),
+        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs"]),
         .target(name: "PerceptLabels", dependencies: ["PerceptImage"]),
         .target(name: "PerceptAugment", dependencies: ["PerceptImage", "PerceptLabels"]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),

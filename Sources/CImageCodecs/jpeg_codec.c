@@ -132,8 +132,12 @@ int percept_jpeg_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_
             jpeg_cmyk_row_to_rgb(cmykRow, info.output_width, info.saw_Adobe_marker);
             memcpy(row, cmykRow, rowBytes);
         } else {
-            JSAMPROW rowPointer = row;
-            jpeg_read_scanlines(&info, &rowPointer, 1);
+            // Asking for several rows lets libjpeg-turbo fill a whole MCU row per call.
+            JSAMPROW rowPointers[16];
+            JDIMENSION wanted = info.output_height - info.output_scanline;
+            if (wanted > 16) wanted = 16;
+            for (JDIMENSION index = 0; index < wanted; index++) rowPointers[index] = row + (size_t)index * rowBytes;
+            jpeg_read_scanlines(&info, rowPointers, wanted);
         }
     }
     jpeg_finish_decompress(&info);

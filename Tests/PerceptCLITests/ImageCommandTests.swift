@@ -24,10 +24,10 @@ struct ImageCommandTests {
 
     @Test("info on an unsupported file prints FILE: error: and exits 1")
     func infoUnsupported() throws {
-        let file = fixtures.appendingPathComponent("rgb.tif").path
+        let file = fixtures.appendingPathComponent("rgb.gif").path
         let result = try runPercept(["image", "info", file])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("\(file): error: unsupported format: TIFF"))
+        #expect(result.stderr.contains("\(file): error: unsupported format: GIF"))
     }
 
     @Test("convert resizes a glob of files into a new folder and refuses a non-empty one without --force")
@@ -44,6 +44,32 @@ struct ImageCommandTests {
         let again = try runPercept(["image", "convert", pattern, output.path])
         #expect(again.status == 2 && again.stderr.contains("not empty"))
         #expect(try runPercept(["image", "convert", pattern, output.path, "--force"]).status == 0)
+    }
+
+    @Test("converting a folder mirrors its subfolders, so equal names do not collide")
+    func convertTree() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("in"), output = root.appendingPathComponent("out")
+        for (folder, fixture) in [("a", "rgb.ppm"), ("b", "gray.pgm")] {
+            let target = input.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: fixtures.appendingPathComponent(fixture),
+                                             to: target.appendingPathComponent("x." + (fixture as NSString).pathExtension))
+        }
+        let result = try runPercept(["image", "convert", input.path, output.path, "--format", "png"])
+        #expect(result.status == 0)
+        for folder in ["a", "b"] {
+            #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("\(folder)/x.png").path))
+        }
+    }
+
+    @Test("a bad --quality or --resize is a usage error with exit code 2")
+    func badOptions() throws {
+        let file = fixtures.appendingPathComponent("rgb.ppm").path
+        #expect(try runPercept(["image", "convert", file, "/tmp/never.png", "--quality", "0"]).status == 2)
+        let resize = try runPercept(["image", "convert", file, "/tmp/never.png", "--resize", "12by5"])
+        #expect(resize.status == 2 && resize.stderr.contains("WIDTHxHEIGHT"))
     }
 
     @Test("convert never writes into its input folder")

@@ -18,7 +18,14 @@ struct ForeignFileTests {
 
     @Test("the fixture list is complete")
     func manifestRead() {
-        #expect(Fixtures.cases.count == 20)
+        #expect(Fixtures.cases.count == 27)
+    }
+
+    @Test("ASCII PGM with comments and a small maxval is rescaled to 8 bits")
+    func asciiPGM() throws {
+        let image = try Image.decode(Array("P2\n# made by hand\n3 1\n15\n0 15\n 7\n".utf8))
+        #expect(image.samples == .uint8([0, 255, 119]))
+        #expect(throws: ImageError.self) { try Image.decode(Array("P2\n2 1\n15\n3 16\n".utf8)) }
     }
 
     @Test("info reports format, size, depth and EXIF orientation without decoding")
@@ -76,15 +83,31 @@ struct RoundTripTests {
         #expect(psnr(image, try Image.decode(high)) > psnr(image, try Image.decode(low)))
     }
 
-    @Test("BMP and PNM round trip exactly", arguments: [
+    @Test("BMP, PNM and TIFF round trip exactly", arguments: [
         (ImageFormat.bmp, 1, SampleType.uint8), (.bmp, 3, .uint8), (.bmp, 4, .uint8),
         (.pnm, 1, .uint8), (.pnm, 3, .uint8), (.pnm, 1, .uint16), (.pnm, 3, .uint16),
+        (.tiff, 1, .uint8), (.tiff, 2, .uint8), (.tiff, 3, .uint8), (.tiff, 4, .uint8), (.tiff, 1, .uint16), (.tiff, 4, .uint16),
     ])
     func losslessFormats(format: ImageFormat, channels: Int, type: SampleType) throws {
         let image = naturalImage(width: 13, height: 7, channels: channels, sampleType: type)
         let bytes = try image.encoded(as: format)
         #expect(try ImageFormat.detect(bytes, file: "x") == format)
-        #expect(try Image.decode(bytes) == image)
+        let decoded = try Image.decode(bytes)
+        #expect(decoded.size == image.size && decoded.channels == image.channels && decoded.sampleType == image.sampleType)
+        #expect(decoded == image)
+        // Encoding must not touch the image it reads (libtiff's predictor writes into rows).
+        #expect(image == naturalImage(width: 13, height: 7, channels: channels, sampleType: type))
+    }
+
+    @Test("lossless WebP round trips exactly (gray comes back as RGB); lossy WebP stays close")
+    func webp() throws {
+        let rgba = naturalImage(width: 21, height: 13, channels: 4)
+        #expect(try Image.decode(try rgba.encoded(as: .webp, options: ImageWriteOptions(lossless: true))) == rgba)
+        let gray = naturalImage(width: 21, height: 13, channels: 1)
+        #expect(try Image.decode(try gray.encoded(as: .webp, options: ImageWriteOptions(lossless: true))) == gray.rgb())
+        let rgb = naturalImage(width: 64, height: 48, channels: 3)
+        let lossy = try Image.decode(try rgb.encoded(as: .webp, options: ImageWriteOptions(quality: 90)))
+        #expect(psnr(rgb, lossy) > 25)
     }
 
     @Test("writing is atomic and picks the format from the extension; reading ignores the name")

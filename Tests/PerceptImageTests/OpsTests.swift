@@ -111,6 +111,16 @@ struct GeometricOpsTests {
         #expect(throws: ImageError.self) { try picture.warped(by: singular, width: 4, height: 4) }
     }
 
+    @Test("warping by a 90° rotation about the centre equals an anticlockwise quarter turn")
+    func warpRotation() throws {
+        let square = naturalImage(width: 9, height: 9, channels: 3)
+        let rotation = ProjectiveTransform.rotation(degrees: 90, center: Point(x: 4, y: 4))
+        for interpolation in [Interpolation.bilinear, .nearest] {
+            let warped = try square.warped(by: rotation, width: 9, height: 9, interpolation: interpolation)
+            #expect(warped == square.rotated90(quarterTurns: -1))
+        }
+    }
+
     @Test("a perspective warp and its inverse bring a point back; boxes move with their corners")
     func transforms() throws {
         let perspective = try ProjectiveTransform([1.1, 0.1, 3, -0.05, 0.9, 2, 0.001, 0.002, 1])

@@ -52,6 +52,18 @@ int percept_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, 
                         int quality, int subsampling, int progressive, uint8_t **output,
                         size_t *outputSize, char *message);
 
+/// Reads the first page's header of a TIFF. Returns 0 on success.
+int percept_tiff_info(const uint8_t *data, size_t size, PerceptCodecInfo *info, char *message);
+
+/// Decodes the first page of a TIFF: 8/16-bit gray or RGB (± alpha) as stored, anything else
+/// through libtiff's RGBA conversion to 8-bit RGB or RGBA. Returns 0 on success.
+int percept_tiff_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_t capacity,
+                        char *message);
+
+/// Encodes 8/16-bit gray, gray+alpha, RGB or RGBA as a Deflate-compressed TIFF.
+int percept_tiff_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+                        int bitDepth, uint8_t **output, size_t *outputSize, char *message);
+
 /// Frees a buffer returned by an encoder.
 void percept_codec_free(void *buffer);
 

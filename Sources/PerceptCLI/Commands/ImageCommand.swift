@@ -6,7 +6,7 @@ import Percept
 struct ImageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image",
-        abstract: "Inspect and convert images (PNG, JPEG, BMP, PGM/PPM; the format is read from the content).",
+        abstract: "Inspect and convert images (PNG, JPEG, BMP, PGM/PPM, TIFF, WebP; the format is read from the content).",
         subcommands: [ImageInfoCommand.self, ImageConvertCommand.self]
     )
 }

@@ -27,7 +27,7 @@ struct ImageConvertCommand: ParsableCommand {
     @Option(help: "Resize to WIDTHxHEIGHT; a 0 side keeps the aspect ratio (e.g. 640x0).")
     var resize: String?
 
-    @Option(help: "Output format for folder conversions: png, jpeg, bmp, pnm.")
+    @Option(help: "Output format for folder conversions: png, jpeg, bmp, pnm, tiff, webp.")
     var format: ImageFormat?
 
     @Flag(help: "Write into an existing non-empty output folder, or over an existing output file.")
@@ -49,7 +49,7 @@ struct ImageConvertCommand: ParsableCommand {
                 throw CommandOutput.usage(file: output, "already exists; use --force to replace it")
             }
             guard let outputFormat = format ?? ImageFormat(fileExtension: destination.pathExtension) else {
-                throw CommandOutput.usage(file: output, "cannot tell the format from '.\(destination.pathExtension)'; use png, jpg, bmp, ppm or pgm, or --format")
+                throw CommandOutput.usage(file: output, "cannot tell the format from '.\(destination.pathExtension)'; use png, jpg, bmp, ppm, pgm, tif or webp, or --format")
             }
             if !convert(URL(fileURLWithPath: input), to: destination, format: outputFormat, resize: target, options: options) {
                 throw ExitCode(1)
@@ -59,11 +59,25 @@ struct ImageConvertCommand: ParsableCommand {
         let sources = try ImageFiles.expand([input])
         let folder = URL(fileURLWithPath: output).standardizedFileURL
         try prepareOutputFolder(folder, sources: sources)
+        // A folder's tree is mirrored so files with the same name in different subfolders
+        // stay apart; glob matches go side by side and a clash is reported, not overwritten.
+        let inputFolder = inputExists ? URL(fileURLWithPath: input).standardizedFileURL.path + "/" : nil
+        var written: [String: URL] = [:]
         var failures = 0
         for source in sources {
             let outputFormat = format ?? ImageFormat(fileExtension: source.pathExtension) ?? .png
-            let name = source.deletingPathExtension().lastPathComponent + "." + outputFormat.fileExtension
-            if !convert(source, to: folder.appendingPathComponent(name), format: outputFormat, resize: target, options: options) {
+            let stem = source.deletingPathExtension().standardizedFileURL.path
+            let relative = inputFolder.flatMap { stem.hasPrefix($0) ? String(stem.dropFirst($0.count)) : nil }
+                ?? source.deletingPathExtension().lastPathComponent
+            let destination = folder.appendingPathComponent(relative + "." + outputFormat.fileExtension)
+            if let earlier = written[destination.path] {
+                CommandOutput.problem(file: source.path, kind: "error", "would overwrite the output of \(earlier.path); skipped")
+                failures += 1
+                continue
+            }
+            written[destination.path] = source
+            try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if !convert(source, to: destination, format: outputFormat, resize: target, options: options) {
                 failures += 1
             }
         }
@@ -107,7 +121,7 @@ struct ImageConvertCommand: ParsableCommand {
     /// Drops what the output format cannot hold, with a warning.
     private func adapt(_ image: Image, to format: ImageFormat, source: URL) -> Image {
         var image = image
-        let eightBitOnly = format == .jpeg || format == .bmp
+        let eightBitOnly = format == .jpeg || format == .bmp || format == .webp
         if image.sampleType == .float32 || (eightBitOnly && image.sampleType == .uint16) {
             CommandOutput.problem(file: source.path, kind: "warning", "\(image.sampleType.rawValue) samples stored as 8-bit in \(format.rawValue)")
             image = image.converted(to: .uint8)

@@ -18,6 +18,8 @@ extension ImageFormat {
         case .jpeg: JPEGCodec.self
         case .bmp: BMPCodec.self
         case .pnm: PNMCodec.self
+        case .tiff: TIFFCodec.self
+        case .webp: WebPCodec.self
         }
     }
 }
@@ -33,6 +35,36 @@ func callCodecHelper(file: String, format: String, byteCount: Int,
         throw ImageError.truncated(file: file, expectedBytes: nil, foundBytes: byteCount)
     }
     throw ImageError.corrupt(file: file, place: "\(format) stream", detail: text)
+}
+
+/// A codec whose header and pixels come from a pair of C helpers in CImageCodecs.
+protocol CHelperCodec: ImageCodec {
+    /// The format the helpers read.
+    static var format: ImageFormat { get }
+    /// Reads the header (`percept_*_info`).
+    static var headerReader: (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<PerceptCodecInfo>?,
+                              UnsafeMutablePointer<CChar>?) -> Int32 { get }
+    /// Decodes the pixels (`percept_*_decode`).
+    static var pixelDecoder: (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?, Int,
+                              UnsafeMutablePointer<CChar>?) -> Int32 { get }
+}
+
+extension CHelperCodec {
+    static func info(_ bytes: [UInt8], file: String) throws -> ImageInfo {
+        ImageInfo(format: format, header: try readCodecHeader(bytes, file: file, format: format.rawValue.uppercased(), headerReader))
+    }
+
+    static func decode(_ bytes: [UInt8], info: ImageInfo, file: String) throws -> Image {
+        try decodeWithCodecHelper(bytes, info: info, file: file, format: format.rawValue.uppercased(), pixelDecoder)
+    }
+}
+
+extension ImageInfo {
+    /// The info a C helper reported for a file of `format`.
+    init(format: ImageFormat, header: PerceptCodecInfo) {
+        self.init(format: format, width: Int(header.width), height: Int(header.height), channels: Int(header.channels),
+                  bitDepth: Int(header.sourceBitDepth), sampleType: header.bitDepth == 16 ? .uint16 : .uint8)
+    }
 }
 
 /// Runs a C header reader (`percept_png_info`, `percept_jpeg_info`) on `bytes`.
@@ -105,6 +137,25 @@ extension ImageSamples {
             })
         }
     }
+}
+
+/// The arguments every C encoder takes: pixels, width, height, channels and bits per sample.
+typealias EncoderInput = (pixels: UnsafePointer<UInt8>, width: UInt32, height: UInt32, channels: Int32, bitDepth: Int32)
+
+/// Runs a C encoder on the image's samples and returns the bytes it produced.
+func encodeWithCodecHelper(_ image: Image, file: String, format: String,
+                           _ encoder: (EncoderInput, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>,
+                                       UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>) -> Int32) throws -> [UInt8] {
+    var output: UnsafeMutablePointer<UInt8>?
+    var outputSize = 0
+    try image.samples.withRawBytes { raw in
+        let input = EncoderInput(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt32(image.width),
+                                 UInt32(image.height), Int32(image.channels), Int32(image.sampleType.bitDepth))
+        try callCodecHelper(file: file, format: format, byteCount: 0) { message in
+            encoder(input, &output, &outputSize, message)
+        }
+    }
+    return takeEncodedBuffer(output, count: outputSize)
 }
 
 /// Copies a C encoder's malloc'd output into an array and frees it.

@@ -1,7 +1,18 @@
 /// The image file formats Percept reads and writes. Reading picks the format from the
 /// file's first bytes, never from its name.
 public enum ImageFormat: String, Sendable, CaseIterable, Codable {
-    case png, jpeg, bmp, pnm
+    /// Portable Network Graphics.
+    case png
+    /// JPEG (JFIF/EXIF).
+    case jpeg
+    /// Windows bitmap.
+    case bmp
+    /// Netpbm PGM (gray) and PPM (RGB).
+    case pnm
+    /// Tagged Image File Format (first page).
+    case tiff
+    /// Google's WebP, lossy or lossless.
+    case webp
 
     /// The usual file extension, for naming written files.
     public var fileExtension: String {
@@ -10,6 +21,8 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
         case .jpeg: "jpg"
         case .bmp: "bmp"
         case .pnm: "ppm"
+        case .tiff: "tif"
+        case .webp: "webp"
         }
     }
 
@@ -20,6 +33,8 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
         case "jpg", "jpeg", "jpe": self = .jpeg
         case "bmp", "dib": self = .bmp
         case "ppm", "pgm", "pnm": self = .pnm
+        case "tif", "tiff": self = .tiff
+        case "webp": self = .webp
         default: return nil
         }
     }
@@ -34,6 +49,11 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
         if starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
         if starts(with: Array("BM".utf8)), bytes.count >= 14 { return .bmp }
+        // Classic TIFF (42) and BigTIFF (43), little- or big-endian.
+        for version: UInt8 in [0x2A, 0x2B] where starts(with: [0x49, 0x49, version, 0]) || starts(with: [0x4D, 0x4D, 0, version]) {
+            return .tiff
+        }
+        if starts(with: Array("RIFF".utf8)), starts(with: Array("WEBP".utf8), at: 8) { return .webp }
         if bytes.count >= 2, bytes[0] == UInt8(ascii: "P"), (UInt8(ascii: "2")...UInt8(ascii: "6")).contains(bytes[1]),
            bytes[1] != UInt8(ascii: "4") {
             return .pnm
@@ -50,8 +70,6 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
             ("<svg", "SVG"), ("<?xml", "XML (SVG?)"), ("#?RADIANCE", "Radiance HDR"),
         ]
         for (prefix, name) in known where text.hasPrefix(prefix) { return name }
-        if bytes.starts(with: [0x49, 0x49, 0x2A, 0x00]) || bytes.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) { return "TIFF" }
-        if text.hasPrefix("RIFF"), text.dropFirst(8).hasPrefix("WEBP") { return "WebP" }
         if bytes.starts(with: [0x00, 0x00, 0x01, 0x00]) { return "ICO" }
         if bytes.starts(with: [0x76, 0x2F, 0x31, 0x01]) { return "OpenEXR" }
         if bytes.starts(with: [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50]) || bytes.starts(with: [0xFF, 0x4F, 0xFF, 0x51]) {

@@ -62,14 +62,17 @@ public struct ImageWriteOptions: Sendable, Equatable {
     public var progressive: Bool
     /// zlib level for PNG, 0–9. The default 1 is fast, as OpenCV's default.
     public var pngCompressionLevel: Int
+    /// Write WebP losslessly (quality is then ignored).
+    public var lossless: Bool
 
     /// Options with the given settings.
     public init(quality: Int = 90, chromaSubsampling: ChromaSubsampling = .yuv420, progressive: Bool = false,
-                pngCompressionLevel: Int = 1) {
+                pngCompressionLevel: Int = 1, lossless: Bool = false) {
         self.quality = quality
         self.chromaSubsampling = chromaSubsampling
         self.progressive = progressive
         self.pngCompressionLevel = pngCompressionLevel
+        self.lossless = lossless
     }
 
     /// Throws `invalidArgument` for out-of-range settings.

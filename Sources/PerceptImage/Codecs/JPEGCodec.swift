@@ -3,17 +3,17 @@ import CImageCodecs
 /// JPEG through libjpeg-turbo: baseline and progressive, gray, YCbCr, CMYK and YCCK (to
 /// RGB); writes gray or RGB with a quality, chroma subsampling and optional progression.
 /// Decoding returns pixels as stored; `Image.decode` applies the EXIF orientation.
-enum JPEGCodec: ImageCodec {
+enum JPEGCodec: CHelperCodec {
+    /// The header plus the EXIF orientation, which only JPEG files carry here.
     static func info(_ bytes: [UInt8], file: String) throws -> ImageInfo {
-        let header = try readCodecHeader(bytes, file: file, format: "JPEG", percept_jpeg_info)
-        return ImageInfo(format: .jpeg, width: Int(header.width), height: Int(header.height),
-                         channels: Int(header.channels), bitDepth: Int(header.sourceBitDepth), sampleType: .uint8,
-                         exifOrientation: EXIFOrientation.read(fromJPEG: bytes))
+        var info = ImageInfo(format: .jpeg, header: try readCodecHeader(bytes, file: file, format: "JPEG", headerReader))
+        info.exifOrientation = EXIFOrientation.read(fromJPEG: bytes)
+        return info
     }
 
-    static func decode(_ bytes: [UInt8], info: ImageInfo, file: String) throws -> Image {
-        try decodeWithCodecHelper(bytes, info: info, file: file, format: "JPEG", percept_jpeg_decode)
-    }
+    static let format = ImageFormat.jpeg
+    static let headerReader = percept_jpeg_info
+    static let pixelDecoder = percept_jpeg_decode
 
     static func encode(_ image: Image, options: ImageWriteOptions, file: String) throws -> [UInt8] {
         try requireEncodable(image, format: "JPEG", file: file, channels: 1...3, sampleTypes: [.uint8])
@@ -25,16 +25,10 @@ enum JPEGCodec: ImageCodec {
         case .yuv422: 422
         case .yuv420: 420
         }
-        var output: UnsafeMutablePointer<UInt8>?
-        var outputSize = 0
-        try image.samples.withRawBytes { raw in
-            try callCodecHelper(file: file, format: "JPEG", byteCount: 0) { message in
-                percept_jpeg_encode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt32(image.width),
-                                    UInt32(image.height), Int32(image.channels), Int32(options.quality), subsampling,
-                                    options.progressive ? 1 : 0, &output, &outputSize, message)
-            }
+        return try encodeWithCodecHelper(image, file: file, format: "JPEG") {
+            percept_jpeg_encode($0.pixels, $0.width, $0.height, $0.channels, Int32(options.quality), subsampling,
+                                options.progressive ? 1 : 0, $1, $2, $3)
         }
-        return takeEncodedBuffer(output, count: outputSize)
     }
 }
 

@@ -65,26 +65,25 @@ enum PNMCodec: ImageCodec {
         let header = try header(bytes, file: file)
         let count = header.width * header.height * header.channels
         let wide = header.maxValue > 255
-        var values = [Int](repeating: 0, count: count)
+        let sampleBytes = wide ? 2 : 1
+        var tokens = Tokenizer(bytes: bytes, file: file, offset: header.dataOffset - 1)
         if header.binary {
-            let sampleBytes = wide ? 2 : 1
             try ByteReader(bytes: bytes, file: file).require(count * sampleBytes, at: header.dataOffset)
-            for index in 0..<count {
-                let place = header.dataOffset + index * sampleBytes
-                values[index] = wide ? Int(bytes[place]) << 8 | Int(bytes[place + 1]) : Int(bytes[place])
-            }
-        } else {
-            var tokens = Tokenizer(bytes: bytes, file: file, offset: header.dataOffset - 1)
-            for index in 0..<count { values[index] = try tokens.nextNumber(field: "sample \(index)") }
         }
         // Samples are rescaled to the full range of the sample type when maxval is unusual.
         let fullScale = wide ? 65535 : 255
-        if let bad = values.firstIndex(where: { $0 > header.maxValue }) {
-            throw ImageError.corrupt(file: file, place: "sample \(bad)",
-                                     detail: "expected at most maxval \(header.maxValue), found \(values[bad])")
+        let sample = { (index: Int) throws -> Int in
+            let place = header.dataOffset + index * sampleBytes
+            let value = !header.binary ? try tokens.nextNumber(field: "sample \(index)")
+                : wide ? Int(bytes[place]) << 8 | Int(bytes[place + 1]) : Int(bytes[place])
+            guard value <= header.maxValue else {
+                throw ImageError.corrupt(file: file, place: "sample \(index)",
+                                         detail: "expected at most maxval \(header.maxValue), found \(value)")
+            }
+            return header.maxValue == fullScale ? value : (value * fullScale + header.maxValue / 2) / header.maxValue
         }
-        let scale = { (value: Int) in header.maxValue == fullScale ? value : (value * fullScale + header.maxValue / 2) / header.maxValue }
-        let samples: ImageSamples = wide ? .uint16(values.map { UInt16(scale($0)) }) : .uint8(values.map { UInt8(scale($0)) })
+        let samples: ImageSamples = wide ? .uint16(try (0..<count).map { UInt16(try sample($0)) })
+            : .uint8(try (0..<count).map { UInt8(try sample($0)) })
         return Image(uncheckedWidth: header.width, height: header.height, channels: header.channels, samples: samples)
     }
 

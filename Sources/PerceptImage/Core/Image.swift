@@ -1,6 +1,11 @@
 /// The numeric type of an image's samples.
 public enum SampleType: String, Sendable, CaseIterable, Codable {
-    case uint8, uint16, float32
+    /// 8-bit unsigned, 0–255.
+    case uint8
+    /// 16-bit unsigned, 0–65535.
+    case uint16
+    /// 32-bit float, 0–1 for full intensity.
+    case float32
 
     /// Bytes per sample.
     public var byteCount: Int {
@@ -26,8 +31,11 @@ public enum SampleType: String, Sendable, CaseIterable, Codable {
 
 /// An image's samples in one contiguous array, row-major, channels interleaved (HWC).
 public enum ImageSamples: Equatable, Sendable {
+    /// 8-bit samples.
     case uint8([UInt8])
+    /// 16-bit samples.
     case uint16([UInt16])
+    /// 32-bit float samples.
     case float32([Float])
 
     /// The type of every sample.
@@ -73,7 +81,7 @@ public struct Image: Equatable, Sendable {
     /// The samples, `height * width * channels` of them.
     public internal(set) var samples: ImageSamples
 
-    /// A black (zero) image. Sizes must be non-negative and channels 1–4.
+    /// A black (zero) image; a negative size counts as 0 and channels are clamped to 1–4.
     public init(width: Int, height: Int, channels: Int, sampleType: SampleType = .uint8) {
         self.width = max(0, width)
         self.height = max(0, height)

@@ -4,8 +4,6 @@ public protocol ImageSample: Numeric, Sendable {
     var floatValue: Float { get }
     /// The nearest representable sample, clamped to the type's range.
     init(roundingClamped value: Float)
-    /// Wraps an array of this type as image samples.
-    static func wrap(_ values: [Self]) -> ImageSamples
 }
 
 extension UInt8: ImageSample {
@@ -13,7 +11,6 @@ extension UInt8: ImageSample {
     @inlinable public init(roundingClamped value: Float) {
         self = value >= 255 ? 255 : (value > 0 ? UInt8(value + 0.5) : 0)
     }
-    public static func wrap(_ values: [UInt8]) -> ImageSamples { .uint8(values) }
 }
 
 extension UInt16: ImageSample {
@@ -21,13 +18,11 @@ extension UInt16: ImageSample {
     @inlinable public init(roundingClamped value: Float) {
         self = value >= 65535 ? 65535 : (value > 0 ? UInt16(value + 0.5) : 0)
     }
-    public static func wrap(_ values: [UInt16]) -> ImageSamples { .uint16(values) }
 }
 
 extension Float: ImageSample {
     @inlinable public var floatValue: Float { self }
     @inlinable public init(roundingClamped value: Float) { self = value }
-    public static func wrap(_ values: [Float]) -> ImageSamples { .float32(values) }
 }
 
 /// An operation written once, generically, and run on whichever sample type an image holds.

@@ -11,11 +11,15 @@ public struct DrawColor: Equatable, Sendable {
         self.alpha = alpha
     }
 
-    /// Opaque white, black, and saturated primaries for previews.
+    /// Opaque white.
     public static let white = DrawColor(red: 1, green: 1, blue: 1)
+    /// Opaque black.
     public static let black = DrawColor(red: 0, green: 0, blue: 0)
+    /// Saturated red.
     public static let red = DrawColor(red: 1, green: 0, blue: 0)
+    /// Saturated green.
     public static let green = DrawColor(red: 0, green: 1, blue: 0)
+    /// Saturated blue.
     public static let blue = DrawColor(red: 0, green: 0, blue: 1)
 
     /// A distinct colour for class `index` (a fixed palette that cycles), for previews.

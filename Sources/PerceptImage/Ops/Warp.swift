@@ -109,14 +109,11 @@ private struct WarpKernel: SampleKernel {
         return [Sample](unsafeUninitializedCapacity: count) { output, initialized in
             let output = output
             input.withUnsafeBufferPointer { source in
-                forEachRowBlock(rows: outputHeight, workPerRow: outputWidth * channels * 4) { rows in
-                    var values = [Float](repeating: 0, count: channels)
-                    for y in rows {
-                        for x in 0..<outputWidth {
-                            sample(source, at: x, y, fill: fill, into: &values)
-                            let target = (y * outputWidth + x) * channels
-                            for channel in 0..<channels {
-                                output.initializeElement(at: target + channel, to: Sample(roundingClamped: values[channel]))
+                fill.withUnsafeBufferPointer { fill in
+                    forEachRowBlock(rows: outputHeight, workPerRow: outputWidth * channels * 4) { rows in
+                        for y in rows {
+                            for x in 0..<outputWidth {
+                                sample(source, at: x, y, fill: fill, into: output.baseAddress! + (y * outputWidth + x) * channels)
                             }
                         }
                     }
@@ -126,26 +123,43 @@ private struct WarpKernel: SampleKernel {
         }
     }
 
+    /// Computes one output pixel's channels and stores them at `target`.
     @inline(__always)
     private func sample<Sample: ImageSample>(_ source: UnsafeBufferPointer<Sample>, at x: Int, _ y: Int,
-                                              fill: [Float], into values: inout [Float]) {
+                                              fill: UnsafeBufferPointer<Float>, into target: UnsafeMutablePointer<Sample>) {
         let m = inverse, fx = Double(x), fy = Double(y)
         let w = m[6] * fx + m[7] * fy + m[8]
         let sourceX = (m[0] * fx + m[1] * fy + m[2]) / w, sourceY = (m[3] * fx + m[4] * fy + m[5]) / w
         guard sourceX.isFinite, sourceY.isFinite, abs(sourceX) < 1e9, abs(sourceY) < 1e9 else {
-            for channel in 0..<channels { values[channel] = fill[channel] }
+            for channel in 0..<channels { target[channel] = Sample(roundingClamped: fill[channel]) }
             return
         }
         if nearest {
             let column = border.sourceIndex(Int(sourceX.rounded()), length: sourceWidth)
             let row = border.sourceIndex(Int(sourceY.rounded()), length: sourceHeight)
             for channel in 0..<channels {
-                values[channel] = row.flatMap { row in column.map { source[(row * sourceWidth + $0) * channels + channel].floatValue } } ?? fill[channel]
+                if let row, let column {
+                    target[channel] = source[(row * sourceWidth + column) * channels + channel]
+                } else {
+                    target[channel] = Sample(roundingClamped: fill[channel])
+                }
             }
             return
         }
         let left = Int(sourceX.rounded(.down)), top = Int(sourceY.rounded(.down))
         let fractionX = Float(sourceX - Double(left)), fractionY = Float(sourceY - Double(top))
+        if left >= 0, top >= 0, left + 1 < sourceWidth, top + 1 < sourceHeight {
+            // Inside: the four neighbours are read directly.
+            let upper = (top * sourceWidth + left) * channels, lower = upper + sourceWidth * channels
+            for channel in 0..<channels {
+                let topLeft = source[upper + channel].floatValue, topRight = source[upper + channels + channel].floatValue
+                let bottomLeft = source[lower + channel].floatValue, bottomRight = source[lower + channels + channel].floatValue
+                let upperValue = topLeft + fractionX * (topRight - topLeft)
+                let lowerValue = bottomLeft + fractionX * (bottomRight - bottomLeft)
+                target[channel] = Sample(roundingClamped: upperValue + fractionY * (lowerValue - upperValue))
+            }
+            return
+        }
         let column0 = border.sourceIndex(left, length: sourceWidth), column1 = border.sourceIndex(left + 1, length: sourceWidth)
         let row0 = border.sourceIndex(top, length: sourceHeight), row1 = border.sourceIndex(top + 1, length: sourceHeight)
         for channel in 0..<channels {
@@ -155,8 +169,7 @@ private struct WarpKernel: SampleKernel {
             }
             let upper = tap(row0, column0) + fractionX * (tap(row0, column1) - tap(row0, column0))
             let lower = tap(row1, column0) + fractionX * (tap(row1, column1) - tap(row1, column0))
-            let sum = upper + fractionY * (lower - upper)
-            values[channel] = sum
+            target[channel] = Sample(roundingClamped: upper + fractionY * (lower - upper))
         }
     }
 }
