@@ -21,6 +21,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries from Debian. OpenBLAS is not linked: COpenBLAS loads it at first use,
@@ -37,7 +38,9 @@ let package = Package(
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
         .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CImageCodecs"]),
         .target(name: "PerceptLabels", dependencies: ["PerceptImage"]),
-        .target(name: "PerceptAugment", dependencies: ["PerceptImage", "PerceptLabels"]),
+        .target(name: "PerceptAugment", dependencies: [
+            "PerceptImage", "PerceptLabels", .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
         .target(name: "PerceptPointCloud"),
         .target(name: "PerceptData", dependencies: [
@@ -57,6 +60,7 @@ let package = Package(
         // Tests: one target per module.
         .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor"], path: "Tests/PerceptTensorTests"),
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage"], path: "Tests/PerceptImageTests"),
+        .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment"], path: "Tests/PerceptAugmentTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
     ],
     swiftLanguageModes: [.v5]
