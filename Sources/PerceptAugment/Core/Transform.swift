@@ -39,6 +39,8 @@ public struct AugmentContext: Sendable {
     public private(set) var records: [TransformRecord] = []
     /// Whether draws are written to `records`.
     public var recording: Bool
+    /// Set by `OneOf`: the next transform runs whatever its own probability.
+    var forceNextTransform = false
     private var replayCursor: Int?
 
     /// A context that draws fresh parameters (and records them when `recording`).
@@ -61,6 +63,7 @@ public struct AugmentContext: Sendable {
         for name: String, probability: Double, random: inout AugmentRandom,
         draw: (inout AugmentRandom) throws -> Parameters) throws -> Parameters? {
         if let cursor = replayCursor {
+            forceNextTransform = false
             guard cursor < records.count else { throw AugmentError.replayMismatch(expected: name, found: "the end of the records") }
             let record = records[cursor]
             replayCursor = cursor + 1
@@ -71,7 +74,9 @@ public struct AugmentContext: Sendable {
             }
             return parameters
         }
-        let parameters = random.chance(probability) ? try draw(&random) : nil
+        let forced = forceNextTransform
+        forceNextTransform = false
+        let parameters = forced || random.chance(probability) ? try draw(&random) : nil
         if recording { records.append(TransformRecord(name: name, parameters: parameters)) }
         return parameters
     }

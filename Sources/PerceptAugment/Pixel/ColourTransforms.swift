@@ -68,13 +68,24 @@ public struct ColorJitter: PixelTransform {
 
     /// A colour jitter; single values `v` mean `1-v...1+v` (hue `-v...v`).
     public init(brightness: Double = 0.2, contrast: Double = 0.2, saturation: Double = 0.2, hue: Double = 0.2, probability: Double = 0.5) throws {
-        guard brightness >= 0, contrast >= 0, saturation >= 0, (0...0.5).contains(hue) else {
-            throw AugmentError.invalidArgument(transform: "ColorJitter", message: "factors must be >= 0 and hue in 0...0.5")
+        guard brightness >= 0, contrast >= 0, saturation >= 0 else {
+            throw AugmentError.invalidArgument(transform: "ColorJitter", message: "brightness, contrast and saturation must be >= 0")
         }
-        self.brightness = max(0, 1 - brightness)...(1 + brightness)
-        self.contrast = max(0, 1 - contrast)...(1 + contrast)
-        self.saturation = max(0, 1 - saturation)...(1 + saturation)
-        self.hue = -hue...hue
+        try self.init(brightnessRange: max(0, 1 - brightness)...(1 + brightness), contrastRange: max(0, 1 - contrast)...(1 + contrast),
+                      saturationRange: max(0, 1 - saturation)...(1 + saturation), hueRange: -hue...hue, probability: probability)
+    }
+
+    /// A colour jitter with explicit factor ranges (as Albumentations saves them).
+    public init(brightnessRange: ClosedRange<Double>, contrastRange: ClosedRange<Double>, saturationRange: ClosedRange<Double>,
+                hueRange: ClosedRange<Double>, probability: Double = 0.5) throws {
+        guard brightnessRange.lowerBound >= 0, contrastRange.lowerBound >= 0, saturationRange.lowerBound >= 0,
+              hueRange.lowerBound >= -0.5, hueRange.upperBound <= 0.5 else {
+            throw AugmentError.invalidArgument(transform: "ColorJitter", message: "factors must be >= 0 and hue within -0.5...0.5")
+        }
+        brightness = brightnessRange
+        contrast = contrastRange
+        saturation = saturationRange
+        hue = hueRange
         self.probability = probability
     }
 

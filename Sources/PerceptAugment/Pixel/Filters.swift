@@ -1,16 +1,16 @@
 import Foundation
 import PerceptImage
 
-/// Draws an odd kernel size from `range` (both ends odd, at least 3).
+/// Draws an odd kernel size from `range`; `0...0` returns 0 (derive it from sigma).
 private func drawOddSize(_ range: ClosedRange<Int>, random: inout AugmentRandom) -> Int {
-    let sizes = stride(from: range.lowerBound | 1, through: range.upperBound, by: 2).map { $0 }
-    return sizes.isEmpty ? max(3, range.lowerBound | 1) : sizes[random.integer(in: 0...(sizes.count - 1))]
+    let sizes = stride(from: max(3, range.lowerBound | 1), through: range.upperBound, by: 2).map { $0 }
+    return sizes.isEmpty ? 0 : sizes[random.integer(in: 0...(sizes.count - 1))]
 }
 
 /// Throws unless a kernel-size range is usable.
 private func checkKernelRange(_ range: ClosedRange<Int>, transform: String) throws {
-    guard range.lowerBound >= 3 || range.lowerBound == 0 && range.upperBound >= 3 else {
-        throw AugmentError.invalidArgument(transform: transform, message: "blur_limit must allow an odd size of at least 3, found \(range)")
+    guard range == 0...0 || range.lowerBound >= 0 && range.upperBound >= 3 else {
+        throw AugmentError.invalidArgument(transform: transform, message: "blur_limit must allow an odd size of at least 3 (or be 0 to follow sigma), found \(range)")
     }
 }
 
@@ -24,7 +24,8 @@ public struct KernelParameters: TransformParameters, Equatable {
     public var kernel: [Double]?
 }
 
-/// Gaussian blur with a random odd kernel size (Albumentations `GaussianBlur`).
+/// Gaussian blur with a random sigma and odd kernel size (Albumentations `GaussianBlur`);
+/// a size of 0 follows the sigma as OpenCV does (`2·round(3σ) + 1`).
 public struct GaussianBlur: PixelTransform {
     public let name = "GaussianBlur"
     /// The chance of blurring.
@@ -35,15 +36,19 @@ public struct GaussianBlur: PixelTransform {
     public var sigmaLimit: ClosedRange<Double>
 
     /// A Gaussian blur.
-    public init(blurLimit: ClosedRange<Int> = 3...7, sigmaLimit: ClosedRange<Double> = 0...0, probability: Double = 0.5) throws {
+    public init(blurLimit: ClosedRange<Int> = 0...0, sigmaLimit: ClosedRange<Double> = 0.5...3, probability: Double = 0.5) throws {
         try checkKernelRange(blurLimit, transform: "GaussianBlur")
+        guard sigmaLimit.lowerBound >= 0, blurLimit != 0...0 || sigmaLimit.lowerBound > 0 else {
+            throw AugmentError.invalidArgument(transform: "GaussianBlur", message: "sigma_limit must be positive when blur_limit is 0, found \(sigmaLimit)")
+        }
         self.blurLimit = blurLimit
         self.sigmaLimit = sigmaLimit
         self.probability = probability
     }
 
     public func drawParameters(for sample: Sample, random: inout AugmentRandom) throws -> KernelParameters {
-        KernelParameters(size: drawOddSize(blurLimit, random: &random), sigma: random.uniform(sigmaLimit))
+        let size = drawOddSize(blurLimit, random: &random), sigma = random.uniform(sigmaLimit)
+        return KernelParameters(size: size > 0 ? size : Int((sigma * 3).rounded()) * 2 + 1, sigma: sigma)
     }
 
     public func image(_ image: Image, parameters: KernelParameters) throws -> Image {
