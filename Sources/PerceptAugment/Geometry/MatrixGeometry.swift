@@ -91,8 +91,11 @@ public protocol WarpTransform: SpatialTransform where Parameters == WarpParamete
 
 extension WarpTransform {
     public func image(_ image: Image, parameters: WarpParameters) throws -> Image {
-        try image.warped(by: parameters.centreTransform, width: parameters.width, height: parameters.height,
-                         interpolation: interpolation, border: border)
+        if interpolation == .bilinear {
+            return try image.affineWarped(by: parameters.centreTransform, width: parameters.width, height: parameters.height, border: border)
+        }
+        return try image.warped(by: parameters.centreTransform, width: parameters.width, height: parameters.height,
+                                interpolation: interpolation, border: border)
     }
 
     public func mask(_ mask: Image, parameters: WarpParameters) throws -> Image {

@@ -106,15 +106,10 @@ public struct ColorJitter: PixelTransform {
                 result = try result.editing(ChannelCurves(curves: [{ ($0 - mean) * factor + mean }]))
             case 2:
                 let factor = Float(parameters.saturation)
-                result = try result.editing(ColourMap { red, green, blue in
-                    let gray = luma(red, green, blue)
-                    red = gray + (red - gray) * factor
-                    green = gray + (green - gray) * factor
-                    blue = gray + (blue - gray) * factor
-                })
+                result = try result.editing(ColourMap(function: SaturationScale(factor: factor)))
             default:
                 let degrees = Float(parameters.hue * 360)
-                if degrees != 0 { result = try result.editing(ColourMap { adjustHSV(&$0, &$1, &$2, degrees: degrees) }) }
+                if degrees != 0 { result = try result.editing(ColourMap(function: HSVShift(degrees: degrees))) }
             }
         }
         return result
@@ -163,7 +158,7 @@ public struct HueSaturationValue: PixelTransform {
         guard image.channels >= 3 else {
             return try image.editing(ChannelCurves(curves: [{ $0 + value }]))
         }
-        return try image.editing(ColourMap { adjustHSV(&$0, &$1, &$2, degrees: degrees, saturationShift: saturation, valueShift: value) })
+        return try image.editing(ColourMap(function: HSVShift(degrees: degrees, saturationShift: saturation, valueShift: value)))
     }
 }
 
@@ -282,9 +277,6 @@ public struct ToGray: PixelTransform {
     public func drawParameters(for sample: Sample, random: inout AugmentRandom) throws -> NoParameters { NoParameters() }
 
     public func image(_ image: Image, parameters: NoParameters) throws -> Image {
-        try image.editing(ColourMap { red, green, blue in
-            let gray = luma(red, green, blue)
-            (red, green, blue) = (gray, gray, gray)
-        })
+        try image.editing(ColourMap(function: GrayColour()))
     }
 }

@@ -66,15 +66,23 @@ public struct ISONoise: PixelTransform {
     }
 
     public func image(_ image: Image, parameters: NoiseParameters) throws -> Image {
-        var noise = AugmentRandom(seed: parameters.noiseSeed)
-        let intensity = Float(parameters.strength) * 0.1, hueShift = Float(parameters.secondary * 360)
-        return try image.editing(ColourMap { red, green, blue in
-            adjustHSV(&red, &green, &blue, degrees: hueShift * Float(noise.normal()))
-            let change = intensity * luma(red, green, blue).squareRoot() * Float(noise.normal())
-            red += change
-            green += change
-            blue += change
-        })
+        try image.editing(ColourMap(function: SensorNoise(random: AugmentRandom(seed: parameters.noiseSeed),
+                                                          intensity: Float(parameters.strength) * 0.1,
+                                                          hueShift: Float(parameters.secondary * 360))))
+    }
+}
+
+/// Per-pixel hue jitter and brightness-dependent luminance noise.
+private struct SensorNoise: ColourFunction {
+    var random: AugmentRandom
+    let intensity: Float, hueShift: Float
+
+    mutating func apply(_ red: inout Float, _ green: inout Float, _ blue: inout Float) {
+        adjustHSV(&red, &green, &blue, degrees: hueShift * Float(random.normal()))
+        let change = intensity * luma(red, green, blue).squareRoot() * Float(random.normal())
+        red += change
+        green += change
+        blue += change
     }
 }
 

@@ -30,19 +30,25 @@ struct ChannelCurves: SampleEdit {
     }
 }
 
-/// A function of each pixel's red, green and blue (normalised to `0...1`) applied to RGB(A)
-/// images; gray images are left alone.
-struct ColourMap: SampleEdit {
-    let map: (inout Float, inout Float, inout Float) -> Void
+/// A change of one pixel's red, green and blue, normalised to `0...1`.
+protocol ColourFunction {
+    mutating func apply(_ red: inout Float, _ green: inout Float, _ blue: inout Float)
+}
+
+/// A `ColourFunction` applied to every pixel of an RGB(A) image; gray images are left alone.
+/// Generic rather than a closure so the per-pixel call is specialised and inlined.
+struct ColourMap<Function: ColourFunction>: SampleEdit {
+    let function: Function
 
     func edit<Value: ImageSample>(_ samples: inout [Value], width: Int, height: Int, channels: Int, maximum: Float) {
         guard channels >= 3 else { return }
         let scale = 1 / maximum
+        var function = function
         samples.withUnsafeMutableBufferPointer { buffer in
             for pixel in stride(from: 0, to: buffer.count, by: channels) {
                 var red = buffer[pixel].floatValue * scale, green = buffer[pixel + 1].floatValue * scale
                 var blue = buffer[pixel + 2].floatValue * scale
-                map(&red, &green, &blue)
+                function.apply(&red, &green, &blue)
                 buffer[pixel] = Value(roundingClamped: red * maximum)
                 buffer[pixel + 1] = Value(roundingClamped: green * maximum)
                 buffer[pixel + 2] = Value(roundingClamped: blue * maximum)
@@ -51,15 +57,49 @@ struct ColourMap: SampleEdit {
     }
 }
 
+/// Moves each colour towards (factor < 1) or away from (factor > 1) its luma.
+struct SaturationScale: ColourFunction {
+    let factor: Float
+
+    @inline(__always)
+    func apply(_ red: inout Float, _ green: inout Float, _ blue: inout Float) {
+        let gray = luma(red, green, blue)
+        red = gray + (red - gray) * factor
+        green = gray + (green - gray) * factor
+        blue = gray + (blue - gray) * factor
+    }
+}
+
+/// Luma in all three channels.
+struct GrayColour: ColourFunction {
+    @inline(__always)
+    func apply(_ red: inout Float, _ green: inout Float, _ blue: inout Float) {
+        let gray = luma(red, green, blue)
+        (red, green, blue) = (gray, gray, gray)
+    }
+}
+
+/// A fixed HSV change (see `adjustHSV`).
+struct HSVShift: ColourFunction {
+    var degrees: Float
+    var saturationShift: Float = 0
+    var valueShift: Float = 0
+
+    @inline(__always)
+    func apply(_ red: inout Float, _ green: inout Float, _ blue: inout Float) {
+        adjustHSV(&red, &green, &blue, degrees: degrees, saturationShift: saturationShift, valueShift: valueShift)
+    }
+}
+
 /// Luma with BT.601 weights, as `Image.grayscale`.
 @inline(__always)
 func luma(_ red: Float, _ green: Float, _ blue: Float) -> Float { 0.299 * red + 0.587 * green + 0.114 * blue }
 
-/// Hue rotated by `degrees`, saturation scaled by `saturationScale` and shifted by
-/// `saturationShift`, value shifted by `valueShift`, all in HSV with channels in `0...1`.
+/// Hue rotated by `degrees`, saturation shifted by `saturationShift` and value by
+/// `valueShift`, all in HSV with channels in `0...1`.
 @inline(__always)
 func adjustHSV(_ red: inout Float, _ green: inout Float, _ blue: inout Float, degrees: Float,
-               saturationScale: Float = 1, saturationShift: Float = 0, valueShift: Float = 0) {
+               saturationShift: Float = 0, valueShift: Float = 0) {
     let maximum = max(red, green, blue), minimum = min(red, green, blue), range = maximum - minimum
     var hue: Float = 0
     if range > 0 {
@@ -73,7 +113,7 @@ func adjustHSV(_ red: inout Float, _ green: inout Float, _ blue: inout Float, de
     }
     hue = hue * 60 + degrees
     hue -= 360 * (hue / 360).rounded(.down)
-    let saturation = min(max((maximum > 0 ? range / maximum : 0) * saturationScale + saturationShift, 0), 1)
+    let saturation = min(max((maximum > 0 ? range / maximum : 0) + saturationShift, 0), 1)
     let value = min(max(maximum + valueShift, 0), 1)
     let sector = hue / 60, chroma = value * saturation
     let second = chroma * (1 - abs(sector.truncatingRemainder(dividingBy: 2) - 1)), offset = value - chroma

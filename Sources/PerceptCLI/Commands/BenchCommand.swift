@@ -12,6 +12,7 @@ struct BenchCommand: ParsableCommand {
     /// The parts of Percept that have benchmarks.
     enum Area: String, ExpressibleByArgument, CaseIterable {
         case tensor
+        case augment
     }
 
     @Argument(help: "What to measure: \(Area.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -35,6 +36,8 @@ struct BenchCommand: ParsableCommand {
         switch area {
         case .tensor:
             try TensorBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        case .augment:
+            try AugmentBench(repeats: repeats, filter: filter).run(reporter: reporter)
         }
     }
 }
