@@ -91,6 +91,31 @@ struct PixelTransformTests {
         #expect(compressed != smooth)
     }
 
+    @Test("a hue shift of 120 degrees turns red into green and 0 degrees changes nothing")
+    func hueShift() throws {
+        let image = try Image(width: 2, height: 1, channels: 3, samples: .uint8([255, 0, 0, 40, 90, 200]))
+        let jitter = try ColorJitter(probability: 1)
+        let turned = try jitter.image(image, parameters: .init(brightness: 1, contrast: 1, saturation: 1, hue: 1.0 / 3, order: [3]))
+        #expect(turned[x: 0, y: 0, channel: 0] == 0 && turned[x: 0, y: 0, channel: 1] == 255 && turned[x: 0, y: 0, channel: 2] == 0)
+        let same = try HueSaturationValue().image(image, parameters: .init(hueDegrees: 0, saturation: 0, value: 0))
+        #expect(same == image)
+    }
+
+    @Test("the fast 8-bit affine warp matches the general warp within one level")
+    func fastWarpMatchesGeneral() throws {
+        let image = try markedSample().image
+        let transform = ProjectiveTransform.rotation(degrees: 17, center: Point(x: 40, y: 30)).concatenating(.scale(x: 1.1, y: 0.9))
+        for border in [BorderMode.zero, .reflect, .replicate] {
+            let fast = try image.affineWarped(by: transform, width: 90, height: 70, border: border)
+            let general = try image.warped(by: transform, width: 90, height: 70, interpolation: .bilinear, border: border)
+            guard case .uint8(let a) = fast.samples, case .uint8(let b) = general.samples else {
+                Issue.record("expected 8-bit samples")
+                return
+            }
+            #expect(zip(a, b).allSatisfy { abs(Int($0) - Int($1)) <= 1 }, "\(border)")
+        }
+    }
+
     @Test("equalize spreads a narrow ramp over the full range")
     func equalize() throws {
         let image = try Image(width: 4, height: 1, channels: 1, samples: .uint8([100, 101, 102, 103]))

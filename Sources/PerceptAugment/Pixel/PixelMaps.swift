@@ -111,13 +111,16 @@ func adjustHSV(_ red: inout Float, _ green: inout Float, _ blue: inout Float, de
             hue = (red - green) / range + 4
         }
     }
+    // Wrap into 0..<360 without libm: hue is within one turn of that range.
     hue = hue * 60 + degrees
-    hue -= 360 * (hue / 360).rounded(.down)
+    if hue < 0 { hue += 360 }
+    if hue >= 360 { hue -= 360 }
     let saturation = min(max((maximum > 0 ? range / maximum : 0) + saturationShift, 0), 1)
     let value = min(max(maximum + valueShift, 0), 1)
     let sector = hue / 60, chroma = value * saturation
-    let second = chroma * (1 - abs(sector.truncatingRemainder(dividingBy: 2) - 1)), offset = value - chroma
-    switch Int(sector) {
+    let whole = min(Int(sector), 5)
+    let second = chroma * (1 - abs(sector - Float(whole & ~1) - 1)), offset = value - chroma
+    switch whole {
     case 0: (red, green, blue) = (chroma, second, 0)
     case 1: (red, green, blue) = (second, chroma, 0)
     case 2: (red, green, blue) = (0, chroma, second)

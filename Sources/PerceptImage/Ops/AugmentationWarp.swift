@@ -25,9 +25,18 @@ extension Image {
                 for y in 0..<outputHeight {
                     var sourceX = inverse[1] * Double(y) + inverse[2], sourceY = inverse[4] * Double(y) + inverse[5]
                     for x in 0..<outputWidth {
-                        let left = Int(sourceX.rounded(.down)), top = Int(sourceY.rounded(.down))
-                        let fractionX = Float(sourceX - Double(left)), fractionY = Float(sourceY - Double(top))
                         let to = (y * outputWidth + x) * channels
+                        guard abs(sourceX) < 1e9, abs(sourceY) < 1e9 else {
+                            for channel in 0..<channels { target.initializeElement(at: to + channel, to: UInt8(roundingClamped: fill[channel])) }
+                            sourceX += inverse[0]
+                            sourceY += inverse[3]
+                            continue
+                        }
+                        // Floor without a libm call: truncate, then step down for negatives.
+                        let truncatedX = Int(sourceX), truncatedY = Int(sourceY)
+                        let left = sourceX < Double(truncatedX) ? truncatedX - 1 : truncatedX
+                        let top = sourceY < Double(truncatedY) ? truncatedY - 1 : truncatedY
+                        let fractionX = Float(sourceX - Double(left)), fractionY = Float(sourceY - Double(top))
                         if left >= 0, top >= 0, left + 1 < sourceWidth, top + 1 < sourceHeight {
                             let upperRow = (top * sourceWidth + left) * channels, lowerRow = upperRow + sourceWidth * channels
                             for channel in 0..<channels {
@@ -36,7 +45,7 @@ extension Image {
                                 let upper = a + fractionX * (b - a), lower = c + fractionX * (d - c)
                                 target.initializeElement(at: to + channel, to: UInt8(roundingClamped: upper + fractionY * (lower - upper)))
                             }
-                        } else if abs(sourceX) < 1e9, abs(sourceY) < 1e9 {
+                        } else {
                             let column0 = border.sourceIndex(left, length: sourceWidth), column1 = border.sourceIndex(left + 1, length: sourceWidth)
                             let row0 = border.sourceIndex(top, length: sourceHeight), row1 = border.sourceIndex(top + 1, length: sourceHeight)
                             for channel in 0..<channels {
@@ -48,8 +57,6 @@ extension Image {
                                 let lower = tap(row1, column0) + fractionX * (tap(row1, column1) - tap(row1, column0))
                                 target.initializeElement(at: to + channel, to: UInt8(roundingClamped: upper + fractionY * (lower - upper)))
                             }
-                        } else {
-                            for channel in 0..<channels { target.initializeElement(at: to + channel, to: UInt8(roundingClamped: fill[channel])) }
                         }
                         sourceX += inverse[0]
                         sourceY += inverse[3]
