@@ -21,6 +21,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries from Debian. OpenBLAS is not linked: COpenBLAS loads it at first use,
@@ -47,7 +48,9 @@ let package = Package(
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
         .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs"]),
         .target(name: "PerceptLabels", dependencies: ["PerceptImage"]),
-        .target(name: "PerceptAugment", dependencies: ["PerceptImage", "PerceptLabels"]),
+        .target(name: "PerceptAugment", dependencies: [
+            "PerceptImage", "PerceptLabels", .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
         .target(name: "PerceptPointCloud", dependencies: ["PCLBridge"]),
         .target(name: "PerceptData", dependencies: [
@@ -69,6 +72,7 @@ let package = Package(
         .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN"], path: "Tests/PerceptNNTests"),
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage"], path: "Tests/PerceptImageTests"),
         .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),
+        .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment"], path: "Tests/PerceptAugmentTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
     ],
     swiftLanguageModes: [.v5]

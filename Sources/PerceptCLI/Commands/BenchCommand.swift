@@ -15,6 +15,7 @@ struct BenchCommand: ParsableCommand {
         case image
         case cloud
         case nn
+        case augment
     }
 
     @Argument(help: "What to measure: \(Area.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -44,6 +45,8 @@ struct BenchCommand: ParsableCommand {
             try CloudBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .nn:
             try NNBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        case .augment:
+            try AugmentBench(repeats: repeats, filter: filter).run(reporter: reporter)
         }
     }
 }

@@ -1,0 +1,157 @@
+import PerceptImage
+
+/// A curve per colour channel applied to every sample (alpha untouched); 8-bit images go
+/// through a 256-entry table. Values are normalised to `0...1` for the curve.
+struct ChannelCurves: SampleEdit {
+    /// One curve per colour channel, or one for all.
+    let curves: [(Float) -> Float]
+
+    func edit<Value: ImageSample>(_ samples: inout [Value], width: Int, height: Int, channels: Int, maximum: Float) {
+        let colour = channels == 2 || channels == 4 ? channels - 1 : channels
+        let perChannel = (0..<colour).map { curves[min($0, curves.count - 1)] }
+        if Value.self == UInt8.self {
+            let tables = perChannel.map { curve in (0..<256).map { Value(roundingClamped: curve(Float($0) / 255) * 255) } }
+            samples.withUnsafeMutableBufferPointer { buffer in
+                for channel in 0..<colour {
+                    let table = tables[channel]
+                    for index in stride(from: channel, to: buffer.count, by: channels) {
+                        buffer[index] = table[Int(buffer[index].floatValue)]
+                    }
+                }
+            }
+            return
+        }
+        for channel in 0..<colour {
+            let curve = perChannel[channel]
+            for index in stride(from: channel, to: samples.count, by: channels) {
+                samples[index] = Value(roundingClamped: curve(samples[index].floatValue / maximum) * maximum)
+            }
+        }
+    }
+}
+
+/// A change of one pixel's red, green and blue, normalised to `0...1`.
+protocol ColourFunction {
+    mutating func apply(_ red: inout Float, _ green: inout Float, _ blue: inout Float)
+}
+
+/// A `ColourFunction` applied to every pixel of an RGB(A) image; gray images are left alone.
+/// Generic rather than a closure so the per-pixel call is specialised and inlined.
+struct ColourMap<Function: ColourFunction>: SampleEdit {
+    let function: Function
+
+    func edit<Value: ImageSample>(_ samples: inout [Value], width: Int, height: Int, channels: Int, maximum: Float) {
+        guard channels >= 3 else { return }
+        let scale = 1 / maximum
+        var function = function
+        samples.withUnsafeMutableBufferPointer { buffer in
+            for pixel in stride(from: 0, to: buffer.count, by: channels) {
+                var red = buffer[pixel].floatValue * scale, green = buffer[pixel + 1].floatValue * scale
+                var blue = buffer[pixel + 2].floatValue * scale
+                function.apply(&red, &green, &blue)
+                buffer[pixel] = Value(roundingClamped: red * maximum)
+                buffer[pixel + 1] = Value(roundingClamped: green * maximum)
+                buffer[pixel + 2] = Value(roundingClamped: blue * maximum)
+            }
+        }
+    }
+}
+
+/// Moves each colour towards (factor < 1) or away from (factor > 1) its luma.
+struct SaturationScale: ColourFunction {
+    let factor: Float
+
+    @inline(__always)
+    func apply(_ red: inout Float, _ green: inout Float, _ blue: inout Float) {
+        let gray = luma(red, green, blue)
+        red = gray + (red - gray) * factor
+        green = gray + (green - gray) * factor
+        blue = gray + (blue - gray) * factor
+    }
+}
+
+/// Luma in all three channels.
+struct GrayColour: ColourFunction {
+    @inline(__always)
+    func apply(_ red: inout Float, _ green: inout Float, _ blue: inout Float) {
+        let gray = luma(red, green, blue)
+        (red, green, blue) = (gray, gray, gray)
+    }
+}
+
+/// A fixed HSV change (see `adjustHSV`).
+struct HSVShift: ColourFunction {
+    var degrees: Float
+    var saturationShift: Float = 0
+    var valueShift: Float = 0
+
+    @inline(__always)
+    func apply(_ red: inout Float, _ green: inout Float, _ blue: inout Float) {
+        adjustHSV(&red, &green, &blue, degrees: degrees, saturationShift: saturationShift, valueShift: valueShift)
+    }
+}
+
+/// Luma with BT.601 weights, as `Image.grayscale`.
+@inline(__always)
+func luma(_ red: Float, _ green: Float, _ blue: Float) -> Float { 0.299 * red + 0.587 * green + 0.114 * blue }
+
+/// Hue rotated by `degrees`, saturation shifted by `saturationShift` and value by
+/// `valueShift`, all in HSV with channels in `0...1`.
+@inline(__always)
+func adjustHSV(_ red: inout Float, _ green: inout Float, _ blue: inout Float, degrees: Float,
+               saturationShift: Float = 0, valueShift: Float = 0) {
+    let maximum = max(red, green, blue), minimum = min(red, green, blue), range = maximum - minimum
+    var hue: Float = 0
+    if range > 0 {
+        if maximum == red {
+            hue = (green - blue) / range
+        } else if maximum == green {
+            hue = (blue - red) / range + 2
+        } else {
+            hue = (red - green) / range + 4
+        }
+    }
+    // Wrap into 0..<360 without libm: hue is within one turn of that range.
+    hue = hue * 60 + degrees
+    if hue < 0 { hue += 360 }
+    if hue >= 360 { hue -= 360 }
+    let saturation = min(max((maximum > 0 ? range / maximum : 0) + saturationShift, 0), 1)
+    let value = min(max(maximum + valueShift, 0), 1)
+    let sector = hue / 60, chroma = value * saturation
+    let whole = min(Int(sector), 5)
+    let second = chroma * (1 - abs(sector - Float(whole & ~1) - 1)), offset = value - chroma
+    switch whole {
+    case 0: (red, green, blue) = (chroma, second, 0)
+    case 1: (red, green, blue) = (second, chroma, 0)
+    case 2: (red, green, blue) = (0, chroma, second)
+    case 3: (red, green, blue) = (0, second, chroma)
+    case 4: (red, green, blue) = (second, 0, chroma)
+    default: (red, green, blue) = (chroma, 0, second)
+    }
+    red += offset
+    green += offset
+    blue += offset
+}
+
+extension Image {
+    /// The mean luma (or gray level) normalised to `0...1`.
+    func meanLuma() -> Float {
+        let scale = 1 / Float(sampleType.maximumValue)
+        func mean<Value: ImageSample>(_ values: [Value]) -> Float {
+            var total: Double = 0
+            if channels >= 3 {
+                for pixel in stride(from: 0, to: values.count, by: channels) {
+                    total += Double(luma(values[pixel].floatValue, values[pixel + 1].floatValue, values[pixel + 2].floatValue))
+                }
+            } else {
+                for pixel in stride(from: 0, to: values.count, by: channels) { total += Double(values[pixel].floatValue) }
+            }
+            return Float(total / Double(max(1, width * height))) * scale
+        }
+        return switch samples {
+        case .uint8(let values): mean(values)
+        case .uint16(let values): mean(values)
+        case .float32(let values): mean(values)
+        }
+    }
+}
