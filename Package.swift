@@ -21,6 +21,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries from Debian. OpenBLAS is not linked: COpenBLAS loads it at first use,
@@ -36,7 +37,7 @@ let package = Package(
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
         .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CImageCodecs"]),
-        .target(name: "PerceptLabels", dependencies: ["PerceptImage"]),
+        .target(name: "PerceptLabels", dependencies: ["PerceptImage", .product(name: "Yams", package: "Yams")]),
         .target(name: "PerceptAugment", dependencies: ["PerceptImage", "PerceptLabels"]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
         .target(name: "PerceptPointCloud"),
@@ -57,6 +58,7 @@ let package = Package(
         // Tests: one target per module.
         .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor"], path: "Tests/PerceptTensorTests"),
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage"], path: "Tests/PerceptImageTests"),
+        .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels"], path: "Tests/PerceptLabelsTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
     ],
     swiftLanguageModes: [.v5]
