@@ -26,11 +26,6 @@ enum LabelFixtures {
     }
 }
 
-extension JSONValue {
-    /// The element's numbers (test helper; empty when not an array of numbers).
-    var numbers: [Double] { array?.compactMap(\.number) ?? [] }
-}
-
 extension Mask {
     /// A mask from rows of "0"/"1" characters.
     init(rows: [String]) throws {

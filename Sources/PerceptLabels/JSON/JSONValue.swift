@@ -64,6 +64,9 @@ public enum JSONValue: Equatable, Sendable {
         return nil
     }
 
+    /// The numbers in an array (non-numbers skipped); empty for anything else.
+    var numbers: [Double] { array?.compactMap(\.number) ?? [] }
+
     /// The members, if this is an object.
     public var members: [(key: String, value: JSONValue)]? {
         if case .object(let value) = self { return value }

@@ -1,3 +1,4 @@
+import Foundation
 import PerceptImage
 
 /// A labelled dataset in one model shared by every format: images, categories, annotations,
@@ -52,16 +53,19 @@ public struct DatasetImage: Equatable, Sendable {
     public var split: String?
     /// Other fields of a COCO image (`license`, `date_captured`, `coco_url`, …), kept verbatim.
     public var extra: [(key: String, value: JSONValue)]
+    /// Where a folder reader found the image file (not written to label files).
+    public var source: URL?
 
     /// An image record.
     public init(id: Int, file: String, width: Int, height: Int, split: String? = nil,
-                extra: [(key: String, value: JSONValue)] = []) {
+                extra: [(key: String, value: JSONValue)] = [], source: URL? = nil) {
         self.id = id
         self.file = file
         self.width = width
         self.height = height
         self.split = split
         self.extra = extra
+        self.source = source
     }
 
     /// The size as displayed.

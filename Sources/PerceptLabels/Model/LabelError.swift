@@ -45,7 +45,7 @@ public enum ProblemSeverity: String, Sendable, Codable, Comparable {
 }
 
 /// One thing found wrong in a dataset, printed as `FILE[:LINE[:COLUMN]]: error|warning: message`.
-public struct LabelProblem: Equatable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct LabelProblem: Error, Equatable, Hashable, Sendable, Codable, CustomStringConvertible {
     /// The file the problem is in, as given to the reader.
     public var file: String
     /// The 1-based line, when the format has lines.
