@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
         .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs"]),
-        .target(name: "PerceptLabels", dependencies: ["PerceptImage"]),
+        .target(name: "PerceptLabels", dependencies: ["PerceptImage", .product(name: "Yams", package: "Yams")]),
         .target(name: "PerceptAugment", dependencies: [
             "PerceptImage", "PerceptLabels", .product(name: "Yams", package: "Yams"),
         ]),
@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage"], path: "Tests/PerceptImageTests"),
         .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),
         .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment"], path: "Tests/PerceptAugmentTests"),
+        .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels"], path: "Tests/PerceptLabelsTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,239 @@
+/// Parses JSON (RFC 8259) and reports the line and column of the first mistake, which
+/// Foundation's parser does not.
+///
+///     let value = try JSONParser.parse(bytes, file: "annotations.json")
+public struct JSONParser {
+    private let bytes: [UInt8]
+    private let file: String
+    private var offset = 0
+    private var depth = 0
+    private static let maximumDepth = 512
+
+    /// Parses a whole document; trailing content other than whitespace is an error.
+    public static func parse(_ bytes: [UInt8], file: String) throws -> JSONValue {
+        var parser = JSONParser(bytes: bytes, file: file)
+        // A UTF-8 byte order mark is tolerated, as Python's json module does with utf-8-sig.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.offset = 3 }
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.offset == bytes.count else {
+            throw parser.error("expected the end of the document, found \(parser.describeCurrent())")
+        }
+        return value
+    }
+
+    private init(bytes: [UInt8], file: String) {
+        self.bytes = bytes
+        self.file = file
+    }
+
+    private func error(_ message: String) -> LabelError {
+        let (line, column) = JSONParser.lineAndColumn(of: offset, in: bytes)
+        return .malformed(file: file, line: line, column: column, detail: message)
+    }
+
+    /// The 1-based line and column (counted in bytes) of `offset`.
+    static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        var line = 1, lineStart = 0
+        for index in 0..<min(offset, bytes.count) where bytes[index] == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = index + 1
+        }
+        return (line, offset - lineStart + 1)
+    }
+
+    private func describeCurrent() -> String {
+        guard offset < bytes.count else { return "the end of the file" }
+        let byte = bytes[offset]
+        return byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+    }
+
+    private mutating func skipWhitespace() {
+        while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { offset += 1 }
+    }
+
+    private mutating func parseValue() throws -> JSONValue {
+        guard offset < bytes.count else { throw error("expected a value, found the end of the file") }
+        switch bytes[offset] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw error("expected a value, found \(describeCurrent())")
+        }
+    }
+
+    private mutating func expectWord(_ word: String) throws {
+        let expected = Array(word.utf8)
+        guard bytes.count - offset >= expected.count, Array(bytes[offset..<offset + expected.count]) == expected else {
+            throw error("expected '\(word)', found \(describeCurrent())")
+        }
+        offset += expected.count
+    }
+
+    private mutating func parseObject() throws -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = []
+        try parseSequence(closing: "}", container: "an object") { parser in
+            guard parser.offset < parser.bytes.count, parser.bytes[parser.offset] == UInt8(ascii: "\"") else {
+                throw parser.error("expected a member name in double quotes, found \(parser.describeCurrent())")
+            }
+            let key = try parser.parseString()
+            parser.skipWhitespace()
+            guard parser.offset < parser.bytes.count, parser.bytes[parser.offset] == UInt8(ascii: ":") else {
+                throw parser.error("expected ':' after the member name \"\(key)\", found \(parser.describeCurrent())")
+            }
+            parser.offset += 1
+            parser.skipWhitespace()
+            members.append((key, try parser.parseValue()))
+        }
+        return .object(members)
+    }
+
+    private mutating func parseArray() throws -> JSONValue {
+        var elements: [JSONValue] = []
+        try parseSequence(closing: "]", container: "an array") { parser in
+            elements.append(try parser.parseValue())
+        }
+        return .array(elements)
+    }
+
+    /// Reads comma-separated elements up to `closing`, the opening bracket under the cursor.
+    private mutating func parseSequence(closing: Unicode.Scalar, container: String,
+                                        element: (inout JSONParser) throws -> Void) throws {
+        depth += 1
+        guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
+        defer { depth -= 1 }
+        let close = UInt8(ascii: closing)
+        offset += 1
+        skipWhitespace()
+        if offset < bytes.count, bytes[offset] == close {
+            offset += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try element(&self)
+            skipWhitespace()
+            guard offset < bytes.count else { throw error("expected ',' or '\(closing)', found the end of the file") }
+            if bytes[offset] == UInt8(ascii: ",") {
+                offset += 1
+            } else if bytes[offset] == close {
+                offset += 1
+                return
+            } else {
+                throw error("expected ',' or '\(closing)' in \(container), found \(describeCurrent())")
+            }
+        }
+    }
+
+    private mutating func parseNumber() throws -> Double {
+        let start = offset
+        func digits() -> Int {
+            let first = offset
+            while offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
+            return offset - first
+        }
+        if bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+        guard digits() > 0 else { throw error("expected a digit, found \(describeCurrent())") }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
+            offset += 1
+            guard digits() > 0 else { throw error("expected a digit after '.', found \(describeCurrent())") }
+        }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
+            offset += 1
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+            guard digits() > 0 else { throw error("expected a digit in the exponent, found \(describeCurrent())") }
+        }
+        let text = String(decoding: bytes[start..<offset], as: UTF8.self)
+        guard let value = Double(text) else {
+            offset = start
+            throw error("the number \(text) is out of range")
+        }
+        return value
+    }
+
+    private mutating func parseString() throws -> String {
+        offset += 1
+        var scalars = String.UnicodeScalarView()
+        var runStart = offset
+        func flushRun() {
+            if runStart < offset { scalars.append(contentsOf: String(decoding: bytes[runStart..<offset], as: UTF8.self).unicodeScalars) }
+        }
+        while true {
+            guard offset < bytes.count else { throw error("the string does not end (missing '\"')") }
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                flushRun()
+                offset += 1
+                return String(scalars)
+            } else if byte == UInt8(ascii: "\\") {
+                flushRun()
+                offset += 1
+                scalars.append(try parseEscape())
+                runStart = offset
+            } else if byte < 0x20 {
+                throw error("a control character (0x\(String(byte, radix: 16))) inside a string must be escaped")
+            } else {
+                offset += 1
+            }
+        }
+    }
+
+    private mutating func parseEscape() throws -> Unicode.Scalar {
+        guard offset < bytes.count else { throw error("the escape sequence ends with the file") }
+        let byte = bytes[offset]
+        offset += 1
+        switch byte {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"):
+            let first = try parseHexQuad()
+            if (0xD800...0xDBFF).contains(first), bytes.count - offset >= 6,
+               bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") {
+                offset += 2
+                let second = try parseHexQuad()
+                if (0xDC00...0xDFFF).contains(second),
+                   let scalar = Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)) {
+                    return scalar
+                }
+            }
+            // A lone surrogate becomes U+FFFD, as Python's json would keep it unpaired.
+            return Unicode.Scalar(first) ?? "\u{FFFD}"
+        default:
+            offset -= 1
+            throw error("unknown escape '\\\(Character(Unicode.Scalar(byte)))'")
+        }
+    }
+
+    private mutating func parseHexQuad() throws -> UInt32 {
+        guard bytes.count - offset >= 4 else { throw error("expected four hex digits after \\u") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let digit = hexDigitValue(bytes[offset]) else {
+                throw error("expected a hex digit in \\u escape, found \(describeCurrent())")
+            }
+            value = value << 4 | digit
+            offset += 1
+        }
+        return value
+    }
+
+    private func hexDigitValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+}

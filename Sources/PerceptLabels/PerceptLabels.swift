@@ -1,5 +1,0 @@
-/// `PerceptLabels`: see Sources/README.md for what this module owns and what it may import.
-public enum PerceptLabelsModule {
-    /// The module's name, for diagnostics.
-    public static let name = "PerceptLabels"
-}
