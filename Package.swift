@@ -67,9 +67,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // A helper the PerceptNN tests run as a subprocess (the resume test); not in any product.
+        .executableTarget(name: "PerceptResumeProbe", dependencies: ["PerceptNN"], path: "Sources/PerceptResumeProbe"),
+
         // Tests: one target per module.
         .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor"], path: "Tests/PerceptTensorTests"),
-        .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN"], path: "Tests/PerceptNNTests"),
+        .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN", "PerceptResumeProbe"], path: "Tests/PerceptNNTests"),
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage"], path: "Tests/PerceptImageTests"),
         .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),
         .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment"], path: "Tests/PerceptAugmentTests"),

@@ -107,6 +107,57 @@ extension PerceptNNTests {
             expectClose(try Tensor(rates, shape: [20]), expected.converted(to: .float32), tolerance: 1e-6, name)
         }
 
+        static let momentumSchedules: [(String, LearningRateSchedule, (ParameterGroup) throws -> Optimizer)] = [
+            ("one_cycle_sgd", .oneCycle(maximum: 1, totalSteps: 20), { try SGD($0, learningRate: 0.1, momentum: 0.9) }),
+            ("one_cycle_adam_linear", .oneCycle(maximum: 0.01, totalSteps: 20, cosine: false), { try Adam($0, learningRate: 0.01) }),
+            ("one_cycle_adam_three_phase", .oneCycle(maximum: 0.01, totalSteps: 20, warmupFraction: 0.25, threePhase: true,
+                                                     baseMomentum: 0.8, maximumMomentum: 0.9), { try Adam($0, learningRate: 0.01) }),
+        ]
+
+        @Test("one-cycle moves momentum and β₁ against the learning rate as PyTorch's does", arguments: momentumSchedules.map(\.0))
+        func momentumSchedule(name: String) throws {
+            let fixtures = try ParityFixtures("schedules")
+            let (_, schedule, make) = try #require(Self.momentumSchedules.first { $0.0 == name })
+            let parameter = Parameter(Tensor.zeros([1]))
+            let optimizer = try make(ParameterGroup([parameter]))
+            let scheduler = try LearningRateScheduler(optimizer, schedule: schedule)
+            var rates: [Float] = [], momenta: [Float] = []
+            for _ in 0..<20 {
+                rates.append(Float(scheduler.learningRates[0]))
+                momenta.append(Float(scheduler.momenta[0]))
+                parameter.grad = Tensor.ones([1])
+                try optimizer.step()
+                scheduler.step()
+            }
+            expectClose(try Tensor(rates, shape: [20]), try fixtures("\(name).lr").converted(to: .float32), tolerance: 1e-6, name)
+            expectClose(try Tensor(momenta, shape: [20]), try fixtures("\(name).momentum").converted(to: .float32), tolerance: 1e-6, name)
+        }
+
+        @Test("the optimizer steps with the cycled momentum: SGD's buffer and Adam's β₁ follow the group")
+        func cycledMomentumIsUsed() throws {
+            let parameter = Parameter(Tensor.zeros([1]))
+            let optimizer = try SGD(ParameterGroup([parameter]), learningRate: 1, momentum: 0.9)
+            optimizer.groups[0].momentum = 0.5
+            for _ in 0..<2 {
+                parameter.grad = Tensor.ones([1])
+                try optimizer.step()
+            }
+            // Buffer 1 then 0.5·1 + 1 = 1.5: the parameter moves by 2.5, not 2.9.
+            #expect(parameter.value.toArray() == [-2.5])
+            let adam = try Adam(ParameterGroup([Parameter(Tensor.zeros([1]))]))
+            #expect(throws: Never.self) { _ = try LearningRateScheduler(adam, schedule: .oneCycle(maximum: 0.1, totalSteps: 10)) }
+            #expect(adam.groups[0].momentum == 0.95)
+        }
+
+        @Test("cycling momentum on an optimizer without one is refused; without cycling it is allowed")
+        func momentumNeedsSupport() throws {
+            let optimizer = try Adagrad(ParameterGroup([Parameter(Tensor.zeros([1]))]))
+            #expect(throws: OptimizerError.self) { try LearningRateScheduler(optimizer, schedule: .oneCycle(maximum: 0.1, totalSteps: 10)) }
+            #expect(throws: Never.self) {
+                _ = try LearningRateScheduler(optimizer, schedule: .oneCycle(maximum: 0.1, totalSteps: 10, cycleMomentum: false))
+            }
+        }
+
         @Test("reduce-on-plateau lowers the rate as PyTorch's does")
         func plateau() throws {
             let expected = try ParityFixtures("schedules")("reduce_on_plateau").toArray()

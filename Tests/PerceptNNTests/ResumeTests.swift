@@ -3,69 +3,57 @@ import Testing
 import PerceptTensor
 @testable import PerceptNN
 
-/// A model with dropout and batch norm, for the resume test.
-final class ResumeNet: Module, Layer {
-    var hidden = try! Linear(4, 16)
-    var norm = try! BatchNorm1d(16)
-    var dropout = try! Dropout(probability: 0.3)
-    var head = try! Linear(16, 3)
-
-    func forward(_ input: Tensor) throws -> Tensor {
-        try head(dropout(norm(hidden(input)).relu()))
-    }
-}
-
 extension PerceptNNTests {
     @Suite("Checkpoints resume training exactly")
     struct ResumeTests {
-        struct Run {
-            let model: ResumeNet
-            let optimizer: AdamW
-            let scheduler: LearningRateScheduler
-
-            init(seed: UInt64) throws {
-                Tensor.manualSeed(seed)
-                model = ResumeNet()
-                optimizer = try AdamW(model, learningRate: 0.01)
-                scheduler = try LearningRateScheduler(optimizer, schedule: .cosine(period: 10))
-            }
-
-            func train(steps: Int) throws {
-                var generator = RandomGenerator(seed: 99)
-                let inputs = Tensor.randomNormal([8, 4], generator: &generator)
-                let labels = try Tensor(indices: [0, 1, 2, 0, 1, 2, 0, 1], shape: [8])
-                for _ in 0..<steps {
-                    optimizer.zeroGrad()
-                    try Loss.crossEntropy(model(inputs), labels).backward()
-                    try optimizer.step()
-                    scheduler.step()
-                }
-            }
+        /// Runs the PerceptResumeProbe helper (built beside the test bundle) in a new process;
+        /// it trains on one thread and writes a checkpoint.
+        static func probe(_ arguments: [String]) throws {
+            let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+                .deletingLastPathComponent().appendingPathComponent("PerceptResumeProbe")
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "PerceptResumeProbe \(arguments): \(message)")
         }
 
-        @Test("two steps, a checkpoint, fresh objects and two more steps equal four steps bit for bit")
+        @Test("two steps, a checkpoint, a new process and two more steps equal four steps bit for bit on one thread")
         func resume() throws {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("nn-resume-\(UUID()).safetensors").path
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            let uninterrupted = try Run(seed: 5)
-            try uninterrupted.train(steps: 4)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nn-resume-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let uninterrupted = folder.appendingPathComponent("four.safetensors").path
+            let halfway = folder.appendingPathComponent("two.safetensors").path
+            let resumed = folder.appendingPathComponent("resumed.safetensors").path
+            try Self.probe(["4", uninterrupted])
+            try Self.probe(["2", halfway])
+            try Self.probe(["2", resumed, halfway])
 
-            let first = try Run(seed: 5)
-            try first.train(steps: 2)
-            try Checkpoint.capture(model: first.model, optimizer: first.optimizer, schedule: first.scheduler, step: 2).write(to: path)
-            Tensor.manualSeed(12345)
-
-            let resumed = try Run(seed: 77)
-            let checkpoint = try Checkpoint.read(from: path)
-            try checkpoint.restore(model: resumed.model, optimizer: resumed.optimizer, schedule: resumed.scheduler)
-            #expect(checkpoint.step == 2)
-            try resumed.train(steps: 2)
-
-            for (name, value) in uninterrupted.model.stateDict() {
-                #expect(resumed.model.stateDict()[name]?.toArray() == value.toArray(), "\(name) differs after resuming")
+            let expected = try Checkpoint.read(from: uninterrupted), actual = try Checkpoint.read(from: resumed)
+            let early = try Checkpoint.read(from: halfway)
+            #expect(actual.step == 4 && expected.step == 4 && early.step == 2)
+            #expect(expected.model.keys.contains("norm.running_mean") && expected.model.keys.contains("norm.num_batches_tracked"))
+            #expect(actual.model.keys.sorted() == expected.model.keys.sorted())
+            for (name, value) in expected.model {
+                #expect(actual.model[name]?.toBits() == value.toBits(), "\(name) differs after resuming")
             }
-            #expect(resumed.scheduler.learningRates == uninterrupted.scheduler.learningRates)
-            #expect(try resumed.optimizer.stateDict() == uninterrupted.optimizer.stateDict())
+            // Training went on after the checkpoint: the halfway weights are not the final ones.
+            #expect(early.model["hidden.weight"]?.toBits() != expected.model["hidden.weight"]?.toBits())
+            #expect(actual.optimizer == expected.optimizer)
+            #expect(actual.schedule == expected.schedule)
+            #expect(actual.randomState == expected.randomState)
         }
+    }
+}
+
+extension Tensor {
+    /// The exact bit patterns of float32 values (other types as integers), so comparisons are bit for bit.
+    func toBits() -> [UInt64] {
+        dtype == .float32 ? toArray().map { UInt64($0.bitPattern) } : toIntArray().map { UInt64(bitPattern: Int64($0)) }
     }
 }

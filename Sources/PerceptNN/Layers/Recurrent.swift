@@ -12,7 +12,9 @@ public enum RecurrentCell: String, Sendable {
 /// A multi-layer, optionally bidirectional LSTM or GRU with PyTorch's weight names
 /// (`weight_ih_l0`, `weight_hh_l0_reverse`, `bias_ih_l1`, …), layouts and initialisation
 /// (all uniform in ±1/√hidden). Input `[time, batch, features]`, or `[batch, time, features]`
-/// with `batchFirst`.
+/// with `batchFirst`. With `dropout` p > 0, training mode zeroes each output of every layer
+/// but the last with probability p (scaling the rest by 1/(1 − p)), drawn from the default
+/// generator as ``Dropout`` does; evaluation ignores it.
 ///
 /// ```swift
 /// let lstm = try Recurrent(.lstm, inputSize: 8, hiddenSize: 16, layers: 2, bidirectional: true, batchFirst: true)
@@ -46,16 +48,22 @@ public class Recurrent: Module, Layer {
     public let bidirectional: Bool
     /// Whether the batch axis comes before the time axis.
     public let batchFirst: Bool
+    /// The dropout probability between layers (training mode only).
+    public let dropout: Float
     /// Per layer and direction: weight_ih, weight_hh, bias_ih, bias_hh (biases optional).
     let weights: [[(name: String, parameter: Parameter)]]
 
     /// A recurrent layer initialised as PyTorch does.
     public init(_ cell: RecurrentCell, inputSize: Int, hiddenSize: Int, layers: Int = 1, bias: Bool = true,
-                bidirectional: Bool = false, batchFirst: Bool = false) throws {
+                bidirectional: Bool = false, batchFirst: Bool = false, dropout: Float = 0) throws {
         guard inputSize > 0, hiddenSize > 0, layers > 0 else {
             throw TensorError.invalidArgument(operation: "Recurrent",
                                               message: "inputSize, hiddenSize and layers must be positive, got \(inputSize), \(hiddenSize), \(layers)")
         }
+        guard dropout >= 0, dropout <= 1 else {
+            throw TensorError.invalidArgument(operation: "Recurrent", message: "dropout must be in [0, 1], got \(dropout)")
+        }
+        self.dropout = dropout
         self.cell = cell
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
@@ -118,6 +126,7 @@ public class Recurrent: Module, Layer {
                 finalCell.append(lastCell)
             }
             sequence = directions == 1 ? outputs[0] : try Tensor.concatenate(outputs, axis: 2)
+            if layer < layerCount - 1 { sequence = try sequence.dropout(dropout, training: isTraining) }
         }
         let state = State(hidden: try Tensor.stack(finalHidden, axis: 0), cell: cell == .lstm ? try Tensor.stack(finalCell, axis: 0) : nil)
         return (batchFirst ? try sequence.transposed(0, 1) : sequence, state)
@@ -162,9 +171,9 @@ public class Recurrent: Module, Layer {
 public final class LSTM: Recurrent {
     /// An LSTM with PyTorch's defaults.
     public init(inputSize: Int, hiddenSize: Int, layers: Int = 1, bias: Bool = true, bidirectional: Bool = false,
-                batchFirst: Bool = false) throws {
+                batchFirst: Bool = false, dropout: Float = 0) throws {
         try super.init(.lstm, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bias: bias,
-                       bidirectional: bidirectional, batchFirst: batchFirst)
+                       bidirectional: bidirectional, batchFirst: batchFirst, dropout: dropout)
     }
 }
 
@@ -172,8 +181,8 @@ public final class LSTM: Recurrent {
 public final class GRU: Recurrent {
     /// A GRU with PyTorch's defaults.
     public init(inputSize: Int, hiddenSize: Int, layers: Int = 1, bias: Bool = true, bidirectional: Bool = false,
-                batchFirst: Bool = false) throws {
+                batchFirst: Bool = false, dropout: Float = 0) throws {
         try super.init(.gru, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bias: bias,
-                       bidirectional: bidirectional, batchFirst: batchFirst)
+                       bidirectional: bidirectional, batchFirst: batchFirst, dropout: dropout)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// step `lr/(1 − β₁ᵗ) · m / (√v̂/√(1 − β₂ᵗ) + ε)` where v̂ is v or, with AMSGrad, the running
 /// maximum of v. Weight decay is L2 (added to the gradient); ``AdamW`` decouples it.
 public class Adam: Optimizer {
-    /// β₁, the decay of the first moment.
+    /// The default β₁, the decay of the first moment; each group's own is `ParameterGroup.momentum`.
     public let beta1: Float
     /// β₂, the decay of the second moment.
     public let beta2: Float
@@ -31,25 +31,25 @@ public class Adam: Optimizer {
         self.epsilon = epsilon
         self.amsgrad = amsgrad
         decoupledWeightDecay = decoupled
-        try super.init(parameters, learningRate: learningRate, weightDecay: weightDecay, name: name)
+        try super.init(parameters, learningRate: learningRate, weightDecay: weightDecay, momentum: Double(beta1), name: name)
     }
 
     public override var bufferNames: [String] { amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"] }
 
     public override func update(values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-                                state: ParameterState, learningRate: Double, weightDecay: Double) {
+                                state: ParameterState, learningRate: Double, weightDecay: Double, momentum beta1: Double) {
         let step = Double(state.step)
-        let stepSize = Float(learningRate / (1 - Foundation.pow(Double(beta1), step)))
+        let stepSize = Float(learningRate / (1 - Foundation.pow(beta1, step)))
         let correction2 = Float((1 - Foundation.pow(Double(beta2), step)).squareRoot())
         let decoupled = decoupledWeightDecay
         let shrink = Float(1 - learningRate * weightDecay), decay = Float(weightDecay)
-        let beta1 = beta1, beta2 = beta2, epsilon = epsilon, amsgrad = amsgrad
+        let firstWeight = Float(1 - beta1), beta2 = beta2, epsilon = epsilon, amsgrad = amsgrad
         let m = state["exp_avg"], v = state["exp_avg_sq"], peak = state["max_exp_avg_sq"]
         forEachElement(values.count) { range in
             for i in range {
                 var g = gradient[i]
                 if decoupled { values[i] *= shrink } else if decay != 0 { g += decay * values[i] }
-                m[i] += (g - m[i]) * (1 - beta1)
+                m[i] += (g - m[i]) * firstWeight
                 v[i] = v[i] * beta2 + (1 - beta2) * g * g
                 var second = v[i]
                 if amsgrad {

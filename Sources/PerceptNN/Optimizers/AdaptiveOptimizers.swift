@@ -6,7 +6,7 @@ public final class RMSprop: Optimizer {
     public let alpha: Float
     /// ε, added to the denominator.
     public let epsilon: Float
-    /// The momentum factor (0: none).
+    /// The default momentum factor (0: none); each group's own is `ParameterGroup.momentum`.
     public let momentum: Float
     /// Whether to normalise by the gradient's estimated variance instead of its second moment.
     public let centered: Bool
@@ -20,18 +20,20 @@ public final class RMSprop: Optimizer {
         self.epsilon = epsilon
         self.momentum = momentum
         self.centered = centered
-        try super.init(parameters, learningRate: learningRate, weightDecay: weightDecay, name: "RMSprop")
+        try super.init(parameters, learningRate: learningRate, weightDecay: weightDecay, momentum: Double(momentum), name: "RMSprop")
     }
 
     public override var bufferNames: [String] {
-        ["square_avg"] + (momentum > 0 ? ["momentum_buffer"] : []) + (centered ? ["grad_avg"] : [])
+        ["square_avg"] + (groups.contains { ($0.momentum ?? 0) > 0 } ? ["momentum_buffer"] : []) + (centered ? ["grad_avg"] : [])
     }
 
     public override func update(values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-                                state: ParameterState, learningRate: Double, weightDecay: Double) {
+                                state: ParameterState, learningRate: Double, weightDecay: Double, momentum: Double) {
         let lr = Float(learningRate), decay = Float(weightDecay)
-        let alpha = alpha, epsilon = epsilon, momentum = momentum, centered = centered
         let square = state["square_avg"], buffer = state["momentum_buffer"], mean = state["grad_avg"]
+        // A buffer exists once any group had momentum when the state was made.
+        let momentum = buffer.count == values.count ? Float(momentum) : 0
+        let alpha = alpha, epsilon = epsilon, centered = centered
         forEachElement(values.count) { range in
             for i in range {
                 var g = gradient[i]
@@ -80,7 +82,7 @@ public final class Adagrad: Optimizer {
     public override var initialBufferValue: Float { initialAccumulatorValue }
 
     public override func update(values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-                                state: ParameterState, learningRate: Double, weightDecay: Double) {
+                                state: ParameterState, learningRate: Double, weightDecay: Double, momentum: Double) {
         let lr = Float(learningRate / (1 + Double(state.step - 1) * learningRateDecay)), decay = Float(weightDecay)
         let epsilon = epsilon, sum = state["sum"]
         forEachElement(values.count) { range in
@@ -114,7 +116,7 @@ public final class Adadelta: Optimizer {
     public override var bufferNames: [String] { ["square_avg", "acc_delta"] }
 
     public override func update(values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-                                state: ParameterState, learningRate: Double, weightDecay: Double) {
+                                state: ParameterState, learningRate: Double, weightDecay: Double, momentum: Double) {
         let lr = Float(learningRate), decay = Float(weightDecay), rho = rho, epsilon = epsilon
         let square = state["square_avg"], accumulated = state["acc_delta"]
         forEachElement(values.count) { range in

@@ -16,12 +16,16 @@ public struct ParameterGroup {
     public var weightDecay: Double?
     /// The learning rate schedules start from (PyTorch's `initial_lr`).
     public var initialLearningRate: Double?
+    /// The momentum (SGD, RMSprop) or β₁ (Adam, AdamW), which one-cycle schedules cycle; nil
+    /// for optimizers without one, or until the optimizer fills in its default.
+    public var momentum: Double?
 
     /// A group; omitted settings take the optimizer's defaults.
-    public init(_ parameters: [Parameter], learningRate: Double? = nil, weightDecay: Double? = nil) {
+    public init(_ parameters: [Parameter], learningRate: Double? = nil, weightDecay: Double? = nil, momentum: Double? = nil) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.weightDecay = weightDecay
+        self.momentum = momentum
     }
 }
 
@@ -75,8 +79,9 @@ open class Optimizer {
     /// The state of each parameter that has been updated, by identity.
     var states: [ObjectIdentifier: ParameterState] = [:]
 
-    /// An optimizer over `groups`, filling unset learning rates and weight decays with the defaults.
-    init(_ source: ParameterGroups, learningRate: Double, weightDecay: Double, name: String) throws {
+    /// An optimizer over `groups`, filling unset learning rates, weight decays and momenta
+    /// with the defaults (`momentum` nil for optimizers without one).
+    init(_ source: ParameterGroups, learningRate: Double, weightDecay: Double, momentum: Double? = nil, name: String) throws {
         let groups = source.parameterGroups
         try Self.check(name, "learningRate", learningRate, learningRate >= 0, "≥ 0")
         try Self.check(name, "weightDecay", weightDecay, weightDecay >= 0, "≥ 0")
@@ -85,6 +90,7 @@ open class Optimizer {
             filled.learningRate = group.learningRate ?? learningRate
             filled.weightDecay = group.weightDecay ?? weightDecay
             filled.initialLearningRate = group.initialLearningRate ?? filled.learningRate
+            filled.momentum = momentum.map { group.momentum ?? $0 }
             return filled
         }
     }
@@ -100,15 +106,16 @@ open class Optimizer {
     open var initialBufferValue: Float { 0 }
 
     /// Applies one update rule step in place: `values` the parameter, `gradient` its
-    /// gradient, `state` with `step` already incremented.
+    /// gradient, `state` with `step` already incremented, and the group's settings
+    /// (`momentum` 0 for optimizers without one).
     open func update(values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-                     state: ParameterState, learningRate: Double, weightDecay: Double) {}
+                     state: ParameterState, learningRate: Double, weightDecay: Double, momentum: Double) {}
 
     /// Updates every trainable parameter that has a gradient, without recording on the tape.
     public func step() throws {
         try withoutGrad {
             for group in groups {
-                let learningRate = group.learningRate ?? 0, weightDecay = group.weightDecay ?? 0
+                let learningRate = group.learningRate ?? 0, weightDecay = group.weightDecay ?? 0, momentum = group.momentum ?? 0
                 for parameter in group.parameters where parameter.requiresGrad {
                     guard let gradient = parameter.grad else { continue }
                     guard gradient.shape == parameter.shape else {
@@ -119,7 +126,7 @@ open class Optimizer {
                     try gradient.withUnsafeFloats { gradientValues in
                         try parameter.value.withUnsafeMutableFloats { values in
                             update(values: values, gradient: gradientValues, state: state,
-                                   learningRate: learningRate, weightDecay: weightDecay)
+                                   learningRate: learningRate, weightDecay: weightDecay, momentum: momentum)
                         }
                     }
                 }
@@ -143,8 +150,8 @@ open class Optimizer {
     }
 
     /// The state: buffers as tensors keyed `state.<parameter index>.<buffer>` and
-    /// `state.<index>.step`; each group's `lr`, `initial_lr` and `weight_decay` as exact
-    /// numbers keyed `group.<index>.<name>`.
+    /// `state.<index>.step`; each group's `lr`, `initial_lr`, `weight_decay` and (when it has
+    /// one) `momentum` as exact numbers keyed `group.<index>.<name>`.
     public func stateDict() throws -> SavedState {
         var saved = SavedState()
         for (index, parameter) in allParameters.enumerated() {
@@ -158,6 +165,7 @@ open class Optimizer {
             saved.numbers["group.\(index).lr"] = group.learningRate ?? 0
             saved.numbers["group.\(index).initial_lr"] = group.initialLearningRate ?? 0
             saved.numbers["group.\(index).weight_decay"] = group.weightDecay ?? 0
+            saved.numbers["group.\(index).momentum"] = group.momentum
         }
         return saved
     }
@@ -183,6 +191,8 @@ open class Optimizer {
             groups[index].learningRate = try saved.number("group.\(index).lr")
             groups[index].initialLearningRate = try saved.number("group.\(index).initial_lr")
             groups[index].weightDecay = try saved.number("group.\(index).weight_decay")
+            // Checkpoints written before momenta were saved keep the optimizer's own.
+            if groups[index].momentum != nil, let momentum = saved.numbers["group.\(index).momentum"] { groups[index].momentum = momentum }
         }
         states = restored
     }

@@ -6,7 +6,7 @@
 /// let optimizer = try SGD(model, learningRate: 0.1, momentum: 0.9, nesterov: true)
 /// ```
 public final class SGD: Optimizer {
-    /// The momentum factor μ (0: plain SGD).
+    /// The default momentum factor μ (0: plain SGD); each group's own is `ParameterGroup.momentum`.
     public let momentum: Float
     /// The dampening of the momentum's new gradient.
     public let dampening: Float
@@ -22,16 +22,18 @@ public final class SGD: Optimizer {
         self.momentum = momentum
         self.dampening = dampening
         self.nesterov = nesterov
-        try super.init(parameters, learningRate: learningRate, weightDecay: weightDecay, name: "SGD")
+        try super.init(parameters, learningRate: learningRate, weightDecay: weightDecay, momentum: Double(momentum), name: "SGD")
     }
 
-    public override var bufferNames: [String] { momentum != 0 ? ["momentum_buffer"] : [] }
+    public override var bufferNames: [String] { groups.contains { ($0.momentum ?? 0) != 0 } ? ["momentum_buffer"] : [] }
 
     public override func update(values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-                                state: ParameterState, learningRate: Double, weightDecay: Double) {
+                                state: ParameterState, learningRate: Double, weightDecay: Double, momentum: Double) {
         let lr = Float(learningRate), decay = Float(weightDecay)
-        let momentum = momentum, dampening = dampening, nesterov = nesterov
         let buffer = state["momentum_buffer"], first = state.step == 1
+        // A buffer exists once any group had momentum when the state was made.
+        let momentum = buffer.count == values.count ? Float(momentum) : 0
+        let dampening = dampening, nesterov = nesterov
         forEachElement(values.count) { range in
             for i in range {
                 var g = gradient[i]

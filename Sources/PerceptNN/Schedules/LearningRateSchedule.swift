@@ -16,9 +16,13 @@ public enum LearningRateSchedule: Sendable, Equatable {
     case cosineWarmRestarts(firstPeriod: Int, periodMultiplier: Int = 1, minimum: Double = 0)
     /// The one-cycle policy: up from `maximum / divisor` to `maximum` over the first
     /// `warmupFraction` of `totalSteps`, then down to `maximum / (divisor · finalDivisor)`,
-    /// along cosines or straight lines (OneCycleLR; momentum is not cycled).
+    /// along cosines or straight lines (OneCycleLR). With `threePhase` it comes back to the
+    /// start symmetrically before the final descent. With `cycleMomentum` each group's
+    /// momentum (β₁ for Adam and AdamW) moves the opposite way, between `maximumMomentum` and
+    /// `baseMomentum`.
     case oneCycle(maximum: Double, totalSteps: Int, warmupFraction: Double = 0.3, divisor: Double = 25,
-                  finalDivisor: Double = 1e4, cosine: Bool = true)
+                  finalDivisor: Double = 1e4, cosine: Bool = true, threePhase: Bool = false,
+                  cycleMomentum: Bool = true, baseMomentum: Double = 0.85, maximumMomentum: Double = 0.95)
     /// The factor goes linearly from `startFactor` to `endFactor` over `steps` steps, then
     /// stays (LinearLR: a warm-up).
     case linear(startFactor: Double = 1.0 / 3, endFactor: Double = 1, steps: Int = 5)
@@ -36,9 +40,9 @@ public enum LearningRateSchedule: Sendable, Equatable {
         case let .cosineWarmRestarts(first, multiplier, _):
             try require(first > 0, "firstPeriod", Double(first), "> 0")
             try require(multiplier >= 1, "periodMultiplier", Double(multiplier), "≥ 1")
-        case let .oneCycle(_, total, fraction, _, _, _):
+        case let .oneCycle(_, total, fraction, _, _, _, threePhase, _, _, _):
             try require(total > 1, "totalSteps", Double(total), "> 1")
-            try require(fraction > 0 && fraction < 1, "warmupFraction", fraction, "in (0, 1)")
+            try require(fraction > 0 && fraction < (threePhase ? 0.5 : 1), "warmupFraction", fraction, threePhase ? "in (0, 0.5)" : "in (0, 1)")
         case let .linear(start, end, steps):
             try require(start > 0 && start <= 1, "startFactor", start, "in (0, 1]")
             try require(end >= 0 && end <= 1, "endFactor", end, "in [0, 1]")
@@ -69,17 +73,44 @@ public enum LearningRateSchedule: Sendable, Equatable {
                 length *= Foundation.pow(m, cycle)
             }
             return minimum + (initial - minimum) * (1 + Foundation.cos(Double.pi * position / length)) / 2
-        case let .oneCycle(maximum, total, fraction, divisor, finalDivisor, cosine):
-            let start = maximum / divisor, end = start / finalDivisor
-            let peakStep = fraction * Double(total) - 1, lastStep = Double(total - 1)
-            func anneal(_ from: Double, _ to: Double, _ progress: Double) -> Double {
-                cosine ? to + (from - to) / 2 * (Foundation.cos(Double.pi * progress) + 1) : (to - from) * progress + from
-            }
-            if t <= peakStep { return anneal(start, maximum, t / peakStep) }
-            return anneal(maximum, end, (t - peakStep) / (lastStep - peakStep))
+        case let .oneCycle(maximum, _, _, divisor, finalDivisor, _, _, _, _, _):
+            let start = maximum / divisor
+            return oneCycleValue(at: t, [start, maximum, start / finalDivisor, start])
         case let .linear(startFactor, endFactor, steps):
             return initial * (startFactor + (endFactor - startFactor) * Swift.min(t, Double(steps)) / Double(steps))
         }
+    }
+}
+
+extension LearningRateSchedule {
+    /// The momentum (β₁ for Adam and AdamW) after `t` scheduler steps, or nil when the schedule
+    /// leaves momenta alone.
+    public func momentum(at t: Int) -> Double? {
+        guard case let .oneCycle(_, _, _, _, _, _, _, cycle, base, maximum) = self, cycle else { return nil }
+        return oneCycleValue(at: Double(t), [maximum, base, maximum, maximum])
+    }
+
+    /// One-cycle's piecewise annealing through its phases (PyTorch's `end_step`s: the peak at
+    /// `fraction · total − 1`, with three phases the return at `2 · fraction · total − 2`, the
+    /// end at `total − 1`). `levels`: the start, the peak, the end, and the level the third
+    /// phase starts from.
+    private func oneCycleValue(at t: Double, _ levels: [Double]) -> Double {
+        guard case let .oneCycle(_, total, fraction, _, _, cosine, threePhase, _, _, _) = self else { return levels[0] }
+        func anneal(_ from: Double, _ to: Double, _ progress: Double) -> Double {
+            cosine ? to + (from - to) / 2 * (Foundation.cos(Double.pi * progress) + 1) : (to - from) * progress + from
+        }
+        let peakStep = fraction * Double(total) - 1, lastStep = Double(total - 1)
+        let phases: [(end: Double, from: Double, to: Double)] = threePhase
+            ? [(peakStep, levels[0], levels[1]), (2 * fraction * Double(total) - 2, levels[1], levels[0]), (lastStep, levels[3], levels[2])]
+            : [(peakStep, levels[0], levels[1]), (lastStep, levels[1], levels[2])]
+        var phaseStart = 0.0
+        for (index, phase) in phases.enumerated() {
+            if t <= phase.end || index == phases.count - 1 {
+                return anneal(phase.from, phase.to, (t - phaseStart) / (phase.end - phaseStart))
+            }
+            phaseStart = phase.end
+        }
+        return levels[2]
     }
 }
 
@@ -98,15 +129,21 @@ public final class LearningRateScheduler {
     /// Steps taken so far (PyTorch's `last_epoch`).
     public private(set) var stepCount = 0
 
-    /// A scheduler at step 0.
+    /// A scheduler at step 0. A schedule that cycles momentum needs an optimizer with one
+    /// (SGD, RMSprop, Adam, AdamW).
     public init(_ optimizer: Optimizer, schedule: LearningRateSchedule) throws {
         try schedule.validate()
+        if schedule.momentum(at: 0) != nil, let group = optimizer.groups.firstIndex(where: { $0.momentum == nil }) {
+            throw OptimizerError.invalidHyperparameter(optimizer: "LearningRateSchedule", name: "cycleMomentum (group \(group))", value: 1,
+                                                       expected: "false for an optimizer without momentum or β₁")
+        }
         self.optimizer = optimizer
         self.schedule = schedule
         apply()
     }
 
-    /// Moves to the next step and sets every group's learning rate.
+    /// Moves to the next step and sets every group's learning rate (and momentum, when the
+    /// schedule cycles it).
     public func step() {
         stepCount += 1
         apply()
@@ -114,11 +151,14 @@ public final class LearningRateScheduler {
 
     /// The current learning rate of each group.
     public var learningRates: [Double] { optimizer.groups.map { $0.learningRate ?? 0 } }
+    /// The current momentum (β₁ for Adam and AdamW) of each group; 0 for optimizers without one.
+    public var momenta: [Double] { optimizer.groups.map { $0.momentum ?? 0 } }
 
     private func apply() {
         for index in optimizer.groups.indices {
             let initial = optimizer.groups[index].initialLearningRate ?? optimizer.groups[index].learningRate ?? 0
             optimizer.groups[index].learningRate = schedule.learningRate(at: stepCount, initial: initial)
+            if let momentum = schedule.momentum(at: stepCount) { optimizer.groups[index].momentum = momentum }
         }
     }
 
