@@ -12,10 +12,8 @@ struct PerceptCommand: ParsableCommand {
         subcommands: [BenchCommand.self, CloudCommand.self, DemoCommand.self, ImageCommand.self, WeightsCommand.self]
     )
 
-    /// Runs the command with the project's exit codes: 0 fine, 1 errors in the data, 2 usage.
-    /// (ArgumentParser's own code for usage errors is 64.)
-    /// Runs the command; usage mistakes exit with 2 (the project's convention) instead of
-    /// ArgumentParser's 64, after printing its usual message.
+    /// Runs the command with the project's exit codes: 0 fine, 1 errors in the data, 2 usage
+    /// (ArgumentParser's own code for usage errors is 64), after printing its usual message.
     static func main() {
         do {
             var command = try parseAsRoot()
@@ -26,9 +24,6 @@ struct PerceptCommand: ParsableCommand {
                 Foundation.exit(2)
             }
             exit(withError: error)
-            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(2)
         }
     }
 }

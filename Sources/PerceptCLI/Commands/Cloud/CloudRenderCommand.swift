@@ -44,11 +44,8 @@ struct CloudRenderCommand: ParsableCommand {
         try CloudCLI.forEach([input]) { _, path in
             let cloud = try PointCloudFile.read(path)
             let pixels = try CloudRenderer(view: view, coloring: color, width: width, height: height).render(cloud)
-            do {
-                try Data(StoredPNG.encode(rgb: pixels, width: width, height: height)).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw PointCloudFileError.inputOutput(file: output, reason: "cannot write: \(error.localizedDescription)")
-            }
+            let picture = try Image(width: width, height: height, channels: 3, samples: .uint8(pixels))
+            try picture.write(to: URL(fileURLWithPath: output), format: .png)
             print("\(path) → \(output) (\(cloud.count) points, \(view.rawValue), \(color.rawValue))")
         }
     }
