@@ -12,7 +12,7 @@ public final class TensorStorage: @unchecked Sendable {
     /// A new zero-filled buffer of `byteCount` bytes, aligned to 64 bytes.
     public init(byteCount: Int) {
         let size = max(byteCount, 1)
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+        pointer = TensorMemory.allocate(byteCount: size)
         pointer.initializeMemory(as: UInt8.self, repeating: 0, count: size)
         self.byteCount = byteCount
         isReadOnly = false
@@ -21,7 +21,7 @@ public final class TensorStorage: @unchecked Sendable {
 
     /// A buffer allocated without clearing it; the caller overwrites every byte.
     init(uninitializedByteCount byteCount: Int) {
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        pointer = TensorMemory.allocate(byteCount: byteCount)
         self.byteCount = byteCount
         isReadOnly = false
         owner = nil
@@ -36,6 +36,6 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        if owner == nil { pointer.deallocate() }
+        if owner == nil { TensorMemory.deallocate(pointer) }
     }
 }

@@ -162,14 +162,11 @@ enum Reductions {
         let inner = sourceShape[(first + axes.count)...].reduce(1, *)
         let result = Tensor.zeros(outputShape)
         let input = source.floats, output = result.floats
-        if inner == 1 {
+        if inner == 1 && outer == 1 {
+            output[0] = Float(contiguousSum(input, count: reduced))
+        } else if inner == 1 {
             Parallel.forEachRange(outer, costPerItem: reduced) { range in
-                for o in range {
-                    var total: Double = 0
-                    let row = input + o * reduced
-                    for r in 0..<reduced { total += Double(row[r]) }
-                    output[o] = Float(total)
-                }
+                for o in range { output[o] = Float(blockSum(input + o * reduced, count: reduced)) }
             }
         } else {
             Parallel.forEachRange(outer * inner, costPerItem: reduced) { range in
@@ -189,5 +186,54 @@ enum Reductions {
             }
         }
         return result
+    }
+
+    /// Values per block of `blockSum`: summed in Float across 32 lanes, so each lane adds at
+    /// most 128 values before the block's total joins a Double.
+    static let sumBlock = 4096
+    /// Blocks per task of `contiguousSum`; fixed, so the result is the same on any number of threads.
+    static let blocksPerTask = 16
+
+    /// The sum of `count` contiguous values, split over the cores in fixed-size pieces whose
+    /// totals are added in order.
+    static func contiguousSum(_ values: UnsafePointer<Float>, count: Int) -> Double {
+        let piece = sumBlock * blocksPerTask, pieces = (count + piece - 1) / piece
+        guard pieces > 1 else { return blockSum(values, count: count) }
+        var totals = [Double](repeating: 0, count: pieces)
+        totals.withUnsafeMutableBufferPointer { totals in
+            Parallel.forEachRange(pieces, costPerItem: piece) { range in
+                for index in range {
+                    let start = index * piece
+                    totals[index] = blockSum(values + start, count: Swift.min(piece, count - start))
+                }
+            }
+        }
+        return totals.reduce(0, +)
+    }
+
+    /// The sum of `count` contiguous values: vector lanes in Float within each block of
+    /// `sumBlock` values, blocks added in Double.
+    static func blockSum(_ values: UnsafePointer<Float>, count: Int) -> Double {
+        var total: Double = 0, start = 0
+        while start < count {
+            let end = Swift.min(count, start + sumBlock)
+            var lanes = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+            var index = start
+            while index + 32 <= end {
+                lanes.0 += UnsafeRawPointer(values + index).loadUnaligned(as: SIMD8<Float>.self)
+                lanes.1 += UnsafeRawPointer(values + index + 8).loadUnaligned(as: SIMD8<Float>.self)
+                lanes.2 += UnsafeRawPointer(values + index + 16).loadUnaligned(as: SIMD8<Float>.self)
+                lanes.3 += UnsafeRawPointer(values + index + 24).loadUnaligned(as: SIMD8<Float>.self)
+                index += 32
+            }
+            var block = Double(((lanes.0 + lanes.1) + (lanes.2 + lanes.3)).sum())
+            while index < end {
+                block += Double(values[index])
+                index += 1
+            }
+            total += block
+            start = end
+        }
+        return total
     }
 }

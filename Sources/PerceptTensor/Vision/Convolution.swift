@@ -1,5 +1,5 @@
-/// 2-D and 1-D convolution (cross-correlation, as in PyTorch) as batched im2col plus one sgemm
-/// per group for the whole batch. Gradients: `VisionGradientTests` ("conv2d …").
+/// 2-D and 1-D convolution (cross-correlation, as in PyTorch) as im2col plus one sgemm per group
+/// for each step of images through the batch. Gradients: `VisionGradientTests` ("conv2d …").
 extension Tensor {
     /// Convolves `[N, Cin, H, W]` with `weight` `[Cout, Cin/groups, kH, kW]` (PyTorch's layout),
     /// adding `bias` `[Cout]` when given; the result is `[N, Cout, Hout, Wout]` with
@@ -86,75 +86,114 @@ extension Tensor {
 }
 
 /// The conv2d kernels: forward, and the backward pass recorded with it.
+///
+/// The batch is processed as many images at a time as keep the column matrix within a budget,
+/// so memory stays bounded for large images and batches (a whole batch of 64 images at 224×224
+/// would need a 470 MB matrix for ResNet's stem alone). Measured on the benchmark's layers,
+/// splitting below the budget only made the convolutions slower (sgemm prefers wide matrices and
+/// the last level cache absorbs the rest), so the budget is generous. The backward pass rebuilds
+/// each step's columns rather than keeping them from the forward pass.
 enum Convolution {
-    static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry) -> Tensor {
+    /// Floats of column matrix per step (16 MB).
+    static let defaultColumnBudget = 4 << 20
+
+    /// The steps over the batch: runs of whole images whose column matrix fits `budget` floats
+    /// (at least one image per step).
+    static func steps(_ g: ConvolutionGeometry, budget: Int = defaultColumnBudget) -> [Range<Int>] {
+        let size = Swift.min(g.batch, Swift.max(1, budget / Swift.max(1, g.rowsPerGroup * g.outputPlane)))
+        return stride(from: 0, to: g.batch, by: size).map { $0..<Swift.min(g.batch, $0 + size) }
+    }
+
+    static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
+                        columnBudget: Int = defaultColumnBudget) -> Tensor {
         let image = input.contiguousValues(), kernel = weight.contiguousValues()
         let outputChannels = weight.shape[0], perGroupOutput = outputChannels / g.groups
-        let rows = g.rowsPerGroup, columns = g.columns
-        // Kept for the weight gradient; one column matrix per group, back to back.
-        // The column matrices are kept only for the weight gradient; otherwise they are scratch.
-        let cols = Autograd.isEnabled && weight.requiresGrad ? Tensor(uninitializedShape: [g.groups, rows, columns]) : nil
+        let rows = g.rowsPerGroup, plane = g.outputPlane, steps = steps(g, budget: columnBudget)
+        let stepImages = steps.map(\.count).max() ?? 1
         var result = Tensor(uninitializedShape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
         let biasValues = bias?.contiguousValues()
-        withExtendedLifetime((image, biasValues)) {
-            ScratchBuffers.with(count: outputChannels * columns) { product in
-                ScratchBuffers.with(count: cols == nil ? rows * columns : 0) { scratch in
-                    for group in 0..<g.groups {
-                        let groupCols = cols.map { $0.floats + group * rows * columns } ?? scratch
-                        g.im2col(image: image.floats, group: group, into: groupCols)
-                        BLAS.sgemm(transposeA: false, transposeB: false, m: perGroupOutput, n: columns, k: rows,
-                                   a: kernel.floats + group * perGroupOutput * rows, lda: rows, b: groupCols, ldb: columns,
-                                   c: product + group * perGroupOutput * columns, ldc: columns)
+        withExtendedLifetime((image, kernel, biasValues)) {
+            ScratchBuffers.with(count: rows * stepImages * plane) { cols in
+                // A one-image step's product is already that image's [Cout, plane] block of the output.
+                ScratchBuffers.with(count: stepImages == 1 ? 0 : outputChannels * stepImages * plane) { product in
+                    for samples in steps {
+                        let columns = samples.count * plane
+                        let target = samples.count == 1 ? result.floats + samples.lowerBound * outputChannels * plane : product
+                        for group in 0..<g.groups {
+                            g.im2col(image: image.floats, group: group, samples: samples, into: cols)
+                            BLAS.sgemm(transposeA: false, transposeB: false, m: perGroupOutput, n: columns, k: rows,
+                                       a: kernel.floats + group * perGroupOutput * rows, lda: rows, b: cols, ldb: columns,
+                                       c: target + group * perGroupOutput * columns, ldc: columns)
+                        }
+                        let output = result.floats + samples.lowerBound * outputChannels * plane
+                        if samples.count > 1 {
+                            Im2Col.swapLeadingAxes(product, outer: outputChannels, middle: samples.count, inner: plane,
+                                                   bias: biasValues.map { UnsafePointer($0.floats) }, into: output)
+                        } else if let biasValues {
+                            Im2Col.addChannelBias(biasValues.floats, to: output, batch: 1, channels: outputChannels,
+                                                  plane: plane)
+                        }
                     }
                 }
-                Im2Col.swapLeadingAxes(product, outer: outputChannels, middle: g.batch, inner: g.outputPlane,
-                                       bias: biasValues.map { UnsafePointer($0.floats) }, into: result.floats)
             }
         }
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
         let wanted = inputs.map(\.requiresGrad), weightShape = weight.shape
         Autograd.record("conv2d", output: &result, inputs: inputs) { grad in
-            let gradients = backward(grad, kernel: kernel, cols: cols, geometry: g, outputChannels: outputChannels,
+            let gradients = backward(grad, image: image, kernel: kernel, geometry: g, steps: steps,
+                                     outputChannels: outputChannels,
                                      wantInput: wanted[0], wantWeight: wanted[1], wantBias: wanted.count > 2 && wanted[2])
             return Array([gradients.input, gradients.weight?.reshapedView(weightShape), gradients.bias].prefix(wanted.count))
         }
         return result
     }
 
-    /// dW = dY·colsᵀ and dCols = Wᵀ·dY (one sgemm each per group), col2im for dX, row sums for db.
-    static func backward(_ grad: Tensor, kernel: Tensor, cols: Tensor?, geometry g: ConvolutionGeometry,
-                         outputChannels: Int, wantInput: Bool, wantWeight: Bool, wantBias: Bool)
+    /// Per step and group: dW += dY·colsᵀ and dCols = Wᵀ·dY (one sgemm each), col2im for dX;
+    /// per-channel sums of dY for db.
+    static func backward(_ grad: Tensor, image: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry,
+                         steps: [Range<Int>], outputChannels: Int, wantInput: Bool, wantWeight: Bool, wantBias: Bool)
         -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
-        let perGroupOutput = outputChannels / g.groups, rows = g.rowsPerGroup, columns = g.columns
-        return ScratchBuffers.with(count: outputChannels * columns) { gradOutput in
-            Im2Col.channelMajor(grad, into: gradOutput)
-            let gradBias = wantBias ? Im2Col.rowSums(gradOutput, rows: outputChannels, length: columns) : nil
-            var gradWeight: Tensor?
-            if wantWeight, let cols {
-                let result = Tensor(uninitializedShape: [outputChannels, rows])
-                for group in 0..<g.groups {
-                    BLAS.sgemm(transposeA: false, transposeB: true, m: perGroupOutput, n: rows, k: columns,
-                               a: gradOutput + group * perGroupOutput * columns, lda: columns,
-                               b: cols.floats + group * rows * columns, ldb: columns,
-                               c: result.floats + group * perGroupOutput * rows, ldc: rows)
-                }
-                gradWeight = result
-            }
-            var gradInput: Tensor?
-            if wantInput {
-                let result = Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width])
-                ScratchBuffers.with(count: rows * columns) { gradCols in
-                    for group in 0..<g.groups {
-                        BLAS.sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: perGroupOutput,
-                                   a: kernel.floats + group * perGroupOutput * rows, lda: rows,
-                                   b: gradOutput + group * perGroupOutput * columns, ldb: columns,
-                                   c: gradCols, ldc: columns)
-                        g.col2im(gradCols, group: group, into: result.floats)
+        let perGroupOutput = outputChannels / g.groups, rows = g.rowsPerGroup, plane = g.outputPlane
+        let stepImages = steps.map(\.count).max() ?? 1, gradValues = grad.contiguousValues()
+        let gradBias = wantBias
+            ? Im2Col.channelSums(gradValues.floats, batch: g.batch, channels: outputChannels, plane: plane) : nil
+        let gradWeight = wantWeight ? Tensor(uninitializedShape: [outputChannels, rows]) : nil
+        let gradInput = wantInput ? Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width]) : nil
+        guard wantWeight || wantInput else { return (nil, nil, gradBias) }
+        withExtendedLifetime((gradValues, image, kernel)) {
+            ScratchBuffers.with(count: rows * stepImages * plane) { cols in
+                // A one-image step reads dY in place: that image's block is already [Cout, plane].
+                ScratchBuffers.with(count: stepImages == 1 ? 0 : outputChannels * stepImages * plane) { gradMatrix in
+                    for (index, samples) in steps.enumerated() {
+                        let columns = samples.count * plane
+                        let gradOutput = gradValues.floats + samples.lowerBound * outputChannels * plane
+                        let dY: UnsafePointer<Float>
+                        if samples.count == 1 {
+                            dY = UnsafePointer(gradOutput)
+                        } else {
+                            Im2Col.swapLeadingAxes(gradOutput, outer: samples.count, middle: outputChannels, inner: plane,
+                                                   into: gradMatrix)
+                            dY = UnsafePointer(gradMatrix)
+                        }
+                        for group in 0..<g.groups {
+                            let groupGrad = dY + group * perGroupOutput * columns
+                            if let gradWeight {
+                                g.im2col(image: image.floats, group: group, samples: samples, into: cols)
+                                BLAS.sgemm(transposeA: false, transposeB: true, m: perGroupOutput, n: rows, k: columns,
+                                           a: groupGrad, lda: columns, b: cols, ldb: columns, beta: index == 0 ? 0 : 1,
+                                           c: gradWeight.floats + group * perGroupOutput * rows, ldc: rows)
+                            }
+                            if let gradInput {
+                                BLAS.sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: perGroupOutput,
+                                           a: kernel.floats + group * perGroupOutput * rows, lda: rows,
+                                           b: groupGrad, ldb: columns, c: cols, ldc: columns)
+                                g.col2im(cols, group: group, samples: samples, into: gradInput.floats)
+                            }
+                        }
                     }
                 }
-                gradInput = result
             }
-            return (gradInput, gradWeight, gradBias)
         }
+        return (gradInput, gradWeight, gradBias)
     }
 }

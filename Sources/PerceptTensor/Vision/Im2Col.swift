@@ -46,20 +46,24 @@ struct ConvolutionGeometry {
     @inline(__always)
     static func ceilingDivide(_ a: Int, _ b: Int) -> Int { -floorDivide(-a, b) }
 
-    /// Fills `columns` (`rowsPerGroup × columns`, row-major) with the patches of group `group`.
-    func im2col(image: UnsafePointer<Float>, group: Int, into cols: UnsafeMutablePointer<Float>) {
-        let columnCount = columns, plane = outputPlane, channelBase = group * channelsPerGroup
+    /// Fills `cols` (`rowsPerGroup × samples.count · outputPlane`, row-major) with the patches of
+    /// group `group` for the images `samples` (all of them by default).
+    func im2col(image: UnsafePointer<Float>, group: Int, samples: Range<Int>? = nil,
+                into cols: UnsafeMutablePointer<Float>) {
+        let samples = samples ?? 0..<batch, count = samples.count
+        let columnCount = count * outputPlane, plane = outputPlane, channelBase = group * channelsPerGroup
+        let firstImage = image + samples.lowerBound * channels * inputPlane
         if isPointwise {
-            Im2Col.swapLeadingAxes(image + channelBase * inputPlane, outer: batch, middle: channelsPerGroup,
+            Im2Col.swapLeadingAxes(firstImage + channelBase * inputPlane, outer: count, middle: channelsPerGroup,
                                    inner: plane, sourceMiddleStride: channels, into: cols)
             return
         }
-        Parallel.forEachRange(rowsPerGroup * batch, costPerItem: plane) { range in
+        Parallel.forEachRange(rowsPerGroup * count, costPerItem: plane) { range in
             for task in range {
-                let row = task / batch, sample = task % batch
+                let row = task / count, sample = task % count
                 let channel = row / kernelArea, offset = row % kernelArea
                 let kernelRow = offset / kernel.width, kernelColumn = offset % kernel.width
-                let source = image + ((sample * channels) + channelBase + channel) * inputPlane
+                let source = firstImage + ((sample * channels) + channelBase + channel) * inputPlane
                 let destination = cols + row * columnCount + sample * plane
                 let (low, high) = validColumns(kernelColumn: kernelColumn)
                 let columnShift = kernelColumn * dilation.width - padding.width
@@ -67,36 +71,41 @@ struct ConvolutionGeometry {
                     let inputRow = outputRow * stride.height - padding.height + kernelRow * dilation.height
                     let line = destination + outputRow * outputWidth
                     guard inputRow >= 0, inputRow < height else {
-                        line.initialize(repeating: 0, count: outputWidth)
+                        for column in 0..<outputWidth { line[column] = 0 }
                         continue
                     }
-                    line.initialize(repeating: 0, count: low)
-                    (line + high).initialize(repeating: 0, count: outputWidth - high)
+                    // Plain loops rather than initialize/update calls: rows are often only 4 to 32
+                    // values long, and a call per row cost more than the copy itself.
                     let input = source + inputRow * width + columnShift
+                    for column in 0..<low { line[column] = 0 }
                     if stride.width == 1 {
-                        (line + low).update(from: input + low, count: high - low)
+                        for column in low..<high { line[column] = input[column] }
                     } else {
                         for column in low..<high { line[column] = input[column * stride.width] }
                     }
+                    for column in high..<outputWidth { line[column] = 0 }
                 }
             }
         }
     }
 
-    /// Sums the patches in `cols` (as `im2col` lays them out) back into the planes of group
-    /// `group`, overwriting them. Each task owns one plane, so no two threads write the same
-    /// element.
-    func col2im(_ cols: UnsafePointer<Float>, group: Int, into image: UnsafeMutablePointer<Float>) {
-        let columnCount = columns, plane = outputPlane, channelBase = group * channelsPerGroup
+    /// Sums the patches in `cols` (as `im2col` lays them out for `samples`, all images by
+    /// default) back into those images' planes of group `group`, overwriting them. Each task
+    /// owns one plane, so no two threads write the same element.
+    func col2im(_ cols: UnsafePointer<Float>, group: Int, samples: Range<Int>? = nil,
+                into image: UnsafeMutablePointer<Float>) {
+        let samples = samples ?? 0..<batch, count = samples.count
+        let columnCount = count * outputPlane, plane = outputPlane, channelBase = group * channelsPerGroup
+        let firstImage = image + samples.lowerBound * channels * inputPlane
         if isPointwise {
-            Im2Col.swapLeadingAxes(cols, outer: channelsPerGroup, middle: batch, inner: plane,
-                                   destinationOuterStride: channels, into: image + channelBase * inputPlane)
+            Im2Col.swapLeadingAxes(cols, outer: channelsPerGroup, middle: count, inner: plane,
+                                   destinationOuterStride: channels, into: firstImage + channelBase * inputPlane)
             return
         }
-        Parallel.forEachRange(batch * channelsPerGroup, costPerItem: kernelArea * plane) { range in
+        Parallel.forEachRange(count * channelsPerGroup, costPerItem: kernelArea * plane) { range in
             for task in range {
                 let sample = task / channelsPerGroup, channel = task % channelsPerGroup
-                let destination = image + ((sample * channels) + channelBase + channel) * inputPlane
+                let destination = firstImage + ((sample * channels) + channelBase + channel) * inputPlane
                 destination.initialize(repeating: 0, count: inputPlane)
                 for kernelRow in 0..<kernel.height {
                     for kernelColumn in 0..<kernel.width {
@@ -161,21 +170,6 @@ enum Im2Col {
         withExtendedLifetime(source) {
             swapLeadingAxes(source.floats, outer: batch, middle: channels, inner: plane, into: destination)
         }
-    }
-
-    /// The per-row sums of a `[rows, length]` matrix (the bias gradient).
-    static func rowSums(_ matrix: UnsafePointer<Float>, rows: Int, length: Int) -> Tensor {
-        let result = Tensor(uninitializedShape: [rows])
-        let output = result.floats
-        Parallel.forEachRange(rows, costPerItem: length) { range in
-            for row in range {
-                let line = matrix + row * length
-                var total: Float = 0
-                for i in 0..<length { total += line[i] }
-                output[row] = total
-            }
-        }
-        return result
     }
 
     /// Adds `bias[c]` to every element of channel `c` of a `[batch, channels, plane]` tensor.
