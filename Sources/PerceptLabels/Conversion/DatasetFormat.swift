@@ -71,7 +71,8 @@ public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
 
     /// Guesses the format of `folder` from the files it holds; nil when nothing fits.
     public static func detect(folder: URL) -> DatasetFormat? {
-        let top = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        // A conversion's own report is not a label file.
+        let top = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0 != DatasetConversion.reportFileName }
         if top.contains(where: { $0.hasSuffix(".yaml") }) { return .yolo }
         if top.contains("annotations.xml") { return .cvat }
         if top.contains("Annotations") || top.contains(where: { $0.hasSuffix(".xml") }) { return .voc }
