@@ -6,10 +6,9 @@ import Percept
 /// shared/BENCHMARKS.md, one copy per image, with 1 worker and with all cores; the time covers
 /// decoding, augmenting, encoding, the journal and the final labels. Memory: the peak resident
 /// size of a `percept augment` child process on 2,000 and on 20,000 small (64×64) images,
-/// which should differ by little more than the label index. Each case runs at most 3 times
-/// (a run takes tens of seconds), without warm-up.
+/// which should differ by little more than the label index. Each case runs once, without
+/// warm-up: one run is already thousands of images (and minutes on a busy machine).
 struct DatasetBench {
-    var repeats: Int
     var filter: String?
 
     /// The reference pipeline, as in Fixtures/pipelines/detection.yaml.
@@ -37,7 +36,7 @@ struct DatasetBench {
                 let augmentation = DatasetAugmentation(pipeline: pipeline, pipelineText: DatasetBench.referencePipeline, copies: 1,
                                                        seed: 1, target: .coco, workers: workers)
                 var failures = 0
-                let times = try measure(repeats: min(repeats, 3), warmup: 0) {
+                let times = try measure(repeats: 1, warmup: 0) {
                     let output = scratch.appendingPathComponent("out-\(name)")
                     try? FileManager.default.removeItem(at: output)
                     failures = try augmentation.run(dataset, inputFolder: input, into: output, resume: false) { _ in }.problems.count

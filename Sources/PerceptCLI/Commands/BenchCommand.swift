@@ -49,7 +49,7 @@ struct BenchCommand: ParsableCommand {
         case .augment:
             try AugmentBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .dataset:
-            try DatasetBench(repeats: repeats, filter: filter).run(reporter: reporter)
+            try DatasetBench(filter: filter).run(reporter: reporter)
         }
     }
 }

@@ -19,7 +19,7 @@ public struct DatasetStatistics: Sendable {
         public var lowerEdges: [Double]
         /// How many values fall in each bin.
         public var counts: [Int]
-        /// A label per bin for plots and tables (`16-32`, `>=512`).
+        /// A label per bin for plots and tables (`16-32`, `512+`).
         public var labels: [String]
 
         /// Counts `values` into bins starting at `lowerEdges` (sorted ascending).
@@ -82,11 +82,11 @@ public struct DatasetStatistics: Sendable {
                                  labels: DatasetStatistics.rangeLabels(DatasetStatistics.aspectEdges))
     }
 
-    /// `a-b` for each bin and `>=last` for the open one.
+    /// `a-b` for each bin and `last+` for the open one (the preview font has no `>`).
     static func rangeLabels(_ edges: [Double]) -> [String] {
         edges.indices.map { index in
             index + 1 < edges.count ? "\(JSONWriter.format(edges[index]))-\(JSONWriter.format(edges[index + 1]))"
-                : ">=\(JSONWriter.format(edges[index]))"
+                : "\(JSONWriter.format(edges[index]))+"
         }
     }
 

@@ -63,6 +63,7 @@ struct AugmentCommand: ParsableCommand {
 
     func run() throws {
         let (inputFolder, outputFolder) = try options.folders(resume: resume)
+        if resume { try checkResumable(outputFolder) }
         let (pipelineText, loaded) = try loadPipeline()
         let (dataset, source, readProblems) = try options.load(inputFolder)
         if let split, !dataset.images.contains(where: { $0.split == split }) {
@@ -113,6 +114,16 @@ struct AugmentCommand: ParsableCommand {
             ]))
         }
         try DatasetCLI.exit(for: problems)
+    }
+
+    /// Refuses `--resume` on a non-empty folder that holds neither an unfinished run nor a
+    /// finished one.
+    private func checkResumable(_ folder: URL) throws {
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        guard contents.isEmpty || contents.contains(DatasetAugmentation.workFolderName)
+            || contents.contains(DatasetAugmentation.manifestFileName) else {
+            throw DatasetCLI.usage("holds files but no augmentation run to resume; use --force to write into it", file: folder.path)
+        }
     }
 
     /// The pipeline file's text and the pipeline with the command line's box settings.
