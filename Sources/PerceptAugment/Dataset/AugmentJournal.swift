@@ -26,16 +26,21 @@ final class AugmentJournal: @unchecked Sendable {
 
     /// Reopens the journal of an interrupted run, keeping only the entries `isComplete`
     /// accepts (the file is rewritten with them, dropping a torn last line); throws when the
-    /// run had another fingerprint.
+    /// run had another fingerprint. Lines are read one at a time, never all parsed at once.
     init(resuming url: URL, fingerprint: String, isComplete: (JSONValue) -> Bool) throws {
         self.url = url
-        let (header, entries) = AugmentJournal.read(url)
+        var header: JSONValue?, kept: [UInt8] = []
+        AugmentJournal.forEachLine(url) { value, line, _ in
+            if header == nil {
+                header = value
+            } else if isComplete(value) {
+                kept += line + [UInt8(ascii: "\n")]
+            }
+        }
         guard header?["fingerprint"]?.string == fingerprint else {
             throw DatasetAugmentError.settingsChanged(folder: url.deletingLastPathComponent().deletingLastPathComponent().path)
         }
-        let kept = entries.filter(isComplete)
-        let text = ([.object([("fingerprint", .string(fingerprint))])] + kept).flatMap(AugmentJournal.line)
-        try DurableFile.write(text, to: url)
+        try DurableFile.write(AugmentJournal.line(.object([("fingerprint", .string(fingerprint))])) + kept, to: url)
         handle = try AugmentJournal.open(url)
     }
 
@@ -65,16 +70,34 @@ final class AugmentJournal: @unchecked Sendable {
         pending.removeAll()
     }
 
-    /// The header and every entry of the journal at `url` that reads as a whole line.
-    static func read(_ url: URL) -> (header: JSONValue?, entries: [JSONValue]) {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return (nil, []) }
-        var values: [JSONValue] = []
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let value = try? JSONParser.parse([UInt8](line), file: url.path) else { continue }
-            values.append(value)
+    /// Calls `body` with each line of the journal at `url` that reads as JSON (the header
+    /// first), its bytes and its offset in the file, reading the file in blocks so that
+    /// memory holds one line at a time.
+    static func forEachLine(_ url: URL, _ body: (JSONValue, [UInt8], UInt64) -> Void) {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return }
+        defer { try? handle.close() }
+        var buffer: [UInt8] = [], bufferOffset: UInt64 = 0
+        func emit(_ line: ArraySlice<UInt8>, at offset: UInt64) {
+            guard let value = try? JSONParser.parse(Array(line), file: url.path) else { return }
+            body(value, Array(line), offset)
         }
-        guard let first = values.first, first["fingerprint"] != nil else { return (nil, []) }
-        return (first, Array(values.dropFirst()))
+        while let block = try? handle.read(upToCount: 1 << 20), !block.isEmpty {
+            buffer += block
+            var start = 0
+            while let end = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                emit(buffer[start..<end], at: bufferOffset + UInt64(start))
+                start = end + 1
+            }
+            buffer.removeFirst(start)
+            bufferOffset += UInt64(start)
+        }
+        if !buffer.isEmpty { emit(buffer[...], at: bufferOffset) }
+    }
+
+    /// The entry whose line starts at `offset` in the journal at `url`.
+    static func entry(in handle: FileHandle, at offset: UInt64, length: Int, file: String) -> JSONValue? {
+        guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.read(upToCount: length) else { return nil }
+        return try? JSONParser.parse([UInt8](data), file: file)
     }
 
     private static func line(_ value: JSONValue) -> [UInt8] {

@@ -10,7 +10,9 @@ final class AugmentationRun: @unchecked Sendable {
     private let settings: DatasetAugmentation
     private let plan: AugmentPlan
     private let dataset: LabelDataset
-    private let annotationsByImage: [Int: [Annotation]]
+    /// Positions of each image's annotations in `dataset.annotations` (positions, not
+    /// copies, so the label index is held once).
+    private let annotationPositions: [Int: [Int]]
     private let inputFolder: String
     private let workFolder: URL
     private let journal: AugmentJournal
@@ -35,7 +37,9 @@ final class AugmentationRun: @unchecked Sendable {
         self.settings = settings
         self.plan = plan
         self.dataset = dataset
-        annotationsByImage = dataset.annotationsByImage
+        var positions: [Int: [Int]] = [:]
+        for (position, annotation) in dataset.annotations.enumerated() { positions[annotation.imageID, default: []].append(position) }
+        annotationPositions = positions
         self.inputFolder = inputFolder.standardizedFileURL.path + "/"
         workFolder = work
         self.journal = journal
@@ -86,7 +90,7 @@ final class AugmentationRun: @unchecked Sendable {
     private func makeOutputs(_ group: [Int]) {
         guard let first = group.first else { return }
         let image = dataset.images[plan.outputs[first].sourceIndex]
-        let annotations = annotationsByImage[image.id] ?? []
+        let annotations = (annotationPositions[image.id] ?? []).map { dataset.annotations[$0] }
         let sourcePath = image.source.map(relativePath) ?? image.file
         var labelled: LabelledSample?
         let keepKeypointsOutside = settings.pipeline.settings.keepKeypointsOutside

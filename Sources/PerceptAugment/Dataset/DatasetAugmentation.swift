@@ -77,20 +77,22 @@ public struct DatasetAugmentation: Sendable {
         }
         let fingerprint = self.fingerprint(plan, dataset: dataset)
         let journal: AugmentJournal
+        var finished = Set<Int>()
         if resume, exists(journalURL.path) {
             journal = try AugmentJournal(resuming: journalURL, fingerprint: fingerprint) { entry in
                 guard let image = AugmentedImage(json: entry), plan.outputs.indices.contains(image.index),
-                      plan.outputs[image.index].file == image.file else { return false }
+                      plan.outputs[image.index].file == image.file, !finished.contains(image.index) else { return false }
                 let staged = AugmentationRun.stagedURL(work, index: image.index, output: plan.outputs[image.index])
                 let size = (try? FileManager.default.attributesOfItem(atPath: staged.path)[.size] as? Int) ?? nil
-                return size == image.byteCount
+                guard size == image.byteCount else { return false }
+                finished.insert(image.index)
+                return true
             }
         } else {
             try? FileManager.default.removeItem(at: work)
             journal = try AugmentJournal(creating: journalURL, fingerprint: fingerprint)
         }
         DurableFile.removePartialFiles(under: folder)
-        let finished = Set(AugmentJournal.read(journalURL).entries.compactMap { $0["index"]?.integer })
         let run = AugmentationRun(settings: self, plan: plan, dataset: dataset, inputFolder: inputFolder, work: work,
                                   journal: journal, finished: finished, progress: progress)
         run.execute()
@@ -105,9 +107,19 @@ public struct DatasetAugmentation: Sendable {
     /// repeat after a kill at any point: the journal goes last but one, and only a complete
     /// run lacks it.
     private func finish(plan: AugmentPlan, dataset: LabelDataset, work: URL, journal: AugmentJournal, into folder: URL) throws -> Int {
-        let entries = AugmentJournal.read(journal.url).entries.compactMap(AugmentedImage.init(json:)).sorted { $0.index < $1.index }
+        // One pass for the labels, keeping each line's place; the manifest re-reads the lines
+        // in output order, so no parsed entry outlives its line.
+        var entries: [(image: AugmentedImage, offset: UInt64, length: Int)?] = Array(repeating: nil, count: plan.outputs.count)
+        var isHeader = true
+        AugmentJournal.forEachLine(journal.url) { value, line, offset in
+            defer { isHeader = false }
+            guard !isHeader, var image = AugmentedImage(json: value), entries.indices.contains(image.index) else { return }
+            image.manifest = []
+            entries[image.index] = (image, offset, line.count)
+        }
         var output = LabelDataset(info: dataset.info, licenses: dataset.licenses, categories: dataset.categories)
-        for entry in entries {
+        var order: [(index: Int, offset: UInt64, length: Int)] = []
+        for case let (entry, offset, length)? in entries {
             let planned = plan.outputs[entry.index]
             let source = dataset.images[planned.sourceIndex]
             let image = DatasetImage(id: output.images.count + 1, file: planned.file, width: entry.width, height: entry.height,
@@ -120,18 +132,24 @@ public struct DatasetAugmentation: Sendable {
                 placed.imageID = image.id
                 output.annotations.append(placed)
             }
+            order.append((entry.index, offset, length))
         }
+        entries = []
         try target.write(output, to: folder, images: .hardLink)
         let locations = target.imageLocations(in: output)
         var manifest: [UInt8] = []
-        for (position, entry) in entries.enumerated() {
+        let reader = try FileHandle(forReadingFrom: journal.url)
+        defer { try? reader.close() }
+        for (position, line) in order.enumerated() {
+            guard let value = AugmentJournal.entry(in: reader, at: line.offset, length: line.length, file: journal.url.path),
+                  let entry = AugmentedImage(json: value) else { continue }
             let image = output.images[position]
             manifest += entry.manifestLine(location: locations[image.id] ?? image.file)
         }
         try DurableFile.write(manifest, to: folder.appendingPathComponent(DatasetAugmentation.manifestFileName))
         try? FileManager.default.removeItem(at: journal.url)
         try? FileManager.default.removeItem(at: work)
-        return entries.count
+        return order.count
     }
 
     /// Everything the outputs depend on, hashed: a journal from another run is not resumed.
