@@ -164,6 +164,23 @@ struct ConvertCommandTests {
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("images/good.png").path))
     }
 
+    @Test("--annotations reads a COCO file with another name")
+    func annotationsOption() throws {
+        let root = try DatasetFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("in")
+        try FileManager.default.copyItem(at: DatasetFixtures.coco, to: input)
+        try FileManager.default.moveItem(at: input.appendingPathComponent("annotations.json"), to: input.appendingPathComponent("instances_train.json"))
+        try Data("{}".utf8).write(to: input.appendingPathComponent("other.json"))
+        let file = input.appendingPathComponent("instances_train.json").path
+        let result = try runPercept(["validate", input.path, "--annotations", file])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("36 image(s), 85 annotation(s)"))
+        let output = root.appendingPathComponent("out")
+        #expect(try runPercept(["convert", input.path, output.path, "--to", "yolo", "--annotations", file]).status == 0)
+        #expect(try runPercept(["validate", input.path, "--annotations", file, "--format", "voc"]).status == 2)
+    }
+
     @Test("--dry-run lists the files and writes nothing")
     func dryRun() throws {
         let root = try DatasetFixtures.temporaryFolder()

@@ -80,9 +80,16 @@ enum DatasetCLI {
         }
     }
 
-    /// Reads the dataset in `folder` as `format` (detected when nil).
-    static func load(_ folder: URL, format: DatasetFormat?, classes: ClassRegistry? = nil) throws
+    /// Reads the dataset in `folder` as `format` (detected when nil); `annotations` names a
+    /// COCO JSON file other than the folder's `annotations.json`.
+    static func load(_ folder: URL, format: DatasetFormat?, classes: ClassRegistry? = nil, annotations: String? = nil) throws
         -> (dataset: LabelDataset, format: DatasetFormat, problems: [LabelProblem]) {
+        if let annotations {
+            guard format == nil || format == .coco else { throw usage("--annotations names a COCO file; it does not go with --from \(format?.rawValue ?? "")") }
+            guard FileManager.default.fileExists(atPath: annotations) else { throw usage("no such file", file: annotations) }
+            let (dataset, problems) = COCODataset.read(folder: folder, annotations: URL(fileURLWithPath: annotations))
+            return (dataset, .coco, problems)
+        }
         guard let format = format ?? DatasetFormat.detect(folder: folder) else {
             throw usage("cannot tell the dataset format (no data.yaml, annotations JSON or XML, or class folders); name it with --from",
                         file: folder.path)
@@ -152,6 +159,9 @@ struct DatasetTransferOptions: ParsableArguments {
     @Option(help: "The format of IN: auto, \(DatasetCLI.formatNames).")
     var from: String = "auto"
 
+    @Option(help: "The COCO JSON file to read, when IN's is not annotations.json (images beside it or under IN/images).")
+    var annotations: String?
+
     @Flag(help: "Write into an existing non-empty OUT (augment: discarding an unfinished run there).")
     var force = false
 
@@ -175,6 +185,6 @@ struct DatasetTransferOptions: ParsableArguments {
 
     /// Reads IN in the `--from` format (detected for auto).
     func load(_ folder: URL, classes: ClassRegistry? = nil) throws -> (dataset: LabelDataset, format: DatasetFormat, problems: [LabelProblem]) {
-        try DatasetCLI.load(folder, format: try DatasetCLI.format(from, option: "--from"), classes: classes)
+        try DatasetCLI.load(folder, format: try DatasetCLI.format(from, option: "--from"), classes: classes, annotations: annotations)
     }
 }

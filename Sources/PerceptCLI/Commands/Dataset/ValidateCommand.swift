@@ -20,6 +20,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "The layout: auto, \(DatasetCLI.formatNames).")
     var format: String = "auto"
 
+    @Option(help: "The COCO JSON file to read, when DIR's is not annotations.json.")
+    var annotations: String?
+
     @Option(help: "A class list (one name per line, or 'id name') giving the ids of names-only formats.")
     var classes: String?
 
@@ -37,7 +40,7 @@ struct ValidateCommand: ParsableCommand {
         let input = try DatasetCLI.inputFolder(folder)
         let registry = try DatasetCLI.classes(classes)
         let (dataset, detected, readProblems) = try DatasetCLI.load(input, format: try DatasetCLI.format(format, option: "--format"),
-                                                                    classes: registry)
+                                                                    classes: registry, annotations: annotations)
         let problems = readProblems + DatasetValidator(decodeImages: decode).validate(dataset, labelFile: input.path)
         let summary = "\(input.path): \(detected.rawValue), \(dataset.images.count) image(s), \(dataset.annotations.count) annotation(s): \(DatasetCLI.tally(problems))"
         if json {
