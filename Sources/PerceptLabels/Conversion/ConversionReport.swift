@@ -19,6 +19,23 @@ public struct ConversionReport: Equatable, Sendable {
     public var target: DatasetFormat
     /// Every loss, in the order of `LabelFeature.allCases`.
     public var losses: [Loss]
+    /// Images written under a new name so that no file overwrote another.
+    public var renamed: [Renamed] = []
+
+    /// An image file given a new name; both paths are relative to the dataset, with the split
+    /// in front when the image has one.
+    public struct Renamed: Equatable, Sendable {
+        /// The name it had.
+        public var from: String
+        /// The name it was written under.
+        public var to: String
+
+        /// A renaming.
+        public init(from: String, to: String) {
+            self.from = from
+            self.to = to
+        }
+    }
 
     /// The report of converting `dataset`, read from `source`, into `target`.
     public init(dataset: LabelDataset, from source: DatasetFormat, to target: DatasetFormat) {
@@ -86,11 +103,13 @@ public struct ConversionReport: Equatable, Sendable {
                 .object([("feature", .string(loss.feature.rawValue)), ("effect", .string(loss.effect)),
                          ("count", .number(Double(loss.count))), ("files", .array(loss.files.map { .string($0) }))])
             })),
+            ("renamed", .array(renamed.map { .object([("from", .string($0.from)), ("to", .string($0.to))]) })),
         ])
     }
 
     /// One line per loss, for a summary on the terminal.
     public var summaryLines: [String] {
         losses.map { "\($0.effect): \($0.count)" + ($0.files.isEmpty ? "" : " in \($0.files.count) file(s)") }
+            + (renamed.isEmpty ? [] : ["images renamed so that no file overwrites another: \(renamed.count)"])
     }
 }

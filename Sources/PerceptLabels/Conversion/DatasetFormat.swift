@@ -51,9 +51,28 @@ public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// Where `write` puts each image file, relative to the output folder, by image id; images
+    /// the format leaves out (class folders: images without annotations) are absent.
+    public func imageLocations(in dataset: LabelDataset) -> [Int: String] {
+        guard self != .folders else { return ClassFolderDataset.imageLocations(in: dataset) }
+        return Dictionary(dataset.images.map { ($0.id, location(of: $0)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The image's path in formats where it depends on the image alone; class folders, where
+    /// it depends on the class, go through `ClassFolderDataset.imageLocations` instead.
+    func location(of image: DatasetImage) -> String {
+        switch self {
+        case .folders: image.file
+        case .coco, .cvat, .labelStudio: "images/\(image.file)"
+        case .voc: "JPEGImages/\(image.file)"
+        case .yolo: "images/\(image.split ?? "train")/\(image.file)"
+        }
+    }
+
     /// Guesses the format of `folder` from the files it holds; nil when nothing fits.
     public static func detect(folder: URL) -> DatasetFormat? {
-        let top = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        // A conversion's own report is not a label file.
+        let top = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0 != DatasetConversion.reportFileName }
         if top.contains(where: { $0.hasSuffix(".yaml") }) { return .yolo }
         if top.contains("annotations.xml") { return .cvat }
         if top.contains("Annotations") || top.contains(where: { $0.hasSuffix(".xml") }) { return .voc }

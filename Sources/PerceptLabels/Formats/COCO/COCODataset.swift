@@ -38,7 +38,7 @@ public enum COCODataset {
                              options: COCOWriter.Options = COCOWriter.Options()) throws {
         try DatasetFiles.write(COCOWriter.encode(dataset, options: options), to: folder.appendingPathComponent("annotations.json"))
         for image in dataset.images {
-            try placement.place(image, at: folder.appendingPathComponent("images/\(image.file)"))
+            try placement.place(image, at: folder.appendingPathComponent(DatasetFormat.coco.location(of: image)))
         }
     }
 }

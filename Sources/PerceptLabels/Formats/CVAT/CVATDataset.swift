@@ -116,7 +116,7 @@ public enum CVATDataset {
                 }
             }
             xml += "  </image>\n"
-            try placement.place(image, at: folder.appendingPathComponent("images/\(image.file)"))
+            try placement.place(image, at: folder.appendingPathComponent(DatasetFormat.cvat.location(of: image)))
         }
         xml += "</annotations>\n"
         try DatasetFiles.write(Array(xml.utf8), to: folder.appendingPathComponent("annotations.xml"))

@@ -51,14 +51,25 @@ public enum ClassFolderDataset {
     /// Writes each image under its class folder (and split folder when the images have
     /// splits) with `classes.txt`. Images without annotations are not written.
     public static func write(_ dataset: LabelDataset, to folder: URL, images placement: ImagePlacement = .copy) throws {
+        let locations = imageLocations(in: dataset)
+        for image in dataset.images {
+            guard let location = locations[image.id] else { continue }
+            try placement.place(image, at: folder.appendingPathComponent(location))
+        }
+        try ClassRegistry.writeFile(for: dataset, in: folder)
+    }
+
+    /// Each image's path in the output: `[<split>/]<class>/<file>`; images without
+    /// annotations have none.
+    static func imageLocations(in dataset: LabelDataset) -> [Int: String] {
         let names = Dictionary(dataset.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let byImage = dataset.annotationsByImage
         let useSplits = dataset.images.contains { $0.split != nil }
+        var locations: [Int: String] = [:]
         for image in dataset.images {
             guard let classID = dominantClass(byImage[image.id] ?? []), let name = names[classID] else { continue }
-            let prefix = useSplits ? "\(image.split ?? "train")/" : ""
-            try placement.place(image, at: folder.appendingPathComponent("\(prefix)\(name)/\(image.file)"))
+            locations[image.id] = (useSplits ? "\(image.split ?? "train")/" : "") + "\(name)/\(image.file)"
         }
-        try ClassRegistry.writeFile(for: dataset, in: folder)
+        return locations
     }
 }

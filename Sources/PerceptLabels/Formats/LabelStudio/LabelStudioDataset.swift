@@ -143,7 +143,7 @@ public enum LabelStudioDataset {
                 ("id", .number(Double(index + 1))), ("data", .object([("image", .string("images/\(image.file)"))])),
                 ("annotations", .array([.object([("id", .number(Double(index + 1))), ("result", .array(results))])])),
             ]))
-            try placement.place(image, at: folder.appendingPathComponent("images/\(image.file)"))
+            try placement.place(image, at: folder.appendingPathComponent(DatasetFormat.labelStudio.location(of: image)))
         }
         try DatasetFiles.write(JSONWriter.encode(.array(tasks)), to: folder.appendingPathComponent(fileName))
         try ClassRegistry.writeFile(for: dataset, in: folder)

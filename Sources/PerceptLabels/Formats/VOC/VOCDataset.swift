@@ -112,7 +112,7 @@ public enum VOCDataset {
             xml += "</annotation>\n"
             let stemPath = (image.file as NSString).deletingPathExtension
             try DatasetFiles.write(Array(xml.utf8), to: folder.appendingPathComponent("Annotations/\(stemPath).xml"))
-            try placement.place(image, at: folder.appendingPathComponent("JPEGImages/\(image.file)"))
+            try placement.place(image, at: folder.appendingPathComponent(DatasetFormat.voc.location(of: image)))
         }
     }
 }

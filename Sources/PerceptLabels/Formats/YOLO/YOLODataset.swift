@@ -91,7 +91,7 @@ public enum YOLODataset {
                 let polygon = annotation.polygons.max { $0.area < $1.area }
                 return (index, box, polygon)
             }
-            let imageURL = folder.appendingPathComponent("images/\(split)/\(image.file)")
+            let imageURL = folder.appendingPathComponent(DatasetFormat.yolo.location(of: image))
             try DatasetFiles.write(Array(YOLOLabelFile.format(objects, size: image.size).utf8), to: labelPath(for: imageURL))
             try placement.place(image, at: imageURL)
         }
