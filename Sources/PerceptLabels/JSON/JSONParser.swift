@@ -7,11 +7,15 @@ public struct JSONParser {
     private let file: String
     private var offset = 0
     private var depth = 0
+    private var allowsNonFiniteNumbers = false
     private static let maximumDepth = 512
 
-    /// Parses a whole document; trailing content other than whitespace is an error.
-    public static func parse(_ bytes: [UInt8], file: String) throws -> JSONValue {
+    /// Parses a whole document; trailing content other than whitespace is an error. With
+    /// `allowingNonFiniteNumbers`, the words `NaN`, `Infinity` and `-Infinity` that Python's
+    /// `json` module writes for such floats are read as numbers, so a caller can point at them.
+    public static func parse(_ bytes: [UInt8], file: String, allowingNonFiniteNumbers: Bool = false) throws -> JSONValue {
         var parser = JSONParser(bytes: bytes, file: file)
+        parser.allowsNonFiniteNumbers = allowingNonFiniteNumbers
         // A UTF-8 byte order mark is tolerated, as Python's json module does with utf-8-sig.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.offset = 3 }
         parser.skipWhitespace()
@@ -62,6 +66,11 @@ public struct JSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "N") where allowsNonFiniteNumbers: try expectWord("NaN"); return .number(.nan)
+        case UInt8(ascii: "I") where allowsNonFiniteNumbers: try expectWord("Infinity"); return .number(.infinity)
+        case UInt8(ascii: "-") where allowsNonFiniteNumbers && offset + 1 < bytes.count && bytes[offset + 1] == UInt8(ascii: "I"):
+            try expectWord("-Infinity")
+            return .number(-.infinity)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("expected a value, found \(describeCurrent())")
         }
