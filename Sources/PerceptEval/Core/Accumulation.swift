@@ -31,29 +31,32 @@ struct CategoryAccumulator {
         var operatingPoint: COCOOperatingPoint?
     }
 
-    /// A detection of the merged ranking: its cell and its rank in that cell.
-    private struct Entry {
-        var cell: Int32
-        var rank: Int32
-    }
-
     func accumulate() -> Output {
         let thresholdCount = parameters.iouThresholds.count, recallCount = parameters.recallThresholds.count
         let areaCount = parameters.areaRanges.count, limitCount = parameters.maxDetections.count
         var output = Output(precision: [Double](repeating: -1, count: thresholdCount * recallCount * areaCount * limitCount),
                             recall: [Double](repeating: -1, count: thresholdCount * areaCount * limitCount))
         guard !cells.isEmpty else { return output }
-        let ranking = mergedRanking()
+        let ranking = MergedRanking(cells)
         let allArea = parameters.areaRanges.firstIndex { $0.label == "all" } ?? 0
+        var outcomes: [Bool] = [], scores: [Double] = []
         for (limitIndex, limit) in parameters.maxDetections.enumerated() {
-            let entries = ranking.filter { Int($0.rank) < limit }
+            let entries = ranking.ranks.indices.filter { ranking.ranks[$0] < limit }
             for area in 0..<areaCount {
                 let positives = cells.reduce(0) { $0 + $1.positives[area] }
                 guard positives > 0 else { continue }
                 for threshold in 0..<thresholdCount {
-                    let outcomes = entries.compactMap { entry -> Bool? in
-                        let flags = cells[Int(entry.cell)].flags(area: area, threshold: threshold, thresholdCount: thresholdCount, detection: Int(entry.rank))
-                        return flags & CellMatches.ignoredFlag != 0 ? nil : flags & CellMatches.matchedFlag != 0
+                    let layer = area * thresholdCount + threshold
+                    let keepScores = threshold == 0 && area == allArea && limitIndex == limitCount - 1
+                    outcomes.removeAll(keepingCapacity: true)
+                    scores.removeAll(keepingCapacity: true)
+                    ranking.flags.withUnsafeBufferPointer { flags in
+                        for entry in entries {
+                            let flag = flags[ranking.starts[entry] + layer * ranking.strides[entry]]
+                            guard flag & CellMatches.ignoredFlag == 0 else { continue }
+                            outcomes.append(flag & CellMatches.matchedFlag != 0)
+                            if keepScores { scores.append(ranking.scores[entry]) }
+                        }
                     }
                     let curve = DetectionPrecisionRecall(isTruePositive: outcomes, positives: positives)
                     output.recall[(threshold * areaCount + area) * limitCount + limitIndex] = curve.recall.last ?? 0
@@ -61,30 +64,38 @@ struct CategoryAccumulator {
                     for point in 0..<recallCount {
                         output.precision[((threshold * recallCount + point) * areaCount + area) * limitCount + limitIndex] = interpolated[point]
                     }
-                    if threshold == 0 && area == allArea && limitIndex == limitCount - 1 {
-                        let scores = entries.compactMap { entry -> Double? in
-                            let flags = cells[Int(entry.cell)].flags(area: area, threshold: 0, thresholdCount: thresholdCount, detection: Int(entry.rank))
-                            return flags & CellMatches.ignoredFlag != 0 ? nil : cells[Int(entry.cell)].scores[Int(entry.rank)]
-                        }
-                        output.operatingPoint = curve.bestF1(scores: scores, positives: positives)
-                    }
+                    if keepScores { output.operatingPoint = curve.bestF1(scores: scores, positives: positives) }
                 }
             }
         }
         return output
     }
+}
 
-    /// Every kept detection of the category by score, highest first; ties keep image order,
-    /// then rank within the image (numpy's stable mergesort over the concatenated cells).
-    private func mergedRanking() -> [Entry] {
-        var entries: [Entry] = [], scores: [Double] = []
-        for (cellIndex, cell) in cells.enumerated() {
+/// Every kept detection of a category by score, highest first; ties keep image order, then
+/// rank within the image (numpy's stable mergesort over the concatenated cells). The flags of
+/// all cells sit back to back, so an entry's flag for layer L is at `starts + L × strides`.
+private struct MergedRanking {
+    var flags: [UInt8] = []
+    var starts: [Int] = [], strides: [Int] = [], ranks: [Int] = [], scores: [Double] = []
+
+    init(_ cells: [CellMatches]) {
+        var unsortedStarts: [Int] = [], unsortedStrides: [Int] = [], unsortedRanks: [Int] = [], unsortedScores: [Double] = []
+        for cell in cells {
             for rank in cell.scores.indices {
-                entries.append(Entry(cell: Int32(cellIndex), rank: Int32(rank)))
-                scores.append(cell.scores[rank])
+                unsortedStarts.append(flags.count + rank)
+                unsortedStrides.append(cell.scores.count)
+                unsortedRanks.append(rank)
+                unsortedScores.append(cell.scores[rank])
             }
+            flags += cell.flags
         }
-        let order = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-        return order.map { entries[$0] }
+        let order = unsortedScores.indices.sorted {
+            unsortedScores[$0] > unsortedScores[$1] || (unsortedScores[$0] == unsortedScores[$1] && $0 < $1)
+        }
+        starts = order.map { unsortedStarts[$0] }
+        strides = order.map { unsortedStrides[$0] }
+        ranks = order.map { unsortedRanks[$0] }
+        scores = order.map { unsortedScores[$0] }
     }
 }

@@ -19,7 +19,7 @@ public enum COCODetectionReader {
     public static func read(_ bytes: [UInt8], file: String, groundTruth: COCOGroundTruth, iouType: COCOIoUType,
                             keypointSigmas: COCOKeypointSigmas = .standard) throws
         -> (detections: [COCODetection], problems: [LabelProblem]) {
-        let root = try JSONParser.parse(bytes, file: file, allowingNonFiniteNumbers: true)
+        let root = try JSONArraySplitter.parse(bytes, file: file, allowingNonFiniteNumbers: true)
         guard let elements = root.array else {
             throw LabelError.invalid(file: file, place: "top level", detail: "expected a list of results, found \(root.kindName)")
         }
@@ -40,49 +40,60 @@ public enum COCODetectionReader {
         let keypointCounts = Dictionary(groundTruth.categories.map {
             ($0.id, keypointSigmas.sigmas(forCategory: $0.id, named: $0.name).count)
         }, uniquingKeysWith: { first, _ in first })
+        // Entries are checked and completed across the cores, then gathered in file order.
+        let entries: [Result<COCODetection, LabelError>] = parallelMap(count: elements.count, minimumChunk: 512) { index in
+            Result {
+                try detection(elements[index], index: index, file: file, kind: kind, iouType: iouType, images: images, keypointCounts: keypointCounts)
+            }.mapError { $0 as? LabelError ?? .invalid(file: file, place: "[\(index)]", detail: "\($0)") }
+        }
         var detections: [COCODetection] = [], problems: [LabelProblem] = []
-        detections.reserveCapacity(elements.count)
-        for (index, element) in elements.enumerated() {
-            do {
-                let fields = try EntryFields(element, file: file, place: "[\(index)]")
-                let imageID = try fields.integer("image_id"), categoryID = try fields.integer("category_id")
-                guard let image = images[imageID] else {
-                    throw fields.invalid("image_id", "image \(imageID) is not in the ground truth")
-                }
-                guard let keypointCount = keypointCounts[categoryID] else {
-                    throw fields.invalid("category_id", "category \(categoryID) is not in the ground truth")
-                }
-                let score = try fields.finiteNumber("score")
-                var detection = COCODetection(id: index + 1, imageID: imageID, categoryID: categoryID, box: [], area: 0, score: score)
-                switch kind {
-                case .box:
-                    detection.box = try fields.box()
-                    detection.area = detection.box[2] * detection.box[3]
-                    if iouType == .segm {
-                        detection.mask = fields.has("segmentation") ? try fields.mask(in: image) : try boxMask(detection.box, image: image, fields: fields)
-                    }
-                case .mask:
-                    let mask = try fields.mask(in: image)
-                    detection.area = Double(mask.area)
-                    detection.box = fields.has("bbox") ? try fields.box() : mask.cocoBox
-                    if iouType == .segm { detection.mask = mask }
-                case .keypoints:
-                    let keypoints = try fields.numbers("keypoints", expected: "[x, y, visibility] triplets") { $0 > 0 && $0 % 3 == 0 }
-                    let xs = stride(from: 0, to: keypoints.count, by: 3).map { keypoints[$0] }
-                    let ys = stride(from: 1, to: keypoints.count, by: 3).map { keypoints[$0] }
-                    let (left, right, top, bottom) = (xs.min() ?? 0, xs.max() ?? 0, ys.min() ?? 0, ys.max() ?? 0)
-                    detection.area = (right - left) * (bottom - top)
-                    detection.box = [left, top, right - left, bottom - top]
-                }
-                if iouType == .keypoints {
-                    detection.keypoints = try fields.numbers("keypoints", expected: "\(keypointCount) [x, y, visibility] triplets") { $0 == 3 * keypointCount }
-                }
-                detections.append(detection)
-            } catch let error as LabelError {
-                problems.append(error.problem)
+        detections.reserveCapacity(entries.count)
+        for entry in entries {
+            switch entry {
+            case .success(let detection): detections.append(detection)
+            case .failure(let error): problems.append(error.problem)
             }
         }
         return (detections, problems)
+    }
+
+    /// One result completed as `loadRes` completes it; throws for what cannot be evaluated.
+    private static func detection(_ element: JSONValue, index: Int, file: String, kind: Kind, iouType: COCOIoUType,
+                                  images: [Int: COCOEvaluationImage], keypointCounts: [Int: Int]) throws -> COCODetection {
+        let fields = try EntryFields(element, file: file, place: "[\(index)]")
+        let imageID = try fields.integer("image_id"), categoryID = try fields.integer("category_id")
+        guard let image = images[imageID] else {
+            throw fields.invalid("image_id", "image \(imageID) is not in the ground truth")
+        }
+        guard let keypointCount = keypointCounts[categoryID] else {
+            throw fields.invalid("category_id", "category \(categoryID) is not in the ground truth")
+        }
+        let score = try fields.finiteNumber("score")
+        var detection = COCODetection(id: index + 1, imageID: imageID, categoryID: categoryID, box: [], area: 0, score: score)
+        switch kind {
+        case .box:
+            detection.box = try fields.box()
+            detection.area = detection.box[2] * detection.box[3]
+            if iouType == .segm {
+                detection.mask = fields.has("segmentation") ? try fields.mask(in: image) : try boxMask(detection.box, image: image, fields: fields)
+            }
+        case .mask:
+            let mask = try fields.mask(in: image)
+            detection.area = Double(mask.area)
+            detection.box = fields.has("bbox") ? try fields.box() : mask.cocoBox
+            if iouType == .segm { detection.mask = mask }
+        case .keypoints:
+            let keypoints = try fields.numbers("keypoints", expected: "[x, y, visibility] triplets") { $0 > 0 && $0 % 3 == 0 }
+            let xs = stride(from: 0, to: keypoints.count, by: 3).map { keypoints[$0] }
+            let ys = stride(from: 1, to: keypoints.count, by: 3).map { keypoints[$0] }
+            let (left, right, top, bottom) = (xs.min() ?? 0, xs.max() ?? 0, ys.min() ?? 0, ys.max() ?? 0)
+            detection.area = (right - left) * (bottom - top)
+            detection.box = [left, top, right - left, bottom - top]
+        }
+        if iouType == .keypoints {
+            detection.keypoints = try fields.numbers("keypoints", expected: "\(keypointCount) [x, y, visibility] triplets") { $0 == 3 * keypointCount }
+        }
+        return detection
     }
 
     /// The mask of a box, as pycocotools makes one for box results evaluated as masks: the

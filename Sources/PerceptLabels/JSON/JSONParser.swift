@@ -54,7 +54,12 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { offset += 1 }
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case 0x20, 0x09, 0x0A, 0x0D: offset += 1
+            default: return
+            }
+        }
     }
 
     private mutating func parseValue() throws -> JSONValue {
@@ -157,6 +162,9 @@ public struct JSONParser {
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
             guard digits() > 0 else { throw error("expected a digit in the exponent, found \(describeCurrent())") }
         }
+        // Whole numbers of up to 15 digits are exact as Double; others go through the
+        // standard library's correctly rounded conversion.
+        if offset - start <= 16, let whole = wholeNumber(start..<offset) { return whole }
         let text = String(decoding: bytes[start..<offset], as: UTF8.self)
         guard let value = Double(text) else {
             offset = start
@@ -165,8 +173,38 @@ public struct JSONParser {
         return value
     }
 
+    /// The value of an optionally signed run of at most 15 digits, or nil for anything else.
+    private func wholeNumber(_ range: Range<Int>) -> Double? {
+        var index = range.lowerBound, negative = false
+        if bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        guard range.upperBound - index <= 15 else { return nil }
+        var value = 0
+        while index < range.upperBound {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+            index += 1
+        }
+        return negative ? -Double(value) : Double(value)
+    }
+
     private mutating func parseString() throws -> String {
         offset += 1
+        // Most strings hold no escapes: take their bytes in one piece.
+        let start = offset
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                offset += 1
+                return String(decoding: bytes[start..<offset - 1], as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            offset += 1
+        }
+        offset = start
         var scalars = String.UnicodeScalarView()
         var runStart = offset
         func flushRun() {
