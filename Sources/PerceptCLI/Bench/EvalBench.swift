@@ -31,7 +31,8 @@ struct EvalBench {
                 stats = try COCOEvaluator.evaluate(groundTruth: truth, detections: detections, parameters: COCOEvaluationParameters(iouType: .bbox)).stats
             }
             var result = BenchResult(name: name, timesMs: times)
-            result.extra = [("reading_ms", readMs.sorted()[readMs.count / 2]), ("AP", stats.first ?? -1), ("AP50", stats.count > 1 ? stats[1] : -1),
+            result.extra = [("reading_ms", readMs.sorted()[readMs.count / 2]), ("AP", String(format: "%.6f", stats.first ?? -1)),
+                            ("AP50", String(format: "%.6f", stats.count > 1 ? stats[1] : -1)),
                             ("peak_rss_mb", peakResidentMegabytes()), ("threads", ProcessInfo.processInfo.activeProcessorCount)]
             if images == 500 { result.extra.append(("vs_pycocotools_reference_x", pycocotoolsReferenceMs / result.median)) }
             reporter.report(result)

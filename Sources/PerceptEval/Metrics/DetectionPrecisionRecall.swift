@@ -46,13 +46,13 @@ public struct DetectionPrecisionRecall: Equatable, Sendable {
     }
 
     /// The point of highest F1 (the first one on ties), given each detection's score and the
-    /// number of ground truths.
+    /// number of ground truths; nil when no detection is a true positive.
     func bestF1(scores: [Double], positives: Int) -> COCOOperatingPoint? {
         var best: COCOOperatingPoint?
         for index in precision.indices {
             let sum = precision[index] + recall[index]
             let f1 = sum > 0 ? 2 * precision[index] * recall[index] / sum : 0
-            guard best.map({ f1 > $0.f1 }) ?? true else { continue }
+            guard f1 > 0, best.map({ f1 > $0.f1 }) ?? true else { continue }
             let truePositives = Int((recall[index] * Double(positives)).rounded())
             best = COCOOperatingPoint(scoreThreshold: scores[index], precision: precision[index], recall: recall[index], f1: f1,
                                       truePositives: truePositives, falsePositives: index + 1 - truePositives,

@@ -10,12 +10,13 @@ public enum ConfusionMatrixPlot {
         let size = labels.count
         let cell = max(14, min(64, 720 / max(size, 1)))
         let labelWidth = PlotCanvas.width(of: String(repeating: "M", count: 12)) + 12
-        let left = labelWidth + 30, top = 90
+        let left = labelWidth + 30, top = 110
         let width = left + cell * size + 40, height = top + cell * size + labelWidth + 60
         var canvas = PlotCanvas(width: max(width, 760), height: height)
         canvas.text("CONFUSION MATRIX", x: 20, y: 14, scale: 3)
-        canvas.text("IOU >= \(PlotCanvas.decimal(matrix.iouThreshold)), SCORE >= \(PlotCanvas.decimal(matrix.scoreThreshold)); COLUMNS NORMALISED",
-                    x: 20, y: 50)
+        canvas.text("MATCHED AT IOU \(PlotCanvas.decimal(matrix.iouThreshold)) OR MORE, SCORES FROM \(PlotCanvas.decimal(matrix.scoreThreshold)),",
+                    x: 20, y: 48)
+        canvas.text("COLOUR: SHARE OF EACH TRUE COLUMN", x: 20, y: 68)
         let totals = (0..<size).map { column in matrix.counts.reduce(0) { $0 + $1[column] } }
         for row in 0..<size {
             for column in 0..<size {
@@ -40,7 +41,7 @@ public enum ConfusionMatrixPlot {
                 canvas.centeredText(String(letter), x: left + column * cell + cell / 2, y: top + size * cell + 8 + index * 18)
             }
         }
-        canvas.text("PREDICTED", x: 8, y: top - 26)
+        canvas.text("PREDICTED", x: left - PlotCanvas.width(of: "PREDICTED") - 8, y: top - 22)
         canvas.text("TRUE", x: left + size * cell / 2 - 20, y: height - 30)
         return canvas.image
     }

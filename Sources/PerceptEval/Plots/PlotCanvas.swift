@@ -78,7 +78,7 @@ struct PlotFrame {
         canvas.line(point(x: 1, y: 0), point(x: 1, y: 1), color: ink)
         canvas.line(point(x: 0, y: 1), point(x: 1, y: 1), color: ink)
         canvas.centeredText(xTitle, x: left + width / 2, y: top + height + 30)
-        canvas.text(yTitle, x: max(left - 60, 4), y: top - 26)
+        canvas.text(yTitle, x: max(left - 60, 4), y: top - 24)
     }
 
     /// A polyline through `values` (y) at evenly spaced x from 0 to 1.

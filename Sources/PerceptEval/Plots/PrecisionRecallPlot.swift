@@ -5,9 +5,9 @@ import PerceptImage
 public enum PrecisionRecallPlot {
     /// Every category's curve at IoU 0.50 and their mean (thick, blue), with AP50 in the legend.
     public static func overall(_ result: COCOEvaluationResult) -> Image {
-        var canvas = PlotCanvas(width: 1000, height: 640)
-        let frame = PlotFrame(left: 80, top: 60, width: 560, height: 500)
-        canvas.text("PRECISION-RECALL, IOU 0.50", x: frame.left, y: 14, scale: 3)
+        var canvas = PlotCanvas(width: 1000, height: 660)
+        let frame = PlotFrame(left: 80, top: 80, width: 560, height: 490)
+        canvas.text("PRECISION-RECALL, IOU 0.50", x: frame.left, y: 10, scale: 3)
         frame.draw(on: &canvas, xTitle: "RECALL", yTitle: "PRECISION")
         let recalls = result.parameters.recallThresholds
         var curves: [[Double]] = [], legend: [(String, DrawColor)] = []
@@ -31,9 +31,9 @@ public enum PrecisionRecallPlot {
 
     /// One category's curves at every IoU threshold, with its best-F1 point marked.
     public static func category(_ result: COCOEvaluationResult, at category: Int) -> Image {
-        var canvas = PlotCanvas(width: 1000, height: 640)
-        let frame = PlotFrame(left: 80, top: 60, width: 560, height: 500)
-        canvas.text(PlotCanvas.shortened(result.categoryNames[category].uppercased(), to: 30) + ": PRECISION-RECALL", x: frame.left, y: 14, scale: 3)
+        var canvas = PlotCanvas(width: 1000, height: 660)
+        let frame = PlotFrame(left: 80, top: 80, width: 560, height: 490)
+        canvas.text(PlotCanvas.shortened(result.categoryNames[category].uppercased(), to: 30) + ": PRECISION-RECALL", x: frame.left, y: 10, scale: 3)
         frame.draw(on: &canvas, xTitle: "RECALL", yTitle: "PRECISION")
         let recalls = result.parameters.recallThresholds, thresholds = result.parameters.iouThresholds
         var legend: [(String, DrawColor)] = []
