@@ -8,7 +8,7 @@ enum EvalFixtures {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/eval")
 
     /// The sets, each a folder with gt.json, results.json and pycocotools' expected.json.
-    static let sets = ["bbox-mixed", "segm-mixed", "segm-with-boxes", "keypoints-person", "keypoints-sigmas"]
+    static let sets = ["bbox-mixed", "segm-mixed", "segm-with-boxes", "keypoints-person", "keypoints-sigmas", "bbox-id-zero"]
 
     static func bytes(_ path: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: folder.appendingPathComponent(path)))

@@ -59,4 +59,13 @@ struct PycocotoolsParityTests {
         #expect(result.stats(forCategoryAt: 2)[0] == 0)
         #expect(detections.contains { $0.categoryID == 4 })
     }
+
+    @Test("a match to a ground truth with id 0 counts as a miss, as in pycocotools, with a warning")
+    func annotationIDZero() throws {
+        let (truth, detections, parameters, problems) = try EvalFixtures.load("bbox-id-zero")
+        #expect(problems.contains { $0.severity == .warning && $0.message.contains("id 0") })
+        let result = try COCOEvaluator.evaluate(groundTruth: truth, detections: detections, parameters: parameters)
+        #expect(result.stats[8] < 1)
+        check(result, against: try EvalFixtures.expected("bbox-id-zero")["default"])
+    }
 }
