@@ -8,12 +8,12 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate detections (a COCO results file) against COCO ground truth, exactly as pycocotools' COCOeval.",
         discussion: """
-            Prints COCO's summary numbers (12 for bbox and segm, 10 for keypoints) and a table per category with
-            the best-F1 operating point at IoU 0.50. --variant ultralytics also prints the average precision as
-            Ultralytics computes it, beside COCO's. --plots DIR writes precision-recall curves (overall and per
-            category) and a detection confusion matrix as PNG. Results that cannot be evaluated (unknown image or
-            category ids, NaN scores, boxes of negative size, masks of the wrong size) are reported and stop the
-            run unless --lenient is given, which skips them. Exit status: 0 numbers printed, 1 errors in the
+            Prints COCO's summary numbers (12 for bbox and segm, 10 for keypoints) and a table per category with \
+            the best-F1 operating point at IoU 0.50. --variant ultralytics also prints the average precision as \
+            Ultralytics computes it, beside COCO's. --plots DIR writes precision-recall curves (overall and per \
+            category) and a detection confusion matrix as PNG. Results that cannot be evaluated (unknown image or \
+            category ids, NaN scores, boxes of negative size, masks of the wrong size) are reported and stop the \
+            run unless --lenient is given, which skips them. Exit status: 0 numbers printed, 1 errors in the \
             files, 2 usage.
             """
     )
