@@ -19,7 +19,7 @@ struct PycocotoolsParityTests {
             for (index, theirs) in (category["stats"]?.numbers ?? []).enumerated() {
                 #expect(abs(mine[index] - theirs) <= 1e-6, "category \(result.categoryIDs[position]) \(result.summaryLines[index].shortName): \(mine[index]) vs \(theirs)")
             }
-            #expect(abs(mine[0] - (category["ap"]?.number ?? .nan)) <= 1e-6)
+            #expect(abs(result.averagePrecision(forCategoryAt: position) - (category["ap"]?.number ?? .nan)) <= 1e-6)
         }
     }
 
@@ -38,6 +38,16 @@ struct PycocotoolsParityTests {
         parameters.categoryIDs = [1, 2]
         let result = try COCOEvaluator.evaluate(groundTruth: truth, detections: detections, parameters: parameters)
         check(result, against: try EvalFixtures.expected("bbox-mixed")["classes-cat-dog"])
+    }
+
+    @Test("other detection limits are evaluated as pycocotools does with params.maxDets (AP keeps asking for 100: -1)")
+    func customLimits() throws {
+        let (truth, detections, defaults, _) = try EvalFixtures.load("bbox-mixed")
+        var parameters = defaults
+        parameters.maxDetections = [1, 5, 20]
+        let result = try COCOEvaluator.evaluate(groundTruth: truth, detections: detections, parameters: parameters)
+        #expect(result.stats[0] == -1)
+        check(result, against: try EvalFixtures.expected("bbox-mixed")["max-dets-1-5-20"])
     }
 
     @Test("custom area ranges are evaluated as pycocotools does with params.areaRng")

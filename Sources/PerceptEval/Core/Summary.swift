@@ -61,6 +61,13 @@ extension COCOEvaluationResult {
         summaryLines.map { value(of: $0, categories: category..<category + 1) }
     }
 
+    /// A category's AP over 0.50:0.95 at all areas and the largest detection limit (the
+    /// usual per-category AP, read straight from the precision array), or -1.
+    public func averagePrecision(forCategoryAt category: Int) -> Double {
+        let line = SummaryLine(isPrecision: true, iouThreshold: nil, area: "all", maxDetections: parameters.maxDetections.last ?? 100)
+        return value(of: line, categories: category..<category + 1)
+    }
+
     /// The mean of the values above -1 that `line` selects, or -1 when there are none.
     public func value(of line: SummaryLine, categories: Range<Int>) -> Double {
         let thresholds = parameters.iouThresholds.indices.filter { line.iouThreshold == nil || parameters.iouThresholds[$0] == line.iouThreshold }
