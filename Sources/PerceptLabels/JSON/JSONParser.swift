@@ -162,9 +162,9 @@ public struct JSONParser {
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
             guard digits() > 0 else { throw error("expected a digit in the exponent, found \(describeCurrent())") }
         }
-        // Whole numbers of up to 15 digits are exact as Double; others go through the
-        // standard library's correctly rounded conversion.
-        if offset - start <= 16, let whole = wholeNumber(start..<offset) { return whole }
+        // Short decimals convert exactly here; others go through the standard library's
+        // correctly rounded conversion.
+        if let short = shortDecimal(start..<offset) { return short }
         let text = String(decoding: bytes[start..<offset], as: UTF8.self)
         guard let value = Double(text) else {
             offset = start
@@ -173,22 +173,53 @@ public struct JSONParser {
         return value
     }
 
-    /// The value of an optionally signed run of at most 15 digits, or nil for anything else.
-    private func wholeNumber(_ range: Range<Int>) -> Double? {
+    /// Exact powers of ten up to 10^22, the largest a Double holds exactly.
+    private static let powersOfTen: [Double] = (0...22).map { power in (0..<power).reduce(1.0) { value, _ in value * 10 } }
+
+    /// A well-formed number of at most 15 significant digits whose power of ten is within
+    /// ±22: digits and power are then exact Doubles and one multiplication or division
+    /// rounds correctly (Clinger's fast path). Nil for anything else.
+    private func shortDecimal(_ range: Range<Int>) -> Double? {
         var index = range.lowerBound, negative = false
         if bytes[index] == UInt8(ascii: "-") {
             negative = true
             index += 1
         }
-        guard range.upperBound - index <= 15 else { return nil }
-        var value = 0
+        var mantissa = 0, significant = 0, exponent = 0, fraction = false
         while index < range.upperBound {
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            value = value * 10 + Int(digit)
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                fraction = true
+                index += 1
+                continue
+            }
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            if mantissa > 0 || digit > 0 { significant += 1 }
+            guard significant <= 15 else { return nil }
+            mantissa = mantissa * 10 + Int(digit)
+            if fraction { exponent -= 1 }
             index += 1
         }
-        return negative ? -Double(value) : Double(value)
+        if index < range.upperBound {
+            index += 1
+            var negativeExponent = false
+            if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                negativeExponent = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            var power = 0
+            while index < range.upperBound {
+                power = power * 10 + Int(bytes[index] &- UInt8(ascii: "0"))
+                guard power < 1000 else { return nil }
+                index += 1
+            }
+            exponent += negativeExponent ? -power : power
+        }
+        guard mantissa == 0 || abs(exponent) <= 22 else { return nil }
+        let scale = JSONParser.powersOfTen[min(abs(exponent), 22)]
+        let magnitude = exponent >= 0 ? Double(mantissa) * scale : Double(mantissa) / scale
+        return negative ? -magnitude : magnitude
     }
 
     private mutating func parseString() throws -> String {
