@@ -39,10 +39,14 @@ enum ImageMatching {
         var result = CellMatches(scores: detections.map(\.score),
                                  flags: [UInt8](repeating: 0, count: areas.count * thresholds.count * detectionCount),
                                  positives: [])
+        // Plain arrays for the hot loop: overlaps row by row, and the fields it reads.
+        let overlap = overlaps.flatMap { $0 }
+        let crowd = truths.map(\.isCrowd), truthIDs = truths.map(\.id), truthAreas = truths.map(\.area)
+        let detectionAreas = detections.map(\.area)
         let alwaysIgnored = truths.map { $0.isCrowd || (parameters.iouType == .keypoints && $0.keypointCount == 0) }
         var taken = [Bool](repeating: false, count: truthCount)
         for (areaIndex, area) in areas.enumerated() {
-            let ignored = truths.indices.map { alwaysIgnored[$0] || truths[$0].area < area.lower || truths[$0].area > area.upper }
+            let ignored = truths.indices.map { alwaysIgnored[$0] || truthAreas[$0] < area.lower || truthAreas[$0] > area.upper }
             // Counted truths first, then ignored ones, each group in file order.
             let order = truths.indices.filter { !ignored[$0] } + truths.indices.filter { ignored[$0] }
             result.positives.append(truthCount - ignored.filter { $0 }.count)
@@ -51,15 +55,16 @@ enum ImageMatching {
                 for index in taken.indices { taken[index] = false }
                 for detection in 0..<detectionCount {
                     var best = min(threshold, 1 - 1e-10), match = -1
-                    if !overlaps.isEmpty {
+                    if !overlap.isEmpty {
+                        let row = detection * truthCount
                         for position in 0..<truthCount {
                             let truth = order[position]
-                            if taken[position] && !truths[truth].isCrowd { continue }
+                            if taken[position] && !crowd[truth] { continue }
                             // Once matched to a counted truth, ignored ones cannot take over.
                             if match > -1 && !ignored[order[match]] && ignored[truth] { break }
-                            let overlap = overlaps[detection][truth]
-                            if overlap < best { continue }
-                            best = overlap
+                            let value = overlap[row + truth]
+                            if value < best { continue }
+                            best = value
                             match = position
                         }
                     }
@@ -67,13 +72,13 @@ enum ImageMatching {
                     if match > -1 {
                         let truth = order[match]
                         taken[match] = true
-                        matchedID = truths[truth].id
+                        matchedID = truthIDs[truth]
                         if ignored[truth] { result.flags[base + detection] |= CellMatches.ignoredFlag }
                     }
                     // pycocotools stores the truth's id and reads 0 as "no match".
                     if matchedID != 0 {
                         result.flags[base + detection] |= CellMatches.matchedFlag
-                    } else if detections[detection].area < area.lower || detections[detection].area > area.upper {
+                    } else if detectionAreas[detection] < area.lower || detectionAreas[detection] > area.upper {
                         result.flags[base + detection] |= CellMatches.ignoredFlag
                     }
                 }
