@@ -7,7 +7,7 @@ public enum PrecisionRecallPlot {
     public static func overall(_ result: COCOEvaluationResult) -> Image {
         var canvas = PlotCanvas(width: 1000, height: 660)
         let frame = PlotFrame(left: 80, top: 80, width: 560, height: 490)
-        canvas.text("PRECISION-RECALL, IOU 0.50", x: frame.left, y: 10, scale: 3)
+        canvas.text("PRECISION-RECALL, \(overlapName(result)) 0.50", x: frame.left, y: 10, scale: 3)
         frame.draw(on: &canvas, xTitle: "RECALL", yTitle: "PRECISION")
         let recalls = result.parameters.recallThresholds
         var curves: [[Double]] = [], legend: [(String, DrawColor)] = []
@@ -43,7 +43,7 @@ public enum PrecisionRecallPlot {
             let shade = Double(threshold) / Double(max(thresholds.count - 1, 1))
             let color = DrawColor(red: 0.1 + 0.5 * shade, green: 0.2 + 0.6 * shade, blue: 0.75 - 0.05 * shade)
             frame.curve(curve, xs: recalls, on: &canvas, color: color, thickness: threshold == 0 ? 3 : 1)
-            legend.insert(("IOU \(PlotCanvas.decimal(thresholds[threshold])) AP \(PlotCanvas.decimal(mean(curve), digits: 3))", color), at: 0)
+            legend.insert(("\(overlapName(result)) \(PlotCanvas.decimal(thresholds[threshold])) AP \(PlotCanvas.decimal(mean(curve), digits: 3))", color), at: 0)
         }
         if legend.isEmpty {
             canvas.centeredText("NO GROUND TRUTH", x: frame.left + frame.width / 2, y: frame.top + frame.height / 2)
@@ -58,6 +58,11 @@ public enum PrecisionRecallPlot {
         }
         drawLegend(legend, on: &canvas, x: frame.left + frame.width + 30, y: frame.top, height: frame.height)
         return canvas.image
+    }
+
+    /// What the thresholds apply to: IoU, or OKS for keypoints.
+    private static func overlapName(_ result: COCOEvaluationResult) -> String {
+        result.parameters.iouType == .keypoints ? "OKS" : "IOU"
     }
 
     private static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
