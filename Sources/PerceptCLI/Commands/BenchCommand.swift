@@ -17,6 +17,7 @@ struct BenchCommand: ParsableCommand {
         case nn
         case augment
         case dataset
+        case eval
     }
 
     @Argument(help: "What to measure: \(Area.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -50,6 +51,8 @@ struct BenchCommand: ParsableCommand {
             try AugmentBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .dataset:
             try DatasetBench(filter: filter).run(reporter: reporter)
+        case .eval:
+            try EvalBench(repeats: repeats, filter: filter).run(reporter: reporter)
         }
     }
 }

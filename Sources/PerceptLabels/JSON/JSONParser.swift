@@ -7,11 +7,15 @@ public struct JSONParser {
     private let file: String
     private var offset = 0
     private var depth = 0
+    private var allowsNonFiniteNumbers = false
     private static let maximumDepth = 512
 
-    /// Parses a whole document; trailing content other than whitespace is an error.
-    public static func parse(_ bytes: [UInt8], file: String) throws -> JSONValue {
+    /// Parses a whole document; trailing content other than whitespace is an error. With
+    /// `allowingNonFiniteNumbers`, the words `NaN`, `Infinity` and `-Infinity` that Python's
+    /// `json` module writes for such floats are read as numbers, so a caller can point at them.
+    public static func parse(_ bytes: [UInt8], file: String, allowingNonFiniteNumbers: Bool = false) throws -> JSONValue {
         var parser = JSONParser(bytes: bytes, file: file)
+        parser.allowsNonFiniteNumbers = allowingNonFiniteNumbers
         // A UTF-8 byte order mark is tolerated, as Python's json module does with utf-8-sig.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.offset = 3 }
         parser.skipWhitespace()
@@ -50,7 +54,12 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { offset += 1 }
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case 0x20, 0x09, 0x0A, 0x0D: offset += 1
+            default: return
+            }
+        }
     }
 
     private mutating func parseValue() throws -> JSONValue {
@@ -62,6 +71,11 @@ public struct JSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "N") where allowsNonFiniteNumbers: try expectWord("NaN"); return .number(.nan)
+        case UInt8(ascii: "I") where allowsNonFiniteNumbers: try expectWord("Infinity"); return .number(.infinity)
+        case UInt8(ascii: "-") where allowsNonFiniteNumbers && offset + 1 < bytes.count && bytes[offset + 1] == UInt8(ascii: "I"):
+            try expectWord("-Infinity")
+            return .number(-.infinity)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("expected a value, found \(describeCurrent())")
         }
@@ -148,6 +162,9 @@ public struct JSONParser {
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
             guard digits() > 0 else { throw error("expected a digit in the exponent, found \(describeCurrent())") }
         }
+        // Short decimals convert exactly here; others go through the standard library's
+        // correctly rounded conversion.
+        if let short = shortDecimal(start..<offset) { return short }
         let text = String(decoding: bytes[start..<offset], as: UTF8.self)
         guard let value = Double(text) else {
             offset = start
@@ -156,8 +173,69 @@ public struct JSONParser {
         return value
     }
 
+    /// Exact powers of ten up to 10^22, the largest a Double holds exactly.
+    private static let powersOfTen: [Double] = (0...22).map { power in (0..<power).reduce(1.0) { value, _ in value * 10 } }
+
+    /// A well-formed number of at most 15 significant digits whose power of ten is within
+    /// ±22: digits and power are then exact Doubles and one multiplication or division
+    /// rounds correctly (Clinger's fast path). Nil for anything else.
+    private func shortDecimal(_ range: Range<Int>) -> Double? {
+        var index = range.lowerBound, negative = false
+        if bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        var mantissa = 0, significant = 0, exponent = 0, fraction = false
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                fraction = true
+                index += 1
+                continue
+            }
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            if mantissa > 0 || digit > 0 { significant += 1 }
+            guard significant <= 15 else { return nil }
+            mantissa = mantissa * 10 + Int(digit)
+            if fraction { exponent -= 1 }
+            index += 1
+        }
+        if index < range.upperBound {
+            index += 1
+            var negativeExponent = false
+            if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                negativeExponent = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            var power = 0
+            while index < range.upperBound {
+                power = power * 10 + Int(bytes[index] &- UInt8(ascii: "0"))
+                guard power < 1000 else { return nil }
+                index += 1
+            }
+            exponent += negativeExponent ? -power : power
+        }
+        guard mantissa == 0 || abs(exponent) <= 22 else { return nil }
+        let scale = JSONParser.powersOfTen[min(abs(exponent), 22)]
+        let magnitude = exponent >= 0 ? Double(mantissa) * scale : Double(mantissa) / scale
+        return negative ? -magnitude : magnitude
+    }
+
     private mutating func parseString() throws -> String {
         offset += 1
+        // Most strings hold no escapes: take their bytes in one piece.
+        let start = offset
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                offset += 1
+                return String(decoding: bytes[start..<offset - 1], as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            offset += 1
+        }
+        offset = start
         var scalars = String.UnicodeScalarView()
         var runStart = offset
         func flushRun() {

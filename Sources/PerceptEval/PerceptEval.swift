@@ -1,5 +1,0 @@
-/// `PerceptEval`: see Sources/README.md for what this module owns and what it may import.
-public enum PerceptEvalModule {
-    /// The module's name, for diagnostics.
-    public static let name = "PerceptEval"
-}
