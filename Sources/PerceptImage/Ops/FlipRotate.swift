@@ -57,7 +57,16 @@ private struct Flip: SampleKernel {
                     switch direction {
                     case .vertical:
                         let from = (height - 1 - y) * rowLength, to = y * rowLength
-                        for index in 0..<rowLength { output[to + index] = source[from + index] }
+                        (output.baseAddress! + to).initialize(from: source.baseAddress! + from, count: rowLength)
+                    case .horizontal where channels == 3:
+                        // The common RGB case with the channel loop unrolled.
+                        let row = y * rowLength
+                        for x in 0..<width {
+                            let from = row + (width - 1 - x) * 3, to = row + x * 3
+                            output[to] = source[from]
+                            output[to + 1] = source[from + 1]
+                            output[to + 2] = source[from + 2]
+                        }
                     case .horizontal:
                         let row = y * rowLength
                         for x in 0..<width {
