@@ -20,9 +20,10 @@ extension ColorJitter {
         let contrastIndex = steps.firstIndex { if case .contrast = $0 { true } else { false } } ?? steps.count
         let channels = image.channels, pixels = image.width * image.height
         let rowLength = image.width * channels
-        var output = [UInt8](repeating: 0, count: source.count)
-        source.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { target in
+        // Every step writes every sample of a row, so the output needs no zero fill.
+        let output = [UInt8](unsafeUninitializedCapacity: source.count) { target, initialized in
+            initialized = source.count
+            source.withUnsafeBufferPointer { input in
                 let before = ByteColourProgram(Array(steps[..<contrastIndex]))
                 var current = UnsafePointer(input.baseAddress!)
                 if !before.isEmpty {
@@ -30,7 +31,7 @@ extension ColorJitter {
                     current = UnsafePointer(target.baseAddress!)
                 }
                 guard contrastIndex < steps.count, case .contrast(let factor) = steps[contrastIndex] else {
-                    if before.isEmpty { target.baseAddress!.update(from: current, count: source.count) }
+                    if before.isEmpty { target.baseAddress!.initialize(from: current, count: source.count) }
                     return
                 }
                 let sums = byteChannelSums(UnsafeBufferPointer(start: current, count: source.count), channels: channels)
@@ -147,21 +148,22 @@ struct HueTurn {
     }
 
     func apply(from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, pixels: Int, channels: Int) {
+        let placements = Self.placements
         Self.reciprocals.withUnsafeBufferPointer { reciprocals in
             for pixel in 0..<pixels {
-                let at = pixel * channels
+                let at = pixel &* channels
                 let red = Int(from[at]), green = Int(from[at + 1]), blue = Int(from[at + 2])
-                let largest = max(red, green, blue), smallest = min(red, green, blue), chroma = largest - smallest
-                let middle = red + green + blue - largest - smallest
+                let largest = max(max(red, green), blue), smallest = min(min(red, green), blue), chroma = largest &- smallest
+                let middle = red &+ green &+ blue &- largest &- smallest
                 // The hue's sector as the Float path finds it: red wins ties, then green.
                 let sector = red == largest ? (green >= blue ? 0 : 5) : green == largest ? (blue >= red ? 2 : 1) : (red >= green ? 4 : 3)
-                let along = (middle - smallest) * reciprocals[chroma]
-                var hue = (sector & 1 == 0 ? sector * Self.sector + along : (sector + 1) * Self.sector - along) + shift
-                if hue >= Self.turn { hue -= Self.turn }
+                let along = (middle &- smallest) &* reciprocals[chroma]
+                var hue = (sector & 1 == 0 ? sector &* Self.sector &+ along : (sector &+ 1) &* Self.sector &- along) &+ shift
+                if hue >= Self.turn { hue &-= Self.turn }
                 let turned = hue >> Self.fractionBits, fraction = hue & (Self.sector - 1)
-                let rise = turned & 1 == 0 ? fraction : Self.sector - fraction
-                let newMiddle = smallest + (chroma * rise + Self.sector / 2) >> Self.fractionBits
-                let places = Self.placements >> (turned * 8)
+                let rise = turned & 1 == 0 ? fraction : Self.sector &- fraction
+                let newMiddle = smallest &+ (chroma &* rise &+ Self.sector / 2) >> Self.fractionBits
+                let places = placements >> (turned &* 8)
                 let output = to + at
                 if channels == 4 { output[3] = from[at + 3] }
                 output[places & 3] = UInt8(truncatingIfNeeded: largest)

@@ -2,7 +2,8 @@
 /// Source positions advance along each row in 32.32 fixed point, and the blend uses 11-bit
 /// weights in integers (as OpenCV's fixed-point warp does, with finer steps), so results stay
 /// within one level of the Float bilinear warp of `warped`. Pixels whose four taps lie inside
-/// the image skip the border logic; 3- and 4-channel pixels blend all channels at once.
+/// the image skip the border logic, and under a constant border pixels with no tap inside are
+/// the fill.
 extension Image {
     /// The image moved by `transform` onto a `width × height` canvas with bilinear sampling
     /// (same conventions as `warped`, within one level), without splitting the work across
@@ -64,7 +65,8 @@ private struct FixedPointRows {
     }
 }
 
-/// Blends four taps with 11-bit weights: two horizontal lerps, then a vertical one.
+/// Blends four taps with 11-bit weights: two horizontal lerps, then a vertical one (at most
+/// 255·2²² before the shift, so Int32 holds every step).
 private struct FixedPointWarp {
     static let fractionBits = 11
     let sourceWidth: Int, sourceHeight: Int, channels: Int
@@ -80,43 +82,47 @@ private struct FixedPointWarp {
     }
 
     @inline(__always)
-    static func blend<Lanes: SIMD>(_ a: Lanes, _ b: Lanes, _ c: Lanes, _ d: Lanes, _ fractionX: Lanes.Scalar,
-                                   _ fractionY: Lanes.Scalar) -> Lanes where Lanes.Scalar == Int32 {
+    static func blend(_ a: Int32, _ b: Int32, _ c: Int32, _ d: Int32, _ fractionX: Int32, _ fractionY: Int32) -> UInt8 {
         let upper = (a &<< Int32(fractionBits)) &+ (b &- a) &* fractionX
         let lower = (c &<< Int32(fractionBits)) &+ (d &- c) &* fractionX
-        return ((upper &<< Int32(fractionBits)) &+ (lower &- upper) &* fractionY &+ Int32(1 << (2 * fractionBits - 1))) &>> Int32(2 * fractionBits)
+        let value = ((upper &<< Int32(fractionBits)) &+ (lower &- upper) &* fractionY &+ Int32(1 << (2 * fractionBits - 1))) &>> Int32(2 * fractionBits)
+        return UInt8(truncatingIfNeeded: value)
     }
 
     /// Writes `count` pixels starting at source position `(x, y)` (fixed point), advancing by
     /// `(stepX, stepY)` per pixel.
     func row(_ pixels: UnsafeBufferPointer<UInt8>, into target: UnsafeMutablePointer<UInt8>, count: Int,
              x: Int, y: Int, stepX: Int, stepY: Int) {
-        let source = pixels.baseAddress!, rowBytes = sourceWidth * channels
+        let source = pixels.baseAddress!, rowBytes = sourceWidth &* channels, channels = self.channels
         let lastLeft = UInt(sourceWidth - 1), lastTop = UInt(sourceHeight - 1)
-        // Four-byte loads of a 3-channel pixel read one byte past it; the last pixel must not.
-        let loadLimit = pixels.count - 4
+        // With a constant border, a pixel whose taps all lie outside is just the fill.
+        let constantOutside = if case .constant = border { true } else { false }
         let shift = 32 - Self.fractionBits, mask = (1 << Self.fractionBits) - 1
         var positionX = x, positionY = y
         for index in 0..<count {
             let left = positionX >> 32, top = positionY >> 32
             let fractionX = Int32(truncatingIfNeeded: (positionX >> shift) & mask)
             let fractionY = Int32(truncatingIfNeeded: (positionY >> shift) & mask)
-            let upper = (top * sourceWidth + left) * channels, out = target + index * channels
-            if UInt(bitPattern: left) < lastLeft, UInt(bitPattern: top) < lastTop, channels >= 3, upper + rowBytes + channels <= loadLimit {
-                @inline(__always) func load(_ offset: Int) -> SIMD4<Int32> {
-                    SIMD4<Int32>(truncatingIfNeeded: UnsafeRawPointer(source + offset).loadUnaligned(as: SIMD4<UInt8>.self))
+            let out = target + index &* channels
+            positionX &+= stepX
+            positionY &+= stepY
+            if UInt(bitPattern: left) < lastLeft, UInt(bitPattern: top) < lastTop {
+                let upper = source + (top &* sourceWidth &+ left) &* channels, lower = upper + rowBytes
+                if channels == 3 {
+                    out[0] = Self.blend(Int32(upper[0]), Int32(upper[3]), Int32(lower[0]), Int32(lower[3]), fractionX, fractionY)
+                    out[1] = Self.blend(Int32(upper[1]), Int32(upper[4]), Int32(lower[1]), Int32(lower[4]), fractionX, fractionY)
+                    out[2] = Self.blend(Int32(upper[2]), Int32(upper[5]), Int32(lower[2]), Int32(lower[5]), fractionX, fractionY)
+                    continue
                 }
-                let value = Self.blend(load(upper), load(upper + channels), load(upper + rowBytes), load(upper + rowBytes + channels),
-                                       fractionX, fractionY)
-                out[0] = UInt8(truncatingIfNeeded: value[0])
-                out[1] = UInt8(truncatingIfNeeded: value[1])
-                out[2] = UInt8(truncatingIfNeeded: value[2])
-                if channels == 4 { out[3] = UInt8(truncatingIfNeeded: value[3]) }
+                for channel in 0..<channels {
+                    out[channel] = Self.blend(Int32(upper[channel]), Int32(upper[channel + channels]), Int32(lower[channel]),
+                                              Int32(lower[channel + channels]), fractionX, fractionY)
+                }
+            } else if constantOutside, left < -1 || left >= sourceWidth || top < -1 || top >= sourceHeight {
+                for channel in 0..<channels { out[channel] = UInt8(truncatingIfNeeded: fill[channel]) }
             } else {
                 edgePixel(source, into: out, left: left, top: top, fractionX: fractionX, fractionY: fractionY)
             }
-            positionX &+= stepX
-            positionY &+= stepY
         }
     }
 
@@ -130,9 +136,7 @@ private struct FixedPointWarp {
                 guard let row, let column else { return fill[channel] }
                 return Int32(source[(row * sourceWidth + column) * channels + channel])
             }
-            let value = Self.blend(SIMD2(tap(row0, column0), 0), SIMD2(tap(row0, column1), 0), SIMD2(tap(row1, column0), 0),
-                                   SIMD2(tap(row1, column1), 0), fractionX, fractionY)
-            out[channel] = UInt8(truncatingIfNeeded: value[0])
+            out[channel] = Self.blend(tap(row0, column0), tap(row0, column1), tap(row1, column0), tap(row1, column1), fractionX, fractionY)
         }
     }
 }

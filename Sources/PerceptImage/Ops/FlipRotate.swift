@@ -60,12 +60,12 @@ private struct Flip: SampleKernel {
                         (output.baseAddress! + to).initialize(from: source.baseAddress! + from, count: rowLength)
                     case .horizontal where channels == 3:
                         // The common RGB case with the channel loop unrolled.
-                        let row = y * rowLength
+                        let from = source.baseAddress! + y * rowLength + rowLength - 3, to = output.baseAddress! + y * rowLength
                         for x in 0..<width {
-                            let from = row + (width - 1 - x) * 3, to = row + x * 3
-                            output[to] = source[from]
-                            output[to + 1] = source[from + 1]
-                            output[to + 2] = source[from + 2]
+                            let pixel = from - x &* 3, target = to + x &* 3
+                            target.initialize(to: pixel[0])
+                            (target + 1).initialize(to: pixel[1])
+                            (target + 2).initialize(to: pixel[2])
                         }
                     case .horizontal:
                         let row = y * rowLength
