@@ -95,6 +95,12 @@ public struct ColorJitter: PixelTransform {
     }
 
     public func image(_ image: Image, parameters: Parameters) throws -> Image {
+        try jitteredBytes(image, parameters: parameters) ?? jitteredGenerally(image, parameters: parameters)
+    }
+
+    /// The four steps one after another on any image, each through the generic pixel maps;
+    /// the reference the 8-bit path is tested against.
+    func jitteredGenerally(_ image: Image, parameters: Parameters) throws -> Image {
         var result = image
         for step in parameters.order {
             switch step {

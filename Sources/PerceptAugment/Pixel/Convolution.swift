@@ -2,7 +2,8 @@ import Foundation
 import PerceptImage
 
 /// Convolution of every channel with reflect-101 borders (OpenCV's default), summing in
-/// Float: separable when `vertical` is given, else with the square `kernel`.
+/// Float: separable when `vertical` is given (see `SeparableFilter`), else with the square
+/// `kernel`.
 struct Convolution: SampleEdit {
     /// The horizontal taps, or the square kernel row-major when `vertical` is nil.
     let kernel: [Float]
@@ -10,35 +11,17 @@ struct Convolution: SampleEdit {
     let vertical: [Float]?
 
     func edit<Value: ImageSample>(_ samples: inout [Value], width: Int, height: Int, channels: Int, maximum: Float) {
-        let size = vertical == nil ? Int(Double(kernel.count).squareRoot().rounded()) : kernel.count
-        let radius = size / 2
-        let paddedWidth = width + 2 * radius, rowLength = width * channels, paddedRow = paddedWidth * channels
-        let padded = paddedCopy(samples, width: width, height: height, channels: channels, radius: radius)
+        if let vertical {
+            samples = SeparableFilter(horizontal: kernel, vertical: vertical)
+                .filtered(samples, width: width, height: height, channels: channels)
+            return
+        }
+        let size = Int(Double(kernel.count).squareRoot().rounded())
+        let rowLength = width * channels, paddedRow = (width + 2 * (size / 2)) * channels
+        let padded = paddedCopy(samples, width: width, height: height, channels: channels, radius: size / 2)
         var output = [Float](repeating: 0, count: rowLength)
         padded.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { sum in
-                if let vertical {
-                    // Horizontal pass over every padded row, then the vertical pass per output row.
-                    var rows = [Float](repeating: 0, count: (height + 2 * radius) * rowLength)
-                    rows.withUnsafeMutableBufferPointer { rows in
-                        for row in 0..<height + 2 * radius {
-                            let target = rows.baseAddress! + row * rowLength, from = source.baseAddress! + row * paddedRow
-                            for (tap, weight) in kernel.enumerated() {
-                                let shifted = from + tap * channels
-                                for index in 0..<rowLength { target[index] += weight * shifted[index] }
-                            }
-                        }
-                        for y in 0..<height {
-                            for index in 0..<rowLength { sum[index] = 0 }
-                            for (tap, weight) in vertical.enumerated() {
-                                let from = rows.baseAddress! + (y + tap) * rowLength
-                                for index in 0..<rowLength { sum[index] += weight * from[index] }
-                            }
-                            store(sum, into: &samples, row: y, rowLength: rowLength)
-                        }
-                    }
-                    return
-                }
                 for y in 0..<height {
                     for index in 0..<rowLength { sum[index] = 0 }
                     for tapY in 0..<size {

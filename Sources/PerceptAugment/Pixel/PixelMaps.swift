@@ -10,12 +10,20 @@ struct ChannelCurves: SampleEdit {
         let colour = channels == 2 || channels == 4 ? channels - 1 : channels
         let perChannel = (0..<colour).map { curves[min($0, curves.count - 1)] }
         if Value.self == UInt8.self {
-            let tables = perChannel.map { curve in (0..<256).map { Value(roundingClamped: curve(Float($0) / 255) * 255) } }
+            let tables = perChannel.map(byteTable)
             samples.withUnsafeMutableBufferPointer { buffer in
-                for channel in 0..<colour {
-                    let table = tables[channel]
-                    for index in stride(from: channel, to: buffer.count, by: channels) {
-                        buffer[index] = table[Int(buffer[index].floatValue)]
+                buffer.withMemoryRebound(to: UInt8.self) { bytes in
+                    if colour == channels, curves.count == 1 {
+                        // One curve for every sample: a single pass without a channel loop.
+                        tables[0].withUnsafeBufferPointer { table in
+                            for index in bytes.indices { bytes[index] = table[Int(bytes[index])] }
+                        }
+                        return
+                    }
+                    for channel in 0..<colour {
+                        tables[channel].withUnsafeBufferPointer { table in
+                            for index in stride(from: channel, to: bytes.count, by: channels) { bytes[index] = table[Int(bytes[index])] }
+                        }
                     }
                 }
             }
@@ -28,6 +36,11 @@ struct ChannelCurves: SampleEdit {
             }
         }
     }
+}
+
+/// The 256-entry table of `curve` (on values normalised to `0...1`) for 8-bit samples.
+func byteTable(_ curve: (Float) -> Float) -> [UInt8] {
+    (0..<256).map { UInt8(roundingClamped: curve(Float($0) / 255) * 255) }
 }
 
 /// A change of one pixel's red, green and blue, normalised to `0...1`.
@@ -134,24 +147,51 @@ func adjustHSV(_ red: inout Float, _ green: inout Float, _ blue: inout Float, de
 }
 
 extension Image {
-    /// The mean luma (or gray level) normalised to `0...1`.
+    /// The mean luma (or gray level) normalised to `0...1`, from the channel means (luma is
+    /// linear, so this is the mean of the per-pixel luma).
     func meanLuma() -> Float {
-        let scale = 1 / Float(sampleType.maximumValue)
-        func mean<Value: ImageSample>(_ values: [Value]) -> Float {
-            var total: Double = 0
-            if channels >= 3 {
-                for pixel in stride(from: 0, to: values.count, by: channels) {
-                    total += Double(luma(values[pixel].floatValue, values[pixel + 1].floatValue, values[pixel + 2].floatValue))
-                }
-            } else {
-                for pixel in stride(from: 0, to: values.count, by: channels) { total += Double(values[pixel].floatValue) }
+        lumaMean(channelSums: channelSums(), pixels: width * height, maximum: sampleType.maximumValue)
+    }
+
+    /// The sum of each channel's samples.
+    func channelSums() -> [Double] {
+        func sums<Value: ImageSample>(_ values: [Value]) -> [Double] {
+            var totals = [Double](repeating: 0, count: channels)
+            for channel in 0..<channels {
+                for index in stride(from: channel, to: values.count, by: channels) { totals[channel] += Double(values[index].floatValue) }
             }
-            return Float(total / Double(max(1, width * height))) * scale
+            return totals
         }
         return switch samples {
-        case .uint8(let values): mean(values)
-        case .uint16(let values): mean(values)
-        case .float32(let values): mean(values)
+        case .uint8(let values): values.withUnsafeBufferPointer { byteChannelSums($0, channels: channels).map(Double.init) }
+        case .uint16(let values): sums(values)
+        case .float32(let values): sums(values)
         }
+    }
+}
+
+/// The mean luma normalised to `0...1` from the sums of each channel over `pixels` pixels
+/// (gray images: the first channel's mean).
+func lumaMean(channelSums sums: [Double], pixels: Int, maximum: Double) -> Float {
+    let total = sums.count >= 3 ? 0.299 * sums[0] + 0.587 * sums[1] + 0.114 * sums[2] : sums[0]
+    return Float(total / Double(max(1, pixels)) / maximum)
+}
+
+/// The exact sum of each channel of interleaved 8-bit samples.
+func byteChannelSums(_ values: UnsafeBufferPointer<UInt8>, channels: Int) -> [Int] {
+    if channels == 3 {
+        // One pass with three running totals instead of three strided passes.
+        var red = 0, green = 0, blue = 0
+        for start in stride(from: 0, to: values.count - 2, by: 3) {
+            red &+= Int(values[start])
+            green &+= Int(values[start + 1])
+            blue &+= Int(values[start + 2])
+        }
+        return [red, green, blue]
+    }
+    return (0..<channels).map { channel in
+        var total = 0
+        for index in stride(from: channel, to: values.count, by: channels) { total &+= Int(values[index]) }
+        return total
     }
 }

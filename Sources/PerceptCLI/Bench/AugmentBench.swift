@@ -4,7 +4,8 @@ import Percept
 /// `percept bench augment`: the reference detection pipeline of shared/BENCHMARKS.md
 /// (hflip p0.5, Affine rotate ±15° scale 0.8–1.2 translate ±0.1, ColorJitter(0.2, 0.2, 0.2,
 /// 0.05), GaussianBlur p0.5, RandomCrop 448; 512×512 RGB with 10 boxes, min_visibility 0.3)
-/// in images per second on one core and on all cores.
+/// in images per second on one core and on all cores, then PNG and JPEG decode/encode at
+/// 1024×768 on one core.
 struct AugmentBench {
     var repeats: Int
     var filter: String?
@@ -35,6 +36,14 @@ struct AugmentBench {
             let rate = Double(samples.count) / (result.median / 1000)
             result.extra = [("images_per_s", rate), ("threads", threads),
                             ("vs_albumentations_per_thread", rate / Double(threads) / albumentationsImagesPerSecond)]
+            reporter.report(result)
+        }
+        // The codec figures the augmentation issue asks for beside the pipeline (one thread).
+        let picture = ImageBench.naturalPicture(width: 1024, height: 768)
+        let megapixels = Double(picture.width * picture.height) / 1e6
+        for (name, bytes, body) in try ImageBench.codecCases(picture) where selected(name) {
+            var result = BenchResult(name: name, timesMs: try onOneCore { try measure(repeats: repeats, body) })
+            result.extra = [("megapixels_per_s", megapixels / (result.median / 1000)), ("bytes", bytes)]
             reporter.report(result)
         }
     }

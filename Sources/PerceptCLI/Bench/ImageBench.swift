@@ -9,16 +9,8 @@ struct ImageBench {
 
     func run(reporter: BenchReporter) throws {
         let picture = ImageBench.naturalPicture(width: 1024, height: 768)
-        // Decoding reads a PNG written like Pillow's (zlib 6, adaptive filters), so the
-        // figure compares with the reference's file; encoding uses Percept's fast default.
-        let png = try picture.encoded(as: .png, options: ImageWriteOptions(pngCompressionLevel: 6))
-        let jpeg = try picture.encoded(as: .jpeg, options: ImageWriteOptions(quality: 90))
         let megapixels = Double(picture.width * picture.height) / 1e6
-        let cases: [(String, Int, () throws -> Void)] = [
-            ("decode-png-1024x768", png.count, { _ = try Image.decode(png) }),
-            ("encode-png-1024x768", try picture.encoded(as: .png).count, { _ = try picture.encoded(as: .png) }),
-            ("decode-jpeg-1024x768-q90", jpeg.count, { _ = try Image.decode(jpeg) }),
-            ("encode-jpeg-1024x768-q90", jpeg.count, { _ = try picture.encoded(as: .jpeg) }),
+        let cases: [(String, Int, () throws -> Void)] = try ImageBench.codecCases(picture) + [
             ("resize-bilinear-1024x768-to-512x384", 0, { _ = try picture.resized(width: 512, height: 384) }),
             ("resize-area-1024x768-to-341x256", 0, { _ = try picture.resized(width: 341, height: 256, interpolation: .area) }),
             ("warp-rotate-15-1024x768", 0, {
@@ -31,6 +23,20 @@ struct ImageBench {
             if bytes > 0 { result.extra.append(("bytes", bytes)) }
             reporter.report(result)
         }
+    }
+
+    /// Decoding and encoding `picture` as PNG and JPEG q90: name, file size, body. Decoding
+    /// reads a PNG written like Pillow's (zlib 6, adaptive filters), so the figure compares
+    /// with the reference's file; encoding uses Percept's fast default.
+    static func codecCases(_ picture: Image) throws -> [(String, Int, () throws -> Void)] {
+        let png = try picture.encoded(as: .png, options: ImageWriteOptions(pngCompressionLevel: 6))
+        let jpeg = try picture.encoded(as: .jpeg, options: ImageWriteOptions(quality: 90))
+        return [
+            ("decode-png-1024x768", png.count, { _ = try Image.decode(png) }),
+            ("encode-png-1024x768", try picture.encoded(as: .png).count, { _ = try picture.encoded(as: .png) }),
+            ("decode-jpeg-1024x768-q90", jpeg.count, { _ = try Image.decode(jpeg) }),
+            ("encode-jpeg-1024x768-q90", jpeg.count, { _ = try picture.encoded(as: .jpeg) }),
+        ]
     }
 
     /// Smooth gradients in each channel plus Gaussian noise (σ = 12), seeded: compresses

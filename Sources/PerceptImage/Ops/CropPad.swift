@@ -44,8 +44,7 @@ extension Image {
             throw ImageError.invalidArgument(
                 "crop \(cropWidth)x\(cropHeight) at (\(x), \(y)) does not fit inside the \(width)x\(height) image")
         }
-        return applying(Remap(sourceWidth: width, sourceHeight: height, channels: channels,
-                              outputWidth: cropWidth, outputHeight: cropHeight, offsetX: x, offsetY: y, border: .replicate),
+        return applying(Crop(sourceWidth: width, channels: channels, x: x, y: y, width: cropWidth, height: cropHeight),
                         width: cropWidth, height: cropHeight)
     }
 
@@ -61,6 +60,24 @@ extension Image {
         return applying(Remap(sourceWidth: width, sourceHeight: height, channels: channels, outputWidth: newWidth,
                               outputHeight: newHeight, offsetX: -left, offsetY: -top, border: mode),
                         width: newWidth, height: newHeight)
+    }
+}
+
+/// Copies a window that lies inside the source, row by row.
+private struct Crop: SampleKernel {
+    let sourceWidth: Int, channels: Int, x: Int, y: Int, width: Int, height: Int
+
+    func run<Sample: ImageSample>(_ input: [Sample]) -> [Sample] {
+        let rowLength = width * channels, count = rowLength * height
+        return [Sample](unsafeUninitializedCapacity: count) { output, initialized in
+            input.withUnsafeBufferPointer { source in
+                for row in 0..<height {
+                    let from = source.baseAddress! + ((y + row) * sourceWidth + x) * channels
+                    (output.baseAddress! + row * rowLength).initialize(from: from, count: rowLength)
+                }
+            }
+            initialized = count
+        }
     }
 }
 

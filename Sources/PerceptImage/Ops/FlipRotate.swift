@@ -57,7 +57,16 @@ private struct Flip: SampleKernel {
                     switch direction {
                     case .vertical:
                         let from = (height - 1 - y) * rowLength, to = y * rowLength
-                        for index in 0..<rowLength { output[to + index] = source[from + index] }
+                        (output.baseAddress! + to).initialize(from: source.baseAddress! + from, count: rowLength)
+                    case .horizontal where channels == 3:
+                        // The common RGB case with the channel loop unrolled.
+                        let from = source.baseAddress! + y * rowLength + rowLength - 3, to = output.baseAddress! + y * rowLength
+                        for x in 0..<width {
+                            let pixel = from - x &* 3, target = to + x &* 3
+                            target.initialize(to: pixel[0])
+                            (target + 1).initialize(to: pixel[1])
+                            (target + 2).initialize(to: pixel[2])
+                        }
                     case .horizontal:
                         let row = y * rowLength
                         for x in 0..<width {
