@@ -9,7 +9,7 @@ struct PerceptCommand: ParsableCommand {
         commandName: "percept",
         abstract: "Computer vision and 3D perception: datasets, augmentation, training, point clouds, labeling.",
         version: PerceptVersion.string,
-        subcommands: [BenchCommand.self, CloudCommand.self, DemoCommand.self, ImageCommand.self, WeightsCommand.self]
+        subcommands: [AnnotateCommand.self, BenchCommand.self, CloudCommand.self, DemoCommand.self, ImageCommand.self, WeightsCommand.self]
     )
 
     /// Runs the command with the project's exit codes: 0 fine, 1 errors in the data, 2 usage

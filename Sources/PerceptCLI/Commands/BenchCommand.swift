@@ -16,6 +16,7 @@ struct BenchCommand: ParsableCommand {
         case cloud
         case nn
         case augment
+        case annotate
     }
 
     @Argument(help: "What to measure: \(Area.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -47,6 +48,8 @@ struct BenchCommand: ParsableCommand {
             try NNBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .augment:
             try AugmentBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        case .annotate:
+            try AnnotateBench(repeats: repeats, filter: filter).run(reporter: reporter)
         }
     }
 }
