@@ -101,11 +101,12 @@ class Session:
         return self.driver.find_element(By.ID, "canvas")
 
     def image_point(self, x, y):
-        """Offsets from the canvas centre (Selenium's origin) of image pixel (x, y)."""
+        """Offsets from the canvas centre (Selenium's origin) of image pixel (x, y); the view's
+        matrix is relative to the svg element."""
         view = self.driver.execute_script(
             "const b = document.getElementById('canvas').getBoundingClientRect();"
             "const m = document.getElementById('view').getCTM();"
-            "return [b.width, b.height, m.a, m.e - b.left, m.f - b.top];")
+            "return [b.width, b.height, m.a, m.e, m.f];")
         width, height, scale, left, top = view
         return round(left + x * scale - width / 2), round(top + y * scale - height / 2)
 
@@ -167,10 +168,11 @@ def draw_and_edit_polygon(session):
 
 
 def undo_and_redo(session):
-    session.keys(Keys.CONTROL, "z", Keys.NULL)
+    ActionChains(session.driver).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
     session.saved()
     assert len(session.state()["shapes"][1]["points"]) == 8, "undo should bring the deleted vertex back"
-    session.keys(Keys.CONTROL, Keys.SHIFT, "z", Keys.NULL)
+    (ActionChains(session.driver).key_down(Keys.CONTROL).key_down(Keys.SHIFT).send_keys("z")
+     .key_up(Keys.SHIFT).key_up(Keys.CONTROL).perform())
     session.saved()
     assert len(session.state()["shapes"][1]["points"]) == 6, "redo should delete the vertex again"
 

@@ -73,21 +73,23 @@ aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; co
 #class-list li input[type=color] { width: 22px; height: 20px; padding: 0; border: none; background: none; }
 #class-list li button { padding: 0 5px; }
 .panel { display: flex; flex-direction: column; gap: 4px; }
-.panel label { display: flex; gap: 6px; align-items: center; }
+.panel label { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.panel input[type=range] { width: 100%; }
 .hint { color: var(--muted); margin: 0; }
 textarea { width: 100%; resize: vertical; }
 #stage { flex: 1; position: relative; background: #111214; overflow: hidden; }
-#canvas { width: 100%; height: 100%; display: block; cursor: crosshair; user-select: none; }
+#canvas { width: 100%; height: 100%; display: block; cursor: crosshair; }
+#left, #stage { user-select: none; }
 #canvas.select { cursor: default; }
 #canvas.panning { cursor: grabbing; }
-.status-line { position: absolute; left: 8px; bottom: 6px; color: var(--muted); pointer-events: none; }
+.status-line { position: absolute; left: 8px; bottom: 6px; padding: 1px 6px; border-radius: 3px; background: rgba(0, 0, 0, .6); color: #ccc; pointer-events: none; }
 .shape { fill-opacity: .18; stroke-width: 2; vector-effect: non-scaling-stroke; }
 .shape.selected { fill-opacity: .32; stroke-width: 3; }
 .shape.prediction { stroke-dasharray: 6 4; fill-opacity: .06; }
 .handle { fill: #fff; stroke: #000; stroke-width: 1; vector-effect: non-scaling-stroke; }
 .handle.vertex-selected { fill: var(--warn); }
 .draft { fill: none; stroke: #fff; stroke-width: 2; stroke-dasharray: 4 3; vector-effect: non-scaling-stroke; }
-.label-text { pointer-events: none; font-size: 12px; fill: #fff; paint-order: stroke; stroke: #000; stroke-width: 3px; }
+.label-text { pointer-events: none; fill: #fff; paint-order: stroke; stroke: #000; stroke-width: 3px; }
 dialog { background: var(--panel); color: var(--text); border: 1px solid var(--line); border-radius: 6px; }
 dialog::backdrop { background: rgba(0, 0, 0, .5); }
 dialog table td { padding: 2px 8px; }
@@ -166,7 +168,9 @@ function queueShapes(imageId, shapes) {
 }
 
 function queuePatch(imageId, change) {
-  app.pendingPatches.set(imageId, Object.assign(app.pendingPatches.get(imageId) || {}, change));
+  // A new object each time: the one in flight must stay as sent, or a change made while it is
+  // out would be forgotten when its answer arrives.
+  app.pendingPatches.set(imageId, Object.assign({}, app.pendingPatches.get(imageId) || {}, change));
   pump();
 }
 
@@ -1006,7 +1010,7 @@ start();
       <input id="class-new-color" type="color" value="#1f77b4">
       <button type="submit">Add</button>
     </form>
-    <h2>LabelShape</h2>
+    <h2>Shape</h2>
     <div id="shape-panel" class="panel">
       <p class="hint" id="shape-none">Select a shape to edit its class and attributes.</p>
       <div id="shape-details" hidden>

@@ -68,7 +68,9 @@ function queueShapes(imageId, shapes) {
 }
 
 function queuePatch(imageId, change) {
-  app.pendingPatches.set(imageId, Object.assign(app.pendingPatches.get(imageId) || {}, change));
+  // A new object each time: the one in flight must stay as sent, or a change made while it is
+  // out would be forgotten when its answer arrives.
+  app.pendingPatches.set(imageId, Object.assign({}, app.pendingPatches.get(imageId) || {}, change));
   pump();
 }
 
