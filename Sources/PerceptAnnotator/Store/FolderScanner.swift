@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PerceptImage
 
 /// Finds the images under the served folder and keeps every path inside it.
@@ -6,36 +9,46 @@ enum FolderScanner {
     /// An image file found on disk, before its header is read.
     struct Found {
         var path: String
-        var url: URL
+        var fullPath: String
         var fileSize: Int
         var modified: Double
+
+        var url: URL { URL(fileURLWithPath: fullPath) }
     }
 
     /// Every image file under `root` (subfolders included, hidden entries skipped), sorted by
-    /// path. Symbolic links that lead out of `root` are left out.
+    /// path. Symbolic links that lead out of `root` are left out. A plain readdir/lstat walk:
+    /// Foundation's enumerator with resource values took 3.5 s for 10,000 files here.
     static func images(under root: URL) -> [Found] {
-        let keys: [URLResourceKey] = [.isRegularFileKey, .isSymbolicLinkKey, .fileSizeKey, .contentModificationDateKey]
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys,
-                                                          options: [.skipsHiddenFiles]) else { return [] }
         let rootPath = root.standardizedFileURL.path
         let resolvedRoot = root.resolvingSymlinksInPath().path
         var found: [Found] = []
-        for case let url as URL in walker where ImageFormat(fileExtension: url.pathExtension.lowercased()) != nil {
-            guard let values = try? url.resourceValues(forKeys: Set(keys)) else { continue }
-            var fileURL = url
-            if values.isSymbolicLink == true {
-                let target = url.resolvingSymlinksInPath()
-                guard isInside(target.path, root: resolvedRoot) else { continue }
-                fileURL = target
-            } else if values.isRegularFile != true {
-                continue
+        var pending = [""]
+        while let relative = pending.popLast() {
+            guard let directory = opendir(relative.isEmpty ? rootPath : rootPath + "/" + relative) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard !name.hasPrefix(".") else { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                let full = rootPath + "/" + path
+                var status = stat()
+                guard lstat(full, &status) == 0 else { continue }
+                let type = status.st_mode & S_IFMT
+                if type == S_IFDIR {
+                    pending.append(path)
+                    continue
+                }
+                guard ImageFormat(fileExtension: (name as NSString).pathExtension.lowercased()) != nil else { continue }
+                if type == S_IFLNK {
+                    guard isInside(URL(fileURLWithPath: full).resolvingSymlinksInPath().path, root: resolvedRoot),
+                          stat(full, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
+                } else if type != S_IFREG {
+                    continue
+                }
+                found.append(Found(path: path, fullPath: full, fileSize: Int(status.st_size),
+                                   modified: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9))
             }
-            let target = (try? fileURL.resourceValues(forKeys: Set(keys))) ?? values
-            let full = url.standardizedFileURL.path
-            guard full.hasPrefix(rootPath + "/") else { continue }
-            found.append(Found(path: String(full.dropFirst(rootPath.count + 1)), url: url,
-                               fileSize: target.fileSize ?? 0,
-                               modified: target.contentModificationDate?.timeIntervalSince1970 ?? 0))
         }
         return found.sorted { $0.path < $1.path }
     }
