@@ -41,7 +41,7 @@ extension AnnotationStore {
         }
         let existing = (try? manager.contentsOfDirectory(atPath: target.path)) ?? []
         if manager.fileExists(atPath: target.path), !existing.isEmpty, !force {
-            throw AnnotatorError.invalid(place: target.path, detail: "the output folder exists and is not empty; pass force to replace it")
+            throw AnnotatorError.invalid(place: "target", detail: "the folder exists and is not empty; use --force (API: \"force\": true) to replace it")
         }
         let dataset = try labelDataset()
         let report = ConversionReport(dataset: dataset, from: .coco, to: format)
