@@ -41,9 +41,13 @@ class Session:
         self.base = f"http://127.0.0.1:{self.port}"
         self.server = subprocess.Popen(
             [PERCEPT, "annotate", "serve", self.folder, "--port", str(self.port),
-             "--classes", os.path.join(ROOT, "Fixtures", "annotator", "classes.txt")],
+             "--classes", os.path.join(ROOT, "Fixtures", "annotator", "classes.txt"),
+             "--import-predictions", os.path.join(ROOT, "Fixtures", "annotator", "predictions.json")],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # Import summaries come first; the URL line says the server is up.
         line = self.server.stdout.readline()
+        while line and "open http://" not in line:
+            line = self.server.stdout.readline()
         if "open http://" not in line:
             raise AssertionError(f"percept annotate serve printed no URL: {line!r}")
         options = webdriver.ChromeOptions()
@@ -127,7 +131,8 @@ class Session:
         self.driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
 
     def rendered_shapes(self):
-        return len(self.driver.find_elements(By.CSS_SELECTOR, "#shapes .shape"))
+        """People's shapes drawn on the canvas (proposals are counted apart)."""
+        return len(self.driver.find_elements(By.CSS_SELECTOR, "#shapes .shape:not(.prediction)"))
 
 
 # ---- scenarios ----
@@ -252,8 +257,27 @@ def export_yolo(session):
     session.driver.find_element(By.ID, "export-close").click()
 
 
+def proposals_with_slider(session):
+    Select(session.driver.find_element(By.ID, "filter")).select_by_value("")
+    session.driver.find_element(By.XPATH, '//ul[@id="image-list"]/li[span[text()="park.png"]]').click()
+    session.wait(lambda: session.driver.find_element(By.ID, "image-name").text == "park.png", "park.png")
+    proposals = lambda: len(session.driver.find_elements(By.CSS_SELECTOR, "#shapes .shape.prediction"))
+    session.wait(lambda: proposals() == 1, "one proposal above the 0.5 threshold")
+    session.driver.execute_script(
+        "const s = document.getElementById('threshold'); s.value = 0.2; s.dispatchEvent(new Event('input'));")
+    session.wait(lambda: proposals() == 2, "both proposals at threshold 0.2")
+    session.click((90, 100))
+    session.keys("y")
+    session.saved()
+    shapes = session.state()["shapes"]
+    assert [shape["source"] for shape in shapes] == ["user", "prediction"], shapes
+    assert shapes[0]["class"] == 2 and "score" not in shapes[0], shapes[0]
+    session.shot("proposals")
+
+
 SCENARIOS = [draw_box_and_pick_class, draw_and_edit_polygon, undo_and_redo, next_image_and_back,
-             reload_keeps_everything, verify_and_reject, conflict_from_second_window, export_yolo]
+             reload_keeps_everything, verify_and_reject, conflict_from_second_window, export_yolo,
+             proposals_with_slider]
 
 
 def main():
