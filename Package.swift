@@ -22,6 +22,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // C libraries from Debian. OpenBLAS is not linked: COpenBLAS loads it at first use,
@@ -57,7 +60,11 @@ let package = Package(
             "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud",
         ]),
         .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptModels", "PerceptData", "PerceptEval"]),
-        .target(name: "PerceptAnnotator", dependencies: ["PerceptLabels", "PerceptImage"]),
+        .target(name: "PerceptAnnotator", dependencies: [
+            "PerceptLabels", "PerceptImage",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["Web"]),
         .target(name: "Percept", dependencies: [
             "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
             "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptTrain", "PerceptAnnotator",
@@ -79,6 +86,7 @@ let package = Package(
         .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels"], path: "Tests/PerceptLabelsTests"),
         .testTarget(name: "PerceptEvalTests", dependencies: ["PerceptEval"], path: "Tests/PerceptEvalTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
+        .testTarget(name: "PerceptAnnotatorTests", dependencies: ["PerceptAnnotator", "PerceptCLI"], path: "Tests/PerceptAnnotatorTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -9,9 +9,9 @@ struct PerceptCommand: ParsableCommand {
         commandName: "percept",
         abstract: "Computer vision and 3D perception: datasets, augmentation, training, point clouds, labeling.",
         version: PerceptVersion.string,
-        subcommands: [BenchCommand.self, CloudCommand.self, DemoCommand.self, EvalCommand.self, ImageCommand.self,
-                      WeightsCommand.self, ValidateCommand.self, ConvertCommand.self, AugmentCommand.self,
-                      PreviewCommand.self, SplitCommand.self, StatsCommand.self]
+        subcommands: [AnnotateCommand.self, BenchCommand.self, CloudCommand.self, DemoCommand.self, EvalCommand.self,
+                      ImageCommand.self, WeightsCommand.self, ValidateCommand.self, ConvertCommand.self,
+                      AugmentCommand.self, PreviewCommand.self, SplitCommand.self, StatsCommand.self]
     )
 
     /// Runs the command with the project's exit codes: 0 fine, 1 errors in the data, 2 usage

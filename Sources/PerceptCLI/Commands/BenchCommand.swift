@@ -18,6 +18,7 @@ struct BenchCommand: ParsableCommand {
         case augment
         case dataset
         case eval
+        case annotate
     }
 
     @Argument(help: "What to measure: \(Area.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -53,6 +54,8 @@ struct BenchCommand: ParsableCommand {
             try DatasetBench(filter: filter).run(reporter: reporter)
         case .eval:
             try EvalBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        case .annotate:
+            try AnnotateBench(repeats: repeats, filter: filter).run(reporter: reporter)
         }
     }
 }

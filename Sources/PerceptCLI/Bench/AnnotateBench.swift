@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Percept
+
+/// `percept bench annotate`: the labeling app on a folder of 10,000 small images — the first
+/// scan (headers read), a rescan, listing them over HTTP, and storing one edit (directly and
+/// over HTTP, each a committed SQLite transaction).
+struct AnnotateBench {
+    var repeats: Int
+    var filter: String?
+    var imageCount = 10_000
+
+    func run(reporter: BenchReporter) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("percept-bench-annotate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try makeImages(in: folder)
+        let selected = { (name: String) in filter.map { name.contains($0) } ?? true }
+        let database = folder.appendingPathComponent(".percept/annotations.sqlite")
+        if selected("annotate-scan-\(imageCount)-cold") {
+            let times = try measure(repeats: min(repeats, 3), warmup: 0) {
+                try? FileManager.default.removeItem(at: database.deletingLastPathComponent())
+                try AnnotationStore(root: folder).scan()
+            }
+            report(reporter, "annotate-scan-\(imageCount)-cold", times)
+        }
+        let store = try AnnotationStore(root: folder)
+        try store.scan()
+        try store.ensureClasses([(0, "object")])
+        if selected("annotate-scan-\(imageCount)-warm") {
+            report(reporter, "annotate-scan-\(imageCount)-warm", try measure(repeats: repeats) { try store.scan() })
+        }
+        let id = try store.images()[imageCount / 2].id
+        let shapes = (0..<5).map { LabelShape(kind: .rect, classID: 0, coordinates: [Double($0), 1, Double($0) + 5, 8]) }
+        if selected("annotate-edit-store") {
+            report(reporter, "annotate-edit-store", try measure(repeats: max(repeats, 20)) {
+                _ = try store.replaceShapes(of: id, basedOn: try store.state(of: id).image.version, with: shapes)
+            })
+        }
+        let port = try startServer(store)
+        if selected("annotate-list-\(imageCount)-http") {
+            let url = URL(string: "http://127.0.0.1:\(port)/api/images")
+            var bytes = 0
+            let times = try measure(repeats: repeats) { bytes = try AnnotateBench.request(url, method: "GET", body: nil).count }
+            report(reporter, "annotate-list-\(imageCount)-http", times, extra: [("bytes", bytes)])
+        }
+        if selected("annotate-edit-http") {
+            let url = URL(string: "http://127.0.0.1:\(port)/api/images/\(id)/shapes")
+            let points = shapes.map { "{\"kind\":\"rect\",\"class\":0,\"points\":[\($0.coordinates.map { String($0) }.joined(separator: ","))]}" }
+            report(reporter, "annotate-edit-http", try measure(repeats: max(repeats, 20)) {
+                let version = try store.state(of: id).image.version
+                _ = try AnnotateBench.request(url, method: "PUT", body: "{\"version\":\(version),\"shapes\":[\(points.joined(separator: ","))]}")
+            })
+        }
+    }
+
+    private func report(_ reporter: BenchReporter, _ name: String, _ times: [Double], extra: [(String, Any)] = []) {
+        var result = BenchResult(name: name, timesMs: times)
+        result.extra = [("images", imageCount)] + extra
+        reporter.report(result)
+    }
+
+    /// Tiny PNGs in 100 subfolders, so the scan walks a tree as a real dataset does.
+    private func makeImages(in folder: URL) throws {
+        var picture = Image(width: 16, height: 12, channels: 3)
+        for index in 0..<imageCount {
+            picture[x: index % 16, y: (index / 16) % 12, channel: 0] = 255
+            let sub = folder.appendingPathComponent(String(format: "part%02d", index % 100))
+            if index < 100 { try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true) }
+            try picture.write(to: sub.appendingPathComponent(String(format: "image%05d.png", index)))
+        }
+    }
+
+    /// Starts the server on a free loopback port in the background and returns the port.
+    private func startServer(_ store: AnnotationStore) throws -> Int {
+        let server = try AnnotatorServer(store: store, settings: ServerSettings(port: 0))
+        let ready = DispatchSemaphore(value: 0)
+        let bound = BoundPort()
+        Task {
+            try await server.run(handleSignals: false) { port in
+                bound.value = port
+                ready.signal()
+            }
+        }
+        ready.wait()
+        return bound.value
+    }
+
+    /// One HTTP request, waited for.
+    static func request(_ url: URL?, method: String, body: String?) throws -> Data {
+        guard let url else { throw CommandOutput.usage(file: "bench", "bad URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let done = DispatchSemaphore(value: 0)
+        let answer = BoundAnswer()
+        URLSession.shared.dataTask(with: request) { data, response, _ in
+            answer.data = data
+            answer.status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            done.signal()
+        }.resume()
+        done.wait()
+        guard answer.status == 200, let data = answer.data else {
+            CommandOutput.problem(file: url.absoluteString, kind: "error", "HTTP \(answer.status)")
+            throw ExitCode(1)
+        }
+        return data
+    }
+}
+
+private final class BoundPort: @unchecked Sendable { var value = 0 }
+
+private final class BoundAnswer: @unchecked Sendable {
+    var data: Data?
+    var status = 0
+}

@@ -1,0 +1,304 @@
+"""Real-browser tests of `percept annotate serve`: headless Chromium driven by Selenium.
+
+Run by Tools/annotator-browser-tests (which makes the virtual environment and builds
+percept). Each scenario of issue 7 is one function; a failure raises and the script exits 1.
+Screenshots go to .build/annotator-screenshots/.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PERCEPT = os.environ.get("PERCEPT", os.path.join(ROOT, ".build", "release", "percept"))
+SHOTS = os.path.join(ROOT, ".build", "annotator-screenshots")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Session:
+    def __init__(self):
+        self.work = tempfile.mkdtemp(prefix="percept-annotator-browser-")
+        self.folder = os.path.join(self.work, "images")
+        shutil.copytree(os.path.join(ROOT, "Fixtures", "annotator", "images"), self.folder)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.server = subprocess.Popen(
+            [PERCEPT, "annotate", "serve", self.folder, "--port", str(self.port),
+             "--classes", os.path.join(ROOT, "Fixtures", "annotator", "classes.txt"),
+             "--import-predictions", os.path.join(ROOT, "Fixtures", "annotator", "predictions.json")],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # Import summaries come first; the URL line says the server is up.
+        line = self.server.stdout.readline()
+        while line and "open http://" not in line:
+            line = self.server.stdout.readline()
+        if "open http://" not in line:
+            raise AssertionError(f"percept annotate serve printed no URL: {line!r}")
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,860",
+                         "--disable-dev-shm-usage"]:
+            options.add_argument(argument)
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.driver.implicitly_wait(0)
+
+    def close(self):
+        self.driver.quit()
+        self.server.kill()
+        self.server.wait()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    # ---- helpers ----
+
+    def api(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    def wait(self, condition, what, timeout=10):
+        try:
+            return WebDriverWait(self.driver, timeout).until(lambda driver: condition())
+        except Exception:
+            self.shot("failure")
+            raise AssertionError(f"timed out waiting for {what}")
+
+    def open(self, fragment=""):
+        self.driver.get(self.base + "/" + fragment)
+        self.wait(lambda: self.driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", "the app")
+
+    def saved(self):
+        self.wait(lambda: self.driver.find_element(By.ID, "save-state").get_attribute("data-state") == "saved", "Saved")
+
+    def current_id(self):
+        return int(self.driver.execute_script("return location.hash.slice(1)"))
+
+    def state(self):
+        status, body = self.api("GET", f"/api/images/{self.current_id()}")
+        assert status == 200, body
+        return body
+
+    def keys(self, *keys):
+        ActionChains(self.driver).send_keys(*keys).perform()
+
+    def canvas(self):
+        return self.driver.find_element(By.ID, "canvas")
+
+    def image_point(self, x, y):
+        """Offsets from the canvas centre (Selenium's origin) of image pixel (x, y); the view's
+        matrix is relative to the svg element."""
+        view = self.driver.execute_script(
+            "const b = document.getElementById('canvas').getBoundingClientRect();"
+            "const m = document.getElementById('view').getCTM();"
+            "return [b.width, b.height, m.a, m.e, m.f];")
+        width, height, scale, left, top = view
+        return round(left + x * scale - width / 2), round(top + y * scale - height / 2)
+
+    def drag(self, start, end):
+        sx, sy = self.image_point(*start)
+        ex, ey = self.image_point(*end)
+        canvas = self.canvas()
+        (ActionChains(self.driver).move_to_element_with_offset(canvas, sx, sy).click_and_hold()
+         .move_to_element_with_offset(canvas, (sx + ex) // 2, (sy + ey) // 2)
+         .move_to_element_with_offset(canvas, ex, ey).release().perform())
+
+    def click(self, point):
+        x, y = self.image_point(*point)
+        ActionChains(self.driver).move_to_element_with_offset(self.canvas(), x, y).click().perform()
+
+    def shot(self, name):
+        os.makedirs(SHOTS, exist_ok=True)
+        self.driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
+
+    def rendered_shapes(self):
+        """People's shapes drawn on the canvas (proposals are counted apart)."""
+        return len(self.driver.find_elements(By.CSS_SELECTOR, "#shapes .shape:not(.prediction)"))
+
+
+# ---- scenarios ----
+
+def draw_box_and_pick_class(session):
+    session.open()
+    session.first_path = session.driver.find_element(By.ID, "image-name").text
+    session.keys("w")
+    session.drag((40, 60), (150, 170))
+    session.keys("2")
+    session.saved()
+    shapes = session.state()["shapes"]
+    assert len(shapes) == 1 and shapes[0]["kind"] == "rect", shapes
+    assert shapes[0]["class"] == 1, f"key 2 should pick class id 1 (sun), found {shapes[0]['class']}"
+    x0, y0, x1, y1 = shapes[0]["points"]
+    assert abs(x0 - 40) <= 2 and abs(y0 - 60) <= 2 and abs(x1 - 150) <= 2 and abs(y1 - 170) <= 2, shapes[0]["points"]
+
+
+def draw_and_edit_polygon(session):
+    session.keys("p")
+    for point in [(200, 40), (290, 60), (280, 130), (210, 120)]:
+        session.click(point)
+    session.keys(Keys.ENTER)
+    session.saved()
+    polygon = session.state()["shapes"][1]
+    assert polygon["kind"] == "polygon" and len(polygon["points"]) == 8, polygon
+    # Drag the first vertex to a new place.
+    handle = session.driver.find_element(By.CSS_SELECTOR, '#handles rect[data-handle="0"]')
+    ActionChains(session.driver).drag_and_drop_by_offset(handle, -20, -10).perform()
+    session.saved()
+    moved = session.state()["shapes"][1]["points"]
+    assert moved[0] < 195 and moved[1] < 38, f"vertex 0 did not move: {moved}"
+    # Select vertex 2 and delete it.
+    session.driver.find_element(By.CSS_SELECTOR, '#handles rect[data-handle="2"]').click()
+    session.keys(Keys.DELETE)
+    session.saved()
+    assert len(session.state()["shapes"][1]["points"]) == 6
+
+
+def undo_and_redo(session):
+    ActionChains(session.driver).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
+    session.saved()
+    assert len(session.state()["shapes"][1]["points"]) == 8, "undo should bring the deleted vertex back"
+    (ActionChains(session.driver).key_down(Keys.CONTROL).key_down(Keys.SHIFT).send_keys("z")
+     .key_up(Keys.SHIFT).key_up(Keys.CONTROL).perform())
+    session.saved()
+    assert len(session.state()["shapes"][1]["points"]) == 6, "redo should delete the vertex again"
+
+
+def next_image_and_back(session):
+    first = session.current_id()
+    name = session.driver.find_element(By.ID, "image-name").text
+    session.keys("d")
+    session.wait(lambda: session.current_id() != first, "the next image")
+    assert session.driver.find_element(By.ID, "image-name").text != name
+    assert session.rendered_shapes() == 0
+    session.keys("a")
+    session.wait(lambda: session.current_id() == first, "the previous image")
+    session.wait(lambda: session.rendered_shapes() == 2, "the two shapes of the first image")
+
+
+def reload_keeps_everything(session):
+    first = session.current_id()
+    session.driver.refresh()
+    session.wait(lambda: session.driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true", "reload")
+    assert session.current_id() == first
+    session.wait(lambda: session.rendered_shapes() == 2, "the shapes after reload")
+    session.shot("annotator")
+
+
+def verify_and_reject(session):
+    session.keys(" ")
+    session.saved()
+    assert session.state()["image"]["status"] == "verified"
+    comment = session.driver.find_element(By.ID, "comment")
+    comment.clear()
+    comment.send_keys("the sun box is too loose")
+    session.driver.find_element(By.ID, "mark-rejected").click()
+    session.saved()
+    image = session.state()["image"]
+    assert image["status"] == "rejected" and image["comment"] == "the sun box is too loose", image
+    Select(session.driver.find_element(By.ID, "filter")).select_by_value("review")
+    session.wait(lambda: len(session.driver.find_elements(By.CSS_SELECTOR, "#image-list li")) == 1, "the review filter")
+
+
+def conflict_from_second_window(session):
+    image = session.current_id()
+    first_window = session.driver.current_window_handle
+    session.driver.switch_to.new_window("tab")
+    session.open(f"#{image}")
+    session.keys("k")
+    session.click((20, 20))
+    session.saved()
+    session.driver.switch_to.window(first_window)
+    session.click((95, 115))  # select the box drawn first
+    session.keys(Keys.ARROW_RIGHT)
+    session.wait(lambda: session.driver.find_element(By.ID, "conflict").is_displayed(), "the conflict message")
+    message = session.driver.find_element(By.ID, "conflict-message").text
+    assert "changed elsewhere" in message and "stale" in message, message
+    session.shot("conflict")
+    session.driver.find_element(By.ID, "conflict-theirs").click()
+    session.wait(lambda: session.rendered_shapes() == 3, "the other window's version")
+    session.saved()
+
+
+def export_yolo(session):
+    target = os.path.join(session.work, "yolo-export")
+    session.driver.find_element(By.ID, "open-export").click()
+    Select(session.driver.find_element(By.ID, "export-format")).select_by_value("yolo")
+    session.driver.find_element(By.ID, "export-target").send_keys(target)
+    session.driver.find_element(By.ID, "export-run").click()
+    session.wait(lambda: session.driver.find_element(By.ID, "export-result").text.startswith("Wrote"), "the export")
+    session.shot("export")
+    labels = [os.path.join(folder, name) for folder, _, names in os.walk(os.path.join(target, "labels")) for name in names]
+    stem = os.path.splitext(os.path.basename(session.first_path))[0]
+    mine = [path for path in labels if os.path.basename(path) == stem + ".txt"]
+    assert len(mine) == 1, labels
+    lines = [line.split() for line in open(mine[0]).read().split("\n") if line]
+    assert [len(line) for line in lines] == [5, 7], f"a box and a three-point polygon: {lines}"
+    assert lines[0][0] == "1", f"the box has class sun (index 1): {lines[0]}"
+    assert os.path.exists(os.path.join(target, "data.yaml"))
+    session.driver.find_element(By.ID, "export-close").click()
+
+
+def proposals_with_slider(session):
+    Select(session.driver.find_element(By.ID, "filter")).select_by_value("")
+    session.driver.find_element(By.XPATH, '//ul[@id="image-list"]/li[span[text()="park.png"]]').click()
+    session.wait(lambda: session.driver.find_element(By.ID, "image-name").text == "park.png", "park.png")
+    proposals = lambda: len(session.driver.find_elements(By.CSS_SELECTOR, "#shapes .shape.prediction"))
+    session.wait(lambda: proposals() == 1, "one proposal above the 0.5 threshold")
+    session.driver.execute_script(
+        "const s = document.getElementById('threshold'); s.value = 0.2; s.dispatchEvent(new Event('input'));")
+    session.wait(lambda: proposals() == 2, "both proposals at threshold 0.2")
+    session.click((90, 100))
+    session.keys("y")
+    session.saved()
+    shapes = session.state()["shapes"]
+    assert [shape["source"] for shape in shapes] == ["user", "prediction"], shapes
+    assert shapes[0]["class"] == 2 and "score" not in shapes[0], shapes[0]
+    session.shot("proposals")
+
+
+SCENARIOS = [draw_box_and_pick_class, draw_and_edit_polygon, undo_and_redo, next_image_and_back,
+             reload_keeps_everything, verify_and_reject, conflict_from_second_window, export_yolo,
+             proposals_with_slider]
+
+
+def main():
+    session = Session()
+    failures = 0
+    try:
+        for scenario in SCENARIOS:
+            started = time.time()
+            try:
+                scenario(session)
+                print(f"ok   {scenario.__name__} ({time.time() - started:.1f} s)")
+            except Exception as error:
+                failures += 1
+                print(f"FAIL {scenario.__name__}: {error}")
+                session.shot(f"fail-{scenario.__name__}")
+                break
+    finally:
+        session.close()
+    print(f"annotator browser tests: {len(SCENARIOS) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
