@@ -76,6 +76,35 @@ struct LabelsTests {
         expectSameFiles(exported, expected, format)
     }
 
+    /// Runs the built `percept` (beside this test bundle) with `arguments`; returns its exit status.
+    func runPercept(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("percept")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test("export equals `percept convert` of the same labels, byte for byte", arguments: ["yolo", "voc"])
+    func exportMatchesConvertCommand(format: String) async throws {
+        let server = try await importedServer()
+        let output = try TestServer.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: output) }
+        let target = output.appendingPathComponent("labels")
+        let exported = try await filesWrittenByAPI(server, format: format, target: target)
+        let source = fixtures.appendingPathComponent("labels/coco-small").path
+        let converted = try filesWritten(at: target) {
+            let status = try runPercept(["convert", source, target.path, "--to", format])
+            #expect(status == 0)
+        }
+        #expect(!converted.isEmpty)
+        expectSameFiles(exported, converted, format)
+    }
+
     func filesWrittenByAPI(_ server: TestServer, format: String, target: URL) async throws -> [String: [UInt8]] {
         let (status, body) = try await server.client.json("POST", "/api/export", #"{"format":"\#(format)","target":"\#(target.path)"}"#)
         #expect(status == 200)

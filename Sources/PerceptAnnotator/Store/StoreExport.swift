@@ -25,7 +25,8 @@ extension AnnotationStore {
         return dataset
     }
 
-    /// Writes the labels in `format` into `target`, with `conversion-report.json`; `target`
+    /// Writes the labels in `format` into `target` through `DatasetConversion` (as `percept
+    /// convert` does), with `conversion-report.json`; `target`
     /// must not exist or be empty unless `force`, and must not be inside the served folder.
     /// The files are written into a hidden sibling folder reached through a symbolic link at
     /// `target` (so paths the writers record, such as YOLO's `path:`, name `target`), and the
@@ -44,7 +45,9 @@ extension AnnotationStore {
             throw AnnotatorError.invalid(place: "target", detail: "the folder exists and is not empty; use --force (API: \"force\": true) to replace it")
         }
         let dataset = try labelDataset()
-        let report = ConversionReport(dataset: dataset, from: .coco, to: format)
+        // The same preparation and writers as `percept convert`, so both give the same files.
+        let conversion = DatasetConversion(to: format, placement: placement)
+        let report: ConversionReport
         let parent = target.deletingLastPathComponent(), name = target.lastPathComponent, unique = UUID().uuidString
         let staging = parent.appendingPathComponent(".\(name).partial-\(unique)")
         let previous = parent.appendingPathComponent(".\(name).previous-\(unique)")
@@ -53,8 +56,7 @@ extension AnnotationStore {
             try manager.createDirectory(at: staging, withIntermediateDirectories: true)
             if hadPrevious { try manager.moveItem(at: target, to: previous) }
             try manager.createSymbolicLink(at: target, withDestinationURL: staging)
-            try format.write(dataset, to: target, images: placement)
-            try Data(JSONWriter.encode(report.json)).write(to: target.appendingPathComponent("conversion-report.json"))
+            report = try conversion.write(dataset, from: .coco, to: target)
             try manager.removeItem(at: target)
             try manager.moveItem(at: staging, to: target)
             if hadPrevious { try? manager.removeItem(at: previous) }
