@@ -44,15 +44,18 @@ let package = Package(
         // libpng and libjpeg report errors by longjmp and libtiff through varargs callbacks;
         // both must stay in C, and these helpers keep them there.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CTIFF"]),
+        // The 8-bit inner loops of augmentation, with AVX2 versions chosen at run time (Swift
+        // itself compiles for baseline x86-64).
+        .target(name: "CPixelKernels"),
 
         // Libraries, bottom to top.
         .target(name: "PerceptTensor", dependencies: ["COpenBLAS"]),
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
-        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs"]),
+        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs", "CPixelKernels"]),
         .target(name: "PerceptLabels", dependencies: ["PerceptImage", .product(name: "Yams", package: "Yams")]),
         .target(name: "PerceptAugment", dependencies: [
-            "PerceptImage", "PerceptLabels", .product(name: "Yams", package: "Yams"),
+            "PerceptImage", "PerceptLabels", "CPixelKernels", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
         .target(name: "PerceptPointCloud", dependencies: ["PCLBridge"]),
@@ -82,7 +85,7 @@ let package = Package(
         .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN", "PerceptResumeProbe"], path: "Tests/PerceptNNTests"),
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage"], path: "Tests/PerceptImageTests"),
         .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),
-        .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment"], path: "Tests/PerceptAugmentTests"),
+        .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment", "CPixelKernels"], path: "Tests/PerceptAugmentTests"),
         .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels"], path: "Tests/PerceptLabelsTests"),
         .testTarget(name: "PerceptEvalTests", dependencies: ["PerceptEval"], path: "Tests/PerceptEvalTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),

@@ -50,6 +50,16 @@ struct PixelTransformTests {
         #expect(try Solarize().image(image, parameters: LevelParameters(level: 0.5)).samples == .uint8([0x5F, 0x5C, 0]))
     }
 
+    @Test("GaussianBlur sizes its kernel from sigma as Albumentations 2 does: 2·⌊3.5σ⌋ + 1")
+    func gaussianKernelSize() throws {
+        let sample = try Sample(image: Image(width: 4, height: 4, channels: 1, samples: .uint8([UInt8](repeating: 0, count: 16))))
+        var random = AugmentRandom(seed: 1)
+        for (sigma, size) in [(0.5, 3), (1.0, 7), (1.9, 13), (3.0, 21)] {
+            let blur = try GaussianBlur(sigmaLimit: sigma...sigma, probability: 1)
+            #expect(try blur.drawParameters(for: sample, random: &random).size == size, "sigma \(sigma)")
+        }
+    }
+
     @Test("a blur leaves a flat image flat and spreads a single bright pixel symmetrically")
     func blurs() throws {
         let flat = try Image(width: 9, height: 9, channels: 3, samples: .uint8([UInt8](repeating: 77, count: 243)))

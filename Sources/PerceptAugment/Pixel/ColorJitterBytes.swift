@@ -1,3 +1,4 @@
+import CPixelKernels
 import PerceptImage
 
 /// `ColorJitter` on 8-bit RGB(A) images in at most two passes instead of four: the steps
@@ -85,91 +86,32 @@ struct ByteColourProgram {
             let to = target + row * rowLength
             for step in steps {
                 switch step {
-                case .table(let table): applyTable(table, from: from, to: to, pixels: pixels, channels: channels)
-                case .saturation(let factor): scaleSaturation(factor, from: from, to: to, pixels: pixels, channels: channels)
-                case .hue(let turn): turn.apply(from: from, to: to, pixels: pixels, channels: channels)
+                case .table(let table): pk_table_u8(from, to, pixels, channels, table)
+                case .saturation(let factor):
+                    // The arithmetic of `ColourMap(SaturationScale)`, operation for operation.
+                    pk_saturation_u8(from, to, pixels, channels, factor)
+                case .hue(let turn): pk_hue_turn_u8(from, to, pixels, channels, turn.shift)
                 case .contrast: break
                 }
                 from = UnsafePointer(to)
             }
         }
     }
-
-    private func applyTable(_ table: [UInt8], from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, pixels: Int, channels: Int) {
-        table.withUnsafeBufferPointer { table in
-            if channels == 3 {
-                for index in 0..<pixels * 3 { to[index] = table[Int(from[index])] }
-                return
-            }
-            for pixel in 0..<pixels {
-                let at = pixel * channels
-                to[at] = table[Int(from[at])]
-                to[at + 1] = table[Int(from[at + 1])]
-                to[at + 2] = table[Int(from[at + 2])]
-                to[at + 3] = from[at + 3]
-            }
-        }
-    }
-
-    /// The arithmetic of `ColourMap(SaturationScale)`, operation for operation, so the result
-    /// is identical.
-    private func scaleSaturation(_ factor: Float, from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, pixels: Int, channels: Int) {
-        let scale: Float = 1 / 255
-        for pixel in 0..<pixels {
-            let at = pixel * channels
-            let red = Float(from[at]) * scale, green = Float(from[at + 1]) * scale, blue = Float(from[at + 2]) * scale
-            let gray = luma(red, green, blue)
-            to[at] = UInt8(roundingClamped: (gray + (red - gray) * factor) * 255)
-            to[at + 1] = UInt8(roundingClamped: (gray + (green - gray) * factor) * 255)
-            to[at + 2] = UInt8(roundingClamped: (gray + (blue - gray) * factor) * 255)
-            if channels == 4 { to[at + 3] = from[at + 3] }
-        }
-    }
 }
 
-/// A hue rotation of 8-bit RGB in integers. Turning hue keeps each pixel's largest and
-/// smallest channel values; only which channel holds them and the middle value change. Hue is
-/// held in sixths of a turn with 24 fraction bits (the error stays below 0.01 of a level).
+/// A hue rotation of 8-bit RGB in integers (`pk_hue_turn_u8`). Turning hue keeps each
+/// pixel's largest and smallest channel values; only which channel holds them and the middle
+/// value change. Hue is held in sixths of a turn with 24 fraction bits (the error stays below
+/// 0.01 of a level).
 struct HueTurn {
-    private static let fractionBits = 24, sector = 1 << 24, turn = 6 << 24
-    /// `sector / chroma`, rounded, for chroma 1...255.
-    private static let reciprocals: [Int] = (0..<256).map { $0 == 0 ? 0 : (sector + $0 / 2) / $0 }
-    /// For each sector of the turned hue, the channels of the largest, middle and smallest
-    /// value, two bits each, eight bits per sector.
-    private static let placements: Int = [(0, 1, 2), (1, 0, 2), (1, 2, 0), (2, 1, 0), (2, 0, 1), (0, 2, 1)].enumerated()
-        .reduce(0) { $0 | (($1.element.0 | $1.element.1 << 2 | $1.element.2 << 4) << ($1.offset * 8)) }
-    private let shift: Int
+    private static let turn = 6 << 24
+    /// The turn in sixths with 24 fraction bits, `0..<6·2²⁴`.
+    let shift: Int32
 
     /// A turn by `turns` (−0.5...0.5) of the hue circle.
     init(turns: Double) {
         var shift = Int((turns * Double(Self.turn)).rounded()) % Self.turn
         if shift < 0 { shift += Self.turn }
-        self.shift = shift
-    }
-
-    func apply(from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, pixels: Int, channels: Int) {
-        let placements = Self.placements
-        Self.reciprocals.withUnsafeBufferPointer { reciprocals in
-            for pixel in 0..<pixels {
-                let at = pixel &* channels
-                let red = Int(from[at]), green = Int(from[at + 1]), blue = Int(from[at + 2])
-                let largest = max(max(red, green), blue), smallest = min(min(red, green), blue), chroma = largest &- smallest
-                let middle = red &+ green &+ blue &- largest &- smallest
-                // The hue's sector as the Float path finds it: red wins ties, then green.
-                let sector = red == largest ? (green >= blue ? 0 : 5) : green == largest ? (blue >= red ? 2 : 1) : (red >= green ? 4 : 3)
-                let along = (middle &- smallest) &* reciprocals[chroma]
-                var hue = (sector & 1 == 0 ? sector &* Self.sector &+ along : (sector &+ 1) &* Self.sector &- along) &+ shift
-                if hue >= Self.turn { hue &-= Self.turn }
-                let turned = hue >> Self.fractionBits, fraction = hue & (Self.sector - 1)
-                let rise = turned & 1 == 0 ? fraction : Self.sector &- fraction
-                let newMiddle = smallest &+ (chroma &* rise &+ Self.sector / 2) >> Self.fractionBits
-                let places = placements >> (turned &* 8)
-                let output = to + at
-                if channels == 4 { output[3] = from[at + 3] }
-                output[places & 3] = UInt8(truncatingIfNeeded: largest)
-                output[(places >> 2) & 3] = UInt8(truncatingIfNeeded: newMiddle)
-                output[(places >> 4) & 3] = UInt8(truncatingIfNeeded: smallest)
-            }
-        }
+        self.shift = Int32(shift)
     }
 }

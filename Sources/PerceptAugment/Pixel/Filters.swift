@@ -25,7 +25,7 @@ public struct KernelParameters: TransformParameters, Equatable {
 }
 
 /// Gaussian blur with a random sigma and odd kernel size (Albumentations `GaussianBlur`);
-/// a size of 0 follows the sigma as OpenCV does (`2·round(3σ) + 1`).
+/// a size of 0 follows the sigma as Albumentations 2 and PIL do (`2·⌊3.5σ⌋ + 1`).
 public struct GaussianBlur: PixelTransform {
     public let name = "GaussianBlur"
     /// The chance of blurring.
@@ -48,7 +48,7 @@ public struct GaussianBlur: PixelTransform {
 
     public func drawParameters(for sample: Sample, random: inout AugmentRandom) throws -> KernelParameters {
         let size = drawOddSize(blurLimit, random: &random), sigma = random.uniform(sigmaLimit)
-        return KernelParameters(size: size > 0 ? size : Int((sigma * 3).rounded()) * 2 + 1, sigma: sigma)
+        return KernelParameters(size: size > 0 ? size : Int(sigma * 3.5) * 2 + 1, sigma: sigma)
     }
 
     public func image(_ image: Image, parameters: KernelParameters) throws -> Image {

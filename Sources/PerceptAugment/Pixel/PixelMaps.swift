@@ -1,3 +1,4 @@
+import CPixelKernels
 import PerceptImage
 
 /// A curve per colour channel applied to every sample (alpha untouched); 8-bit images go
@@ -153,7 +154,7 @@ extension Image {
         lumaMean(channelSums: channelSums(), pixels: width * height, maximum: sampleType.maximumValue)
     }
 
-    /// The sum of each channel's samples.
+    /// The sum of each channel's samples (of RGBA 8-bit images, the colour channels only).
     func channelSums() -> [Double] {
         func sums<Value: ImageSample>(_ values: [Value]) -> [Double] {
             var totals = [Double](repeating: 0, count: channels)
@@ -177,17 +178,13 @@ func lumaMean(channelSums sums: [Double], pixels: Int, maximum: Double) -> Float
     return Float(total / Double(max(1, pixels)) / maximum)
 }
 
-/// The exact sum of each channel of interleaved 8-bit samples.
+/// The exact sum of each channel of interleaved 8-bit samples (of RGBA, the three colour
+/// channels only).
 func byteChannelSums(_ values: UnsafeBufferPointer<UInt8>, channels: Int) -> [Int] {
-    if channels == 3 {
-        // One pass with three running totals instead of three strided passes.
-        var red = 0, green = 0, blue = 0
-        for start in stride(from: 0, to: values.count - 2, by: 3) {
-            red &+= Int(values[start])
-            green &+= Int(values[start + 1])
-            blue &+= Int(values[start + 2])
-        }
-        return [red, green, blue]
+    if channels == 3 || channels == 4, let base = values.baseAddress {
+        var sums = [UInt64](repeating: 0, count: 3)
+        sums.withUnsafeMutableBufferPointer { pk_channel_sums_u8(base, values.count / channels, channels, $0.baseAddress) }
+        return sums.map { Int($0) }
     }
     return (0..<channels).map { channel in
         var total = 0

@@ -1,9 +1,10 @@
+import CPixelKernels
 import PerceptImage
 
 /// A separable filter with reflect-101 borders, summing in Float: each source row is filtered
 /// horizontally once into a ring of `vertical.count` rows, and each output row sums the ring.
-/// Both passes run eight samples at a time and add the taps in kernel order, so the result is
-/// the same to the bit as filtering the whole image horizontally and then vertically.
+/// 8-bit images go through `pk_separable_filter_u8` (AVX2 where the CPU has it); other sample
+/// types run here, eight samples at a time with the taps added in kernel order.
 struct SeparableFilter {
     /// Horizontal taps (odd count).
     let horizontal: [Float]
@@ -14,6 +15,9 @@ struct SeparableFilter {
 
     /// `samples` (interleaved `channels`) filtered.
     func filtered<Value: ImageSample>(_ samples: [Value], width: Int, height: Int, channels: Int) -> [Value] {
+        if Value.self == UInt8.self, let bytes = filteredBytes(samples, width: width, height: height, channels: channels) {
+            return bytes
+        }
         let radiusX = horizontal.count / 2, radiusY = vertical.count / 2, rowLength = width * channels
         // Rows rounded up to whole lanes; the extra samples are computed and never stored.
         let laneRow = (rowLength + Lanes.scalarCount - 1) / Lanes.scalarCount * Lanes.scalarCount
@@ -51,6 +55,21 @@ struct SeparableFilter {
             }
             initialized = samples.count
         }
+    }
+
+    /// The C kernel's result for 8-bit `samples` (`Value` is `UInt8`), or nil when it could
+    /// not get its scratch memory.
+    private func filteredBytes<Value: ImageSample>(_ samples: [Value], width: Int, height: Int, channels: Int) -> [Value]? {
+        var succeeded = false
+        let output = [Value](unsafeUninitializedCapacity: samples.count) { output, initialized in
+            samples.withUnsafeBytes { source in
+                let target = UnsafeMutableRawBufferPointer(output)
+                succeeded = pk_separable_filter_u8(source.bindMemory(to: UInt8.self).baseAddress, target.bindMemory(to: UInt8.self).baseAddress,
+                                                   width, height, channels, horizontal, horizontal.count, vertical, vertical.count) == 0
+            }
+            initialized = succeeded ? samples.count : 0
+        }
+        return succeeded ? output : nil
     }
 
     private func horizontalPass(_ padded: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, length: Int, step: Int) {

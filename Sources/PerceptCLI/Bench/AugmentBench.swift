@@ -14,13 +14,7 @@ struct AugmentBench {
     private let albumentationsImagesPerSecond = 168.0
 
     func run(reporter: BenchReporter) throws {
-        let pipeline = try Pipeline(transforms: [
-            Flip(.horizontal, probability: 0.5),
-            Affine(scale: AxisRanges(0.8...1.2), translatePercent: AxisRanges(-0.1...0.1), rotate: -15...15, probability: 1),
-            try ColorJitter(brightness: 0.2, contrast: 0.2, saturation: 0.2, hue: 0.05, probability: 1),
-            try GaussianBlur(probability: 0.5),
-            try FixedSizeCrop(width: 448, height: 448),
-        ], settings: BoxSettings(minVisibility: 0.3))
+        let pipeline = try Pipeline(transforms: try referenceTransforms(alwaysOn: false), settings: BoxSettings(minVisibility: 0.3))
         let samples = try referenceSamples(count: 50)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         for (name, threads) in [("augment-detection-1-thread", 1), ("augment-detection-\(cores)-threads", cores)] where selected(name) {
@@ -38,6 +32,23 @@ struct AugmentBench {
                             ("vs_albumentations_per_thread", rate / Double(threads) / albumentationsImagesPerSecond)]
             reporter.report(result)
         }
+        // Each transform of the pipeline alone, always applied, on the same 512×512 samples:
+        // where the pipeline's time goes.
+        for transform in try referenceTransforms(alwaysOn: true) where selected("augment-stage-\(transform.name)") {
+            let stage = try Pipeline(transforms: [transform], settings: BoxSettings(minVisibility: 0.3))
+            var failure: (any Error)?
+            let times = try onOneCore {
+                measure(repeats: repeats, warmup: 1) {
+                    for result in stage.augment(batch: samples, seed: 1, threads: 1) {
+                        if case .failure(let error) = result { failure = error }
+                    }
+                }
+            }
+            if let failure { throw failure }
+            var result = BenchResult(name: "augment-stage-\(transform.name)", timesMs: times)
+            result.extra = [("ms_per_image", result.median / Double(samples.count)), ("threads", 1)]
+            reporter.report(result)
+        }
         // The codec figures the augmentation issue asks for beside the pipeline (one thread).
         let picture = ImageBench.naturalPicture(width: 1024, height: 768)
         let megapixels = Double(picture.width * picture.height) / 1e6
@@ -46,6 +57,17 @@ struct AugmentBench {
             result.extra = [("megapixels_per_s", megapixels / (result.median / 1000)), ("bytes", bytes)]
             reporter.report(result)
         }
+    }
+
+    /// The reference pipeline's transforms; `alwaysOn` sets every probability to 1.
+    private func referenceTransforms(alwaysOn: Bool) throws -> [any Transform] {
+        [
+            Flip(.horizontal, probability: alwaysOn ? 1 : 0.5),
+            Affine(scale: AxisRanges(0.8...1.2), translatePercent: AxisRanges(-0.1...0.1), rotate: -15...15, probability: 1),
+            try ColorJitter(brightness: 0.2, contrast: 0.2, saturation: 0.2, hue: 0.05, probability: 1),
+            try GaussianBlur(probability: alwaysOn ? 1 : 0.5),
+            try FixedSizeCrop(width: 448, height: 448),
+        ]
     }
 
     private func selected(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }

@@ -1,3 +1,5 @@
+import CPixelKernels
+
 /// A serial bilinear affine warp for 8-bit images, the hot path of augmentation pipelines.
 /// Source positions advance along each row in 32.32 fixed point, and the blend uses 11-bit
 /// weights in integers (as OpenCV's fixed-point warp does, with finer steps), so results stay
@@ -26,12 +28,15 @@ extension Image {
         }
         let warp = FixedPointWarp(sourceWidth: width, sourceHeight: height, channels: channels, border: border)
         let count = outputWidth * outputHeight * channels
+        var edges = [Int32](repeating: 0, count: outputWidth)
         let output = [UInt8](unsafeUninitializedCapacity: count) { target, initialized in
             source.withUnsafeBufferPointer { pixels in
-                for y in 0..<outputHeight {
-                    let (startX, startY) = rows.start(row: y)
-                    warp.row(pixels, into: target.baseAddress! + y * outputWidth * channels, count: outputWidth,
-                             x: startX, y: startY, stepX: rows.stepX, stepY: rows.stepY)
+                edges.withUnsafeMutableBufferPointer { edges in
+                    for y in 0..<outputHeight {
+                        let (startX, startY) = rows.start(row: y)
+                        warp.row(pixels, into: target.baseAddress! + y * outputWidth * channels, count: outputWidth,
+                                 x: startX, y: startY, stepX: rows.stepX, stepY: rows.stepY, edges: edges.baseAddress!)
+                    }
                 }
             }
             initialized = count
@@ -72,6 +77,10 @@ private struct FixedPointWarp {
     let sourceWidth: Int, sourceHeight: Int, channels: Int
     let border: BorderMode
     let fill: [Int32]
+    /// `fill` as bytes, for the C kernel.
+    let fillBytes: [UInt8]
+    /// With a constant border, a pixel whose taps all lie outside is just the fill.
+    let constantOutside: Bool
 
     init(sourceWidth: Int, sourceHeight: Int, channels: Int, border: BorderMode) {
         self.sourceWidth = sourceWidth
@@ -79,6 +88,8 @@ private struct FixedPointWarp {
         self.channels = channels
         self.border = border
         fill = border.fill(channels: channels).map { Int32(UInt8(roundingClamped: $0)) }
+        fillBytes = fill.map { UInt8(truncatingIfNeeded: $0) }
+        constantOutside = if case .constant = border { true } else { false }
     }
 
     @inline(__always)
@@ -90,39 +101,22 @@ private struct FixedPointWarp {
     }
 
     /// Writes `count` pixels starting at source position `(x, y)` (fixed point), advancing by
-    /// `(stepX, stepY)` per pixel.
+    /// `(stepX, stepY)` per pixel: `pk_warp_row_u8` does the pixels inside the source (and the
+    /// constant fill), the border rule the rest. `edges` has room for `count` indices.
     func row(_ pixels: UnsafeBufferPointer<UInt8>, into target: UnsafeMutablePointer<UInt8>, count: Int,
-             x: Int, y: Int, stepX: Int, stepY: Int) {
-        let source = pixels.baseAddress!, rowBytes = sourceWidth &* channels, channels = self.channels
-        let lastLeft = UInt(sourceWidth - 1), lastTop = UInt(sourceHeight - 1)
-        // With a constant border, a pixel whose taps all lie outside is just the fill.
-        let constantOutside = if case .constant = border { true } else { false }
+             x: Int, y: Int, stepX: Int, stepY: Int, edges: UnsafeMutablePointer<Int32>) {
+        let source = pixels.baseAddress!
+        let edgeCount = fillBytes.withUnsafeBufferPointer { fill in
+            pk_warp_row_u8(source, sourceWidth, sourceHeight, channels, target, count, Int64(x), Int64(y), Int64(stepX), Int64(stepY),
+                           constantOutside ? fill.baseAddress : nil, edges)
+        }
         let shift = 32 - Self.fractionBits, mask = (1 << Self.fractionBits) - 1
-        var positionX = x, positionY = y
-        for index in 0..<count {
-            let left = positionX >> 32, top = positionY >> 32
-            let fractionX = Int32(truncatingIfNeeded: (positionX >> shift) & mask)
-            let fractionY = Int32(truncatingIfNeeded: (positionY >> shift) & mask)
-            let out = target + index &* channels
-            positionX &+= stepX
-            positionY &+= stepY
-            if UInt(bitPattern: left) < lastLeft, UInt(bitPattern: top) < lastTop {
-                let upper = source + (top &* sourceWidth &+ left) &* channels, lower = upper + rowBytes
-                if channels == 3 {
-                    out[0] = Self.blend(Int32(upper[0]), Int32(upper[3]), Int32(lower[0]), Int32(lower[3]), fractionX, fractionY)
-                    out[1] = Self.blend(Int32(upper[1]), Int32(upper[4]), Int32(lower[1]), Int32(lower[4]), fractionX, fractionY)
-                    out[2] = Self.blend(Int32(upper[2]), Int32(upper[5]), Int32(lower[2]), Int32(lower[5]), fractionX, fractionY)
-                    continue
-                }
-                for channel in 0..<channels {
-                    out[channel] = Self.blend(Int32(upper[channel]), Int32(upper[channel + channels]), Int32(lower[channel]),
-                                              Int32(lower[channel + channels]), fractionX, fractionY)
-                }
-            } else if constantOutside, left < -1 || left >= sourceWidth || top < -1 || top >= sourceHeight {
-                for channel in 0..<channels { out[channel] = UInt8(truncatingIfNeeded: fill[channel]) }
-            } else {
-                edgePixel(source, into: out, left: left, top: top, fractionX: fractionX, fractionY: fractionY)
-            }
+        for edge in 0..<edgeCount {
+            let index = Int(edges[edge])
+            let positionX = x &+ index &* stepX, positionY = y &+ index &* stepY
+            edgePixel(source, into: target + index * channels, left: positionX >> 32, top: positionY >> 32,
+                      fractionX: Int32(truncatingIfNeeded: (positionX >> shift) & mask),
+                      fractionY: Int32(truncatingIfNeeded: (positionY >> shift) & mask))
         }
     }
 

@@ -1,3 +1,5 @@
+import CPixelKernels
+
 /// Mirror directions.
 public enum FlipDirection: String, Sendable, CaseIterable, Codable {
     /// Left and right swap.
@@ -9,7 +11,14 @@ public enum FlipDirection: String, Sendable, CaseIterable, Codable {
 extension Image {
     /// The image mirrored left-right or top-bottom.
     public func flipped(_ direction: FlipDirection) -> Image {
-        applying(Flip(width: width, height: height, channels: channels, direction: direction),
+        if direction == .horizontal, case .uint8(let bytes) = samples {
+            let output = [UInt8](unsafeUninitializedCapacity: bytes.count) { target, initialized in
+                bytes.withUnsafeBufferPointer { pk_flip_rows_u8($0.baseAddress, target.baseAddress, width, height, channels) }
+                initialized = bytes.count
+            }
+            return Image(uncheckedWidth: width, height: height, channels: channels, samples: .uint8(output))
+        }
+        return applying(Flip(width: width, height: height, channels: channels, direction: direction),
                  width: width, height: height)
     }
 
@@ -58,15 +67,6 @@ private struct Flip: SampleKernel {
                     case .vertical:
                         let from = (height - 1 - y) * rowLength, to = y * rowLength
                         (output.baseAddress! + to).initialize(from: source.baseAddress! + from, count: rowLength)
-                    case .horizontal where channels == 3:
-                        // The common RGB case with the channel loop unrolled.
-                        let from = source.baseAddress! + y * rowLength + rowLength - 3, to = output.baseAddress! + y * rowLength
-                        for x in 0..<width {
-                            let pixel = from - x &* 3, target = to + x &* 3
-                            target.initialize(to: pixel[0])
-                            (target + 1).initialize(to: pixel[1])
-                            (target + 2).initialize(to: pixel[2])
-                        }
                     case .horizontal:
                         let row = y * rowLength
                         for x in 0..<width {

@@ -1,0 +1,57 @@
+#include "CPixelKernels.h"
+#include "kernels.h"
+
+void pk_table_u8(const uint8_t *source, uint8_t *target, size_t pixels, size_t channels, const uint8_t table[256]) {
+    if (channels == 3) {
+        size_t count = pixels * 3, i = 0;
+        for (; i + 4 <= count; i += 4) {
+            uint8_t a = table[source[i]], b = table[source[i + 1]], c = table[source[i + 2]], d = table[source[i + 3]];
+            target[i] = a, target[i + 1] = b, target[i + 2] = c, target[i + 3] = d;
+        }
+        for (; i < count; i++) target[i] = table[source[i]];
+        return;
+    }
+    for (size_t pixel = 0; pixel < pixels; pixel++, source += channels, target += channels) {
+        uint8_t a = table[source[0]], b = table[source[1]], c = table[source[2]];
+        target[0] = a, target[1] = b, target[2] = c;
+        for (size_t channel = 3; channel < channels; channel++) target[channel] = source[channel];
+    }
+}
+
+#if PK_X86
+/// RGB sums 16 pixels (48 bytes) at a time: byte j of a block belongs to channel j % 3, so
+/// three masks per 16-byte vector pick each channel's bytes for `psadbw`.
+PK_AVX2 static size_t rgb_sums_avx2(const uint8_t *source, size_t pixels, uint64_t sums[3]) {
+    uint8_t lanes[3][3][16];
+    for (int vector = 0; vector < 3; vector++)
+        for (int channel = 0; channel < 3; channel++)
+            for (int byte = 0; byte < 16; byte++) lanes[vector][channel][byte] = (vector * 16 + byte) % 3 == channel ? 0xFF : 0;
+    __m128i masks[3][3], totals[3];
+    for (int vector = 0; vector < 3; vector++)
+        for (int channel = 0; channel < 3; channel++) masks[vector][channel] = _mm_loadu_si128((const __m128i *)lanes[vector][channel]);
+    for (int channel = 0; channel < 3; channel++) totals[channel] = _mm_setzero_si128();
+    const __m128i zero = _mm_setzero_si128();
+    size_t pixel = 0;
+    for (; pixel + 16 <= pixels; pixel += 16, source += 48) {
+        for (int vector = 0; vector < 3; vector++) {
+            __m128i bytes = _mm_loadu_si128((const __m128i *)(source + vector * 16));
+            for (int channel = 0; channel < 3; channel++)
+                totals[channel] = _mm_add_epi64(totals[channel], _mm_sad_epu8(_mm_and_si128(bytes, masks[vector][channel]), zero));
+        }
+    }
+    for (int channel = 0; channel < 3; channel++)
+        sums[channel] += (uint64_t)_mm_cvtsi128_si64(totals[channel]) + (uint64_t)_mm_extract_epi64(totals[channel], 1);
+    return pixel;
+}
+#endif
+
+void pk_channel_sums_u8(const uint8_t *source, size_t pixels, size_t channels, uint64_t sums[3]) {
+    sums[0] = sums[1] = sums[2] = 0;
+    size_t pixel = 0;
+#if PK_X86
+    if (channels == 3 && pk_uses_avx2()) pixel = rgb_sums_avx2(source, pixels, sums);
+#endif
+    for (source += pixel * channels; pixel < pixels; pixel++, source += channels) {
+        sums[0] += source[0], sums[1] += source[1], sums[2] += source[2];
+    }
+}

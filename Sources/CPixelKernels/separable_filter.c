@@ -1,0 +1,165 @@
+#include "CPixelKernels.h"
+#include "kernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// Each source row is widened to Float with its reflected border, filtered horizontally once
+// into a ring of `vertical_count` rows, and each output row sums the ring. A sample's sum
+// starts at the centre tap and adds the pairs (k, n−1−k) for k = 0, 1, … (or every tap in
+// order when the taps are not symmetric); the portable and AVX2 loops follow that order.
+
+typedef struct {
+    const float *taps;
+    size_t count;
+    int symmetric;
+} Taps;
+
+static Taps make_taps(const float *taps, size_t count) {
+    Taps result = {taps, count, 1};
+    for (size_t k = 0; k < count / 2; k++) {
+        if (taps[k] != taps[count - 1 - k]) result.symmetric = 0;
+    }
+    return result;
+}
+
+/// `target[i] = Σ taps[k] · rows[k][i]` for i in [start, length), in the order above.
+static void sum_rows_portable(const float *const *rows, Taps taps, float *target, size_t start, size_t length) {
+    size_t n = taps.count, centre = n / 2;
+    for (size_t i = start; i < length; i++) {
+        float total;
+        if (taps.symmetric) {
+            total = taps.taps[centre] * rows[centre][i];
+            for (size_t k = 0; k < centre; k++) total = total + taps.taps[k] * (rows[k][i] + rows[n - 1 - k][i]);
+        } else {
+            total = 0;
+            for (size_t k = 0; k < n; k++) total = total + taps.taps[k] * rows[k][i];
+        }
+        target[i] = total;
+    }
+}
+
+#if PK_X86
+/// `sum_rows` for `BLOCK` vectors of eight samples from `i`, each tap broadcast once per block.
+#define BLOCK 4
+PK_AVX2 static inline void sum_block_avx2(const float *const *rows, Taps taps, float *target, size_t i, int vectors) {
+    size_t n = taps.count, centre = n / 2;
+    __m256 total[BLOCK];
+    if (taps.symmetric) {
+        __m256 weight = _mm256_set1_ps(taps.taps[centre]);
+        for (int v = 0; v < vectors; v++) total[v] = _mm256_mul_ps(weight, _mm256_loadu_ps(rows[centre] + i + 8 * v));
+        for (size_t k = 0; k < centre; k++) {
+            const float *near = rows[k] + i, *far = rows[n - 1 - k] + i;
+            weight = _mm256_set1_ps(taps.taps[k]);
+            for (int v = 0; v < vectors; v++) {
+                __m256 pair = _mm256_add_ps(_mm256_loadu_ps(near + 8 * v), _mm256_loadu_ps(far + 8 * v));
+                total[v] = _mm256_add_ps(total[v], _mm256_mul_ps(weight, pair));
+            }
+        }
+    } else {
+        for (int v = 0; v < vectors; v++) total[v] = _mm256_setzero_ps();
+        for (size_t k = 0; k < n; k++) {
+            const float *row = rows[k] + i;
+            __m256 weight = _mm256_set1_ps(taps.taps[k]);
+            for (int v = 0; v < vectors; v++) total[v] = _mm256_add_ps(total[v], _mm256_mul_ps(weight, _mm256_loadu_ps(row + 8 * v)));
+        }
+    }
+    for (int v = 0; v < vectors; v++) _mm256_storeu_ps(target + i + 8 * v, total[v]);
+}
+
+PK_AVX2 static size_t sum_rows_avx2(const float *const *rows, Taps taps, float *target, size_t length) {
+    size_t i = 0;
+    for (; i + 8 * BLOCK <= length; i += 8 * BLOCK) sum_block_avx2(rows, taps, target, i, BLOCK);
+    for (; i + 8 <= length; i += 8) sum_block_avx2(rows, taps, target, i, 1);
+    return i;
+}
+
+/// Bytes to Floats, eight at a time; returns how many were done.
+PK_AVX2 static size_t widen_avx2(const uint8_t *source, float *target, size_t count) {
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m128i bytes = _mm_loadl_epi64((const __m128i *)(source + i));
+        _mm256_storeu_ps(target + i, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)));
+    }
+    return i;
+}
+
+/// Floats to bytes with `pk_round_u8`, eight at a time; returns how many were done.
+PK_AVX2 static size_t narrow_avx2(const float *source, uint8_t *target, size_t count) {
+    const __m256 half = _mm256_set1_ps(0.5f), zero = _mm256_setzero_ps(), top = _mm256_set1_ps(255.0f);
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        // max(…, 0) also turns NaN into 0, as the portable rounding does.
+        __m256 value = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(_mm256_loadu_ps(source + i), half), zero), top);
+        __m256i integers = _mm256_cvttps_epi32(value);
+        __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(integers), _mm256_extracti128_si256(integers, 1));
+        _mm_storel_epi64((__m128i *)(target + i), _mm_packus_epi16(words, words));
+    }
+    return i;
+}
+#endif
+
+static void sum_rows(const float *const *rows, Taps taps, float *target, size_t length) {
+    size_t done = 0;
+#if PK_X86
+    if (pk_uses_avx2()) done = sum_rows_avx2(rows, taps, target, length);
+#endif
+    sum_rows_portable(rows, taps, target, done, length);
+}
+
+static void widen(const uint8_t *source, float *target, size_t count) {
+    size_t i = 0;
+#if PK_X86
+    if (pk_uses_avx2()) i = widen_avx2(source, target, count);
+#endif
+    for (; i < count; i++) target[i] = (float)source[i];
+}
+
+static void narrow(const float *source, uint8_t *target, size_t count) {
+    size_t i = 0;
+#if PK_X86
+    if (pk_uses_avx2()) i = narrow_avx2(source, target, count);
+#endif
+    for (; i < count; i++) target[i] = pk_round_u8(source[i]);
+}
+
+int pk_separable_filter_u8(const uint8_t *source, uint8_t *target, size_t width, size_t height, size_t channels,
+                           const float *horizontal, size_t horizontal_count,
+                           const float *vertical, size_t vertical_count) {
+    if (width == 0 || height == 0 || channels == 0) return 0;
+    size_t radius_x = horizontal_count / 2, radius_y = vertical_count / 2, row_length = width * channels;
+    size_t padded_length = (width + 2 * radius_x) * channels;
+    uint8_t *padded_bytes = malloc(padded_length);
+    float *padded = malloc(padded_length * sizeof(float));
+    float *ring = malloc(vertical_count * row_length * sizeof(float));
+    float *sum = malloc(row_length * sizeof(float));
+    const float **rows = malloc((horizontal_count > vertical_count ? horizontal_count : vertical_count) * sizeof(float *));
+    if (!padded_bytes || !padded || !ring || !sum || !rows) {
+        free(padded_bytes), free(padded), free(ring), free(sum), free(rows);
+        return -1;
+    }
+    Taps across = make_taps(horizontal, horizontal_count), down = make_taps(vertical, vertical_count);
+    // Padded row p is source row p − radius_y; output row y needs padded rows y … y + 2·radius_y.
+    size_t next_padded = 0;
+    for (size_t y = 0; y < height; y++) {
+        while (next_padded <= y + 2 * radius_y) {
+            const uint8_t *source_row = source + (size_t)pk_reflect101((long)next_padded - (long)radius_y, (long)height) * row_length;
+            memcpy(padded_bytes + radius_x * channels, source_row, row_length);
+            for (size_t column = 0; column < radius_x; column++) {
+                size_t left = (size_t)pk_reflect101((long)column - (long)radius_x, (long)width);
+                size_t right = (size_t)pk_reflect101((long)(width + column), (long)width);
+                memcpy(padded_bytes + column * channels, source_row + left * channels, channels);
+                memcpy(padded_bytes + (radius_x + width + column) * channels, source_row + right * channels, channels);
+            }
+            widen(padded_bytes, padded, padded_length);
+            for (size_t k = 0; k < horizontal_count; k++) rows[k] = padded + k * channels;
+            sum_rows(rows, across, ring + (next_padded % vertical_count) * row_length, row_length);
+            next_padded++;
+        }
+        for (size_t k = 0; k < vertical_count; k++) rows[k] = ring + ((y + k) % vertical_count) * row_length;
+        sum_rows(rows, down, sum, row_length);
+        narrow(sum, target + y * row_length, row_length);
+    }
+    free(padded_bytes), free(padded), free(ring), free(sum), free(rows);
+    return 0;
+}

@@ -1,0 +1,129 @@
+#include "CPixelKernels.h"
+#include "kernels.h"
+#include "pixel_lanes.h"
+
+// Bilinear taps blended with 11-bit weights: two horizontal lerps, then a vertical one (at
+// most 255·2²² before the shift, so 32-bit integers hold every step). The same arithmetic as
+// the Swift edge path, so interior and border pixels agree.
+
+enum { FRACTION_BITS = 11, FRACTION_MASK = (1 << FRACTION_BITS) - 1 };
+
+static inline uint8_t blend(int32_t a, int32_t b, int32_t c, int32_t d, int32_t fraction_x, int32_t fraction_y) {
+    int32_t upper = (a << FRACTION_BITS) + (b - a) * fraction_x;
+    int32_t lower = (c << FRACTION_BITS) + (d - c) * fraction_x;
+    return (uint8_t)(((upper << FRACTION_BITS) + (lower - upper) * fraction_y + (1 << (2 * FRACTION_BITS - 1))) >> (2 * FRACTION_BITS));
+}
+
+/// One pixel: blended when its taps lie inside, the fill when none does (constant border),
+/// else its index goes to `edges`.
+static inline void warp_pixel(const uint8_t *source, int64_t width, int64_t height, size_t channels, uint8_t *target,
+                              int64_t x, int64_t y, const uint8_t *fill, int32_t *edges, size_t *edge_count, size_t index) {
+    const int shift = 32 - FRACTION_BITS;
+    int64_t left = x >> 32, top = y >> 32;
+    int32_t fraction_x = (int32_t)((x >> shift) & FRACTION_MASK), fraction_y = (int32_t)((y >> shift) & FRACTION_MASK);
+    if ((uint64_t)left < (uint64_t)(width - 1) && (uint64_t)top < (uint64_t)(height - 1)) {
+        const uint8_t *upper = source + ((size_t)top * (size_t)width + (size_t)left) * channels, *lower = upper + (size_t)width * channels;
+        for (size_t channel = 0; channel < channels; channel++) {
+            target[channel] = blend(upper[channel], upper[channel + channels], lower[channel], lower[channel + channels],
+                                    fraction_x, fraction_y);
+        }
+    } else if (fill != NULL && (left < -1 || left >= width || top < -1 || top >= height)) {
+        for (size_t channel = 0; channel < channels; channel++) target[channel] = fill[channel];
+    } else {
+        edges[(*edge_count)++] = (int32_t)index;
+    }
+}
+
+#if PK_X86
+/// Splits four 64-bit positions from each of `first` and `second` into their high halves
+/// (the pixel) and low halves (the fraction), eight 32-bit lanes each.
+PK_AVX2 static inline void split_positions(__m256i first, __m256i second, __m256i *whole, __m256i *part) {
+    const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    __m256i a = _mm256_permutevar8x32_epi32(first, order), b = _mm256_permutevar8x32_epi32(second, order);
+    *part = _mm256_permute2x128_si256(a, b, 0x20);
+    *whole = _mm256_permute2x128_si256(a, b, 0x31);
+}
+
+/// One channel of eight pixels: `madd` of (left, right) byte pairs with (2048 − fx, fx) is
+/// exactly `(a << 11) + (b − a)·fx`, then the vertical step as in `blend`.
+PK_AVX2 static inline __m256i blend_lanes(__m256i a, __m256i b, __m256i c, __m256i d, __m256i weights_x, __m256i fraction_y) {
+    __m256i upper = _mm256_madd_epi16(_mm256_or_si256(a, _mm256_slli_epi32(b, 16)), weights_x);
+    __m256i lower = _mm256_madd_epi16(_mm256_or_si256(c, _mm256_slli_epi32(d, 16)), weights_x);
+    __m256i sum = _mm256_add_epi32(_mm256_slli_epi32(upper, FRACTION_BITS), _mm256_mullo_epi32(_mm256_sub_epi32(lower, upper), fraction_y));
+    return _mm256_srai_epi32(_mm256_add_epi32(sum, _mm256_set1_epi32(1 << (2 * FRACTION_BITS - 1))), 2 * FRACTION_BITS);
+}
+
+/// RGB rows eight pixels at a time: positions in 64-bit lanes, each pixel's two source pixel
+/// pairs gathered as 32-bit words at byte offsets 0 and 2 (`a0 a1 a2 b0`, `a2 b0 b1 b2`).
+/// Blocks with a pixel outside the interior go pixel by pixel.
+PK_AVX2 static size_t warp_rgb_row_avx2(const uint8_t *source, int64_t width, int64_t height, uint8_t *target, size_t count,
+                                        int64_t x, int64_t y, int64_t step_x, int64_t step_y, const uint8_t *fill,
+                                        int32_t *edges) {
+    RGBShuffles shuffles = rgb_shuffles();
+    const __m256i byte = _mm256_set1_epi32(0xFF), fraction_mask = _mm256_set1_epi32(FRACTION_MASK), one = _mm256_set1_epi32(1 << FRACTION_BITS);
+    const __m256i minus_one = _mm256_set1_epi32(-1), last_left = _mm256_set1_epi32((int32_t)(width - 1)),
+                  last_top = _mm256_set1_epi32((int32_t)(height - 1)), row_width = _mm256_set1_epi32((int32_t)width);
+    const int row_bytes = (int)(width * 3);
+    __m256i steps_x = _mm256_set1_epi64x(step_x * 8), steps_y = _mm256_set1_epi64x(step_y * 8);
+    __m256i x0 = _mm256_setr_epi64x(x, x + step_x, x + 2 * step_x, x + 3 * step_x), x1 = _mm256_add_epi64(x0, _mm256_set1_epi64x(4 * step_x));
+    __m256i y0 = _mm256_setr_epi64x(y, y + step_y, y + 2 * step_y, y + 3 * step_y), y1 = _mm256_add_epi64(y0, _mm256_set1_epi64x(4 * step_y));
+    size_t edge_count = 0, index = 0;
+    for (; index + 8 <= count; index += 8) {
+        __m256i left, low_x, top, low_y;
+        split_positions(x0, x1, &left, &low_x);
+        split_positions(y0, y1, &top, &low_y);
+        __m256i inside = _mm256_and_si256(_mm256_and_si256(_mm256_cmpgt_epi32(left, minus_one), _mm256_cmpgt_epi32(last_left, left)),
+                                          _mm256_and_si256(_mm256_cmpgt_epi32(top, minus_one), _mm256_cmpgt_epi32(last_top, top)));
+        if (_mm256_movemask_epi8(inside) == -1) {
+            __m256i fraction_x = _mm256_and_si256(_mm256_srli_epi32(low_x, 32 - FRACTION_BITS), fraction_mask);
+            __m256i fraction_y = _mm256_and_si256(_mm256_srli_epi32(low_y, 32 - FRACTION_BITS), fraction_mask);
+            __m256i weights_x = _mm256_or_si256(_mm256_sub_epi32(one, fraction_x), _mm256_slli_epi32(fraction_x, 16));
+            __m256i offsets = _mm256_mullo_epi32(_mm256_add_epi32(_mm256_mullo_epi32(top, row_width), left), _mm256_set1_epi32(3));
+            const int *base = (const int *)source, *shifted = (const int *)(source + 2);
+            __m256i upper_first = _mm256_i32gather_epi32(base, offsets, 1), upper_second = _mm256_i32gather_epi32(shifted, offsets, 1);
+            __m256i below = _mm256_add_epi32(offsets, _mm256_set1_epi32(row_bytes));
+            __m256i lower_first = _mm256_i32gather_epi32(base, below, 1), lower_second = _mm256_i32gather_epi32(shifted, below, 1);
+            Lanes lanes;
+            lanes.red = blend_lanes(_mm256_and_si256(upper_first, byte), _mm256_srli_epi32(upper_first, 24),
+                                    _mm256_and_si256(lower_first, byte), _mm256_srli_epi32(lower_first, 24), weights_x, fraction_y);
+            lanes.green = blend_lanes(_mm256_and_si256(_mm256_srli_epi32(upper_first, 8), byte), _mm256_and_si256(_mm256_srli_epi32(upper_second, 16), byte),
+                                      _mm256_and_si256(_mm256_srli_epi32(lower_first, 8), byte), _mm256_and_si256(_mm256_srli_epi32(lower_second, 16), byte),
+                                      weights_x, fraction_y);
+            lanes.blue = blend_lanes(_mm256_and_si256(_mm256_srli_epi32(upper_first, 16), byte), _mm256_srli_epi32(upper_second, 24),
+                                     _mm256_and_si256(_mm256_srli_epi32(lower_first, 16), byte), _mm256_srli_epi32(lower_second, 24),
+                                     weights_x, fraction_y);
+            lanes.alpha = _mm256_setzero_si256();
+            store_pixels(target + index * 3, 3, lanes, &shuffles);
+        } else {
+            for (size_t pixel = index; pixel < index + 8; pixel++) {
+                warp_pixel(source, width, height, 3, target + pixel * 3, x + (int64_t)pixel * step_x, y + (int64_t)pixel * step_y,
+                           fill, edges, &edge_count, pixel);
+            }
+        }
+        x0 = _mm256_add_epi64(x0, steps_x), x1 = _mm256_add_epi64(x1, steps_x);
+        y0 = _mm256_add_epi64(y0, steps_y), y1 = _mm256_add_epi64(y1, steps_y);
+    }
+    for (; index < count; index++) {
+        warp_pixel(source, width, height, 3, target + index * 3, x + (int64_t)index * step_x, y + (int64_t)index * step_y,
+                   fill, edges, &edge_count, index);
+    }
+    return edge_count;
+}
+#endif
+
+size_t pk_warp_row_u8(const uint8_t *source, size_t source_width, size_t source_height, size_t channels,
+                      uint8_t *target, size_t count, int64_t x, int64_t y, int64_t step_x, int64_t step_y,
+                      const uint8_t *fill, int32_t *edges) {
+    const int64_t width = (int64_t)source_width, height = (int64_t)source_height;
+#if PK_X86
+    // The gathers take 32-bit byte offsets.
+    if (channels == 3 && source_width * source_height * 3 < (1u << 31) - 16 && pk_uses_avx2()) {
+        return warp_rgb_row_avx2(source, width, height, target, count, x, y, step_x, step_y, fill, edges);
+    }
+#endif
+    size_t edge_count = 0;
+    for (size_t index = 0; index < count; index++, x += step_x, y += step_y, target += channels) {
+        warp_pixel(source, width, height, channels, target, x, y, fill, edges, &edge_count, index);
+    }
+    return edge_count;
+}
