@@ -44,6 +44,15 @@ func orderedRange(_ lower: Double, _ upper: Double, transform: String) throws ->
     return lower...upper
 }
 
+/// Throws unless `range` lies within `bounds`; the message names `argument` as pipeline files
+/// spell it.
+func checkRange<Value: Comparable>(_ range: ClosedRange<Value>, within bounds: ClosedRange<Value>, argument: String,
+                                   transform: String) throws {
+    guard bounds.contains(range.lowerBound), bounds.contains(range.upperBound) else {
+        throw AugmentError.invalidArgument(transform: transform, message: "\(argument) must lie in \(bounds), found \(range)")
+    }
+}
+
 /// Throws unless `probability` is in `0...1`.
 func checkProbability(_ probability: Double, transform: String) throws {
     guard (0...1).contains(probability) else {

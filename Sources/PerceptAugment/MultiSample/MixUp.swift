@@ -19,9 +19,7 @@ public struct MixUp: MultiSampleTransform {
 
     /// A mix-up with λ drawn from `weightRange`.
     public init(weightRange: ClosedRange<Double> = 0.3...0.7, probability: Double = 1) throws {
-        guard weightRange.lowerBound >= 0, weightRange.upperBound <= 1 else {
-            throw AugmentError.invalidArgument(transform: "MixUp", message: "the weight range must lie in 0...1, found \(weightRange)")
-        }
+        try checkRange(weightRange, within: 0...1, argument: "weight_range", transform: "MixUp")
         self.weightRange = weightRange
         self.probability = probability
     }

@@ -27,9 +27,7 @@ public struct Mosaic: MultiSampleTransform {
     /// A mosaic on a `size` canvas.
     public init(size: ImageSize, centerRange: ClosedRange<Double> = 0.25...0.75, fill: [Double] = [114], probability: Double = 1) throws {
         try checkTargetSize(width: size.width, height: size.height, transform: "Mosaic")
-        guard centerRange.lowerBound >= 0, centerRange.upperBound <= 1 else {
-            throw AugmentError.invalidArgument(transform: "Mosaic", message: "center range must lie in 0...1, found \(centerRange)")
-        }
+        try checkRange(centerRange, within: 0...1, argument: "center_range", transform: "Mosaic")
         self.size = size
         self.centerRange = centerRange
         self.fill = fill

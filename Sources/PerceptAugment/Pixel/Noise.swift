@@ -98,9 +98,8 @@ public struct SaltAndPepper: PixelTransform {
 
     /// Salt-and-pepper noise.
     public init(amount: ClosedRange<Double> = 0.01...0.06, saltRatio: ClosedRange<Double> = 0.4...0.6, probability: Double = 0.5) throws {
-        guard amount.lowerBound >= 0, amount.upperBound <= 1, saltRatio.lowerBound >= 0, saltRatio.upperBound <= 1 else {
-            throw AugmentError.invalidArgument(transform: "SaltAndPepper", message: "amount and salt_vs_pepper must lie in 0...1")
-        }
+        try checkRange(amount, within: 0...1, argument: "amount", transform: "SaltAndPepper")
+        try checkRange(saltRatio, within: 0...1, argument: "salt_vs_pepper", transform: "SaltAndPepper")
         self.amount = amount
         self.saltRatio = saltRatio
         self.probability = probability

@@ -17,9 +17,7 @@ public struct ImageCompression: PixelTransform {
 
     /// A JPEG round trip.
     public init(quality: ClosedRange<Int> = 99...100, probability: Double = 0.5) throws {
-        guard quality.lowerBound >= 1, quality.upperBound <= 100 else {
-            throw AugmentError.invalidArgument(transform: "ImageCompression", message: "quality_range must lie in 1...100, found \(quality)")
-        }
+        try checkRange(quality, within: 1...100, argument: "quality_range", transform: "ImageCompression")
         self.quality = quality
         self.probability = probability
     }
@@ -84,9 +82,7 @@ public struct Posterize: PixelTransform {
 
     /// A posterize.
     public init(bits: ClosedRange<Int> = 4...4, probability: Double = 0.5) throws {
-        guard bits.lowerBound >= 1, bits.upperBound <= 8 else {
-            throw AugmentError.invalidArgument(transform: "Posterize", message: "num_bits must lie in 1...8, found \(bits)")
-        }
+        try checkRange(bits, within: 1...8, argument: "num_bits", transform: "Posterize")
         self.bits = bits
         self.probability = probability
     }
@@ -112,9 +108,7 @@ public struct Solarize: PixelTransform {
 
     /// A solarize.
     public init(threshold: ClosedRange<Double> = 0.5...0.5, probability: Double = 0.5) throws {
-        guard threshold.lowerBound >= 0, threshold.upperBound <= 1 else {
-            throw AugmentError.invalidArgument(transform: "Solarize", message: "threshold_range must lie in 0...1, found \(threshold)")
-        }
+        try checkRange(threshold, within: 0...1, argument: "threshold_range", transform: "Solarize")
         self.threshold = threshold
         self.probability = probability
     }

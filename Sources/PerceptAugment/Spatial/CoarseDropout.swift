@@ -27,11 +27,9 @@ public struct CoarseDropout: SpatialTransform {
     /// Cutout with the given hole counts and sizes.
     public init(holeCount: ClosedRange<Int> = 1...1, holeHeight: ClosedRange<Double> = 0.1...0.2,
                 holeWidth: ClosedRange<Double> = 0.1...0.2, fill: [Double] = [0], maskFill: Int? = nil, probability: Double = 0.5) throws {
-        guard holeCount.lowerBound >= 0, holeHeight.lowerBound >= 0, holeHeight.upperBound <= 1,
-              holeWidth.lowerBound >= 0, holeWidth.upperBound <= 1 else {
-            throw AugmentError.invalidArgument(transform: "CoarseDropout",
-                                               message: "hole counts must be >= 0 and hole sizes fractions in 0...1, found \(holeCount), \(holeHeight), \(holeWidth)")
-        }
+        try checkRange(holeCount, within: 0...Int.max, argument: "num_holes_range", transform: "CoarseDropout")
+        try checkRange(holeHeight, within: 0...1, argument: "hole_height_range", transform: "CoarseDropout")
+        try checkRange(holeWidth, within: 0...1, argument: "hole_width_range", transform: "CoarseDropout")
         self.holeCount = holeCount
         self.holeHeight = holeHeight
         self.holeWidth = holeWidth

@@ -15,7 +15,10 @@ struct AugmentBench {
 
     func run(reporter: BenchReporter) throws {
         let pipeline = try Pipeline(transforms: try referenceTransforms(alwaysOn: false), settings: BoxSettings(minVisibility: 0.3))
-        let samples = try referenceSamples(count: 50)
+        let pipelineCases = ["augment-detection-1-thread", "augment-detection-\(ProcessInfo.processInfo.activeProcessorCount)-threads"]
+            + (try referenceTransforms(alwaysOn: true)).map { "augment-stage-\($0.name)" }
+        // Making the samples takes seconds; codec-only runs skip it.
+        let samples = pipelineCases.contains(where: selected) ? try referenceSamples(count: 50) : []
         let cores = ProcessInfo.processInfo.activeProcessorCount
         for (name, threads) in [("augment-detection-1-thread", 1), ("augment-detection-\(cores)-threads", cores)] where selected(name) {
             var failure: (any Error)?
