@@ -53,6 +53,7 @@ struct AugmentBench {
             reporter.report(result)
         }
         // The codec figures the augmentation issue asks for beside the pipeline (one thread).
+        guard ImageBench.codecCaseNames.contains(where: selected) else { return }
         let picture = ImageBench.naturalPicture(width: 1024, height: 768)
         let megapixels = Double(picture.width * picture.height) / 1e6
         for (name, bytes, body) in try ImageBench.codecCases(picture) where selected(name) {

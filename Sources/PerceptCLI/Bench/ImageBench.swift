@@ -31,13 +31,17 @@ struct ImageBench {
     static func codecCases(_ picture: Image) throws -> [(String, Int, () throws -> Void)] {
         let png = try picture.encoded(as: .png, options: ImageWriteOptions(pngCompressionLevel: 6))
         let jpeg = try picture.encoded(as: .jpeg, options: ImageWriteOptions(quality: 90))
-        return [
-            ("decode-png-1024x768", png.count, { _ = try Image.decode(png) }),
-            ("encode-png-1024x768", try picture.encoded(as: .png).count, { _ = try picture.encoded(as: .png) }),
-            ("decode-jpeg-1024x768-q90", jpeg.count, { _ = try Image.decode(jpeg) }),
-            ("encode-jpeg-1024x768-q90", jpeg.count, { _ = try picture.encoded(as: .jpeg) }),
+        let cases: [(Int, () throws -> Void)] = [
+            (png.count, { _ = try Image.decode(png) }),
+            (try picture.encoded(as: .png).count, { _ = try picture.encoded(as: .png) }),
+            (jpeg.count, { _ = try Image.decode(jpeg) }),
+            (jpeg.count, { _ = try picture.encoded(as: .jpeg) }),
         ]
+        return zip(codecCaseNames, cases).map { ($0, $1.0, $1.1) }
     }
+
+    /// The names of `codecCases`, in order.
+    static let codecCaseNames = ["decode-png-1024x768", "encode-png-1024x768", "decode-jpeg-1024x768-q90", "encode-jpeg-1024x768-q90"]
 
     /// Smooth gradients in each channel plus Gaussian noise (σ = 12), seeded: compresses
     /// like a photograph rather than like flat colour.
