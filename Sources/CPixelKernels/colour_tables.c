@@ -25,17 +25,21 @@ PK_AVX2 static size_t table_avx2(const uint8_t *source, uint8_t *target, size_t 
 }
 #endif
 
-void pk_table_u8(const uint8_t *source, uint8_t *target, size_t pixels, size_t channels, const uint8_t table[256]) {
-    if (channels == 3) {
-        size_t count = pixels * 3, i = 0;
+void pk_lookup_u8(const uint8_t *source, uint8_t *target, size_t count, const uint8_t table[256]) {
+    size_t i = 0;
 #if PK_X86
-        if (pk_uses_avx2()) i = table_avx2(source, target, count, table, 0);
+    if (pk_uses_avx2()) i = table_avx2(source, target, count, table, 0);
 #endif
-        for (; i + 4 <= count; i += 4) {
-            uint8_t a = table[source[i]], b = table[source[i + 1]], c = table[source[i + 2]], d = table[source[i + 3]];
-            target[i] = a, target[i + 1] = b, target[i + 2] = c, target[i + 3] = d;
-        }
-        for (; i < count; i++) target[i] = table[source[i]];
+    for (; i + 4 <= count; i += 4) {
+        uint8_t a = table[source[i]], b = table[source[i + 1]], c = table[source[i + 2]], d = table[source[i + 3]];
+        target[i] = a, target[i + 1] = b, target[i + 2] = c, target[i + 3] = d;
+    }
+    for (; i < count; i++) target[i] = table[source[i]];
+}
+
+void pk_table_u8(const uint8_t *source, uint8_t *target, size_t pixels, size_t channels, const uint8_t table[256]) {
+    if (channels == 1 || channels == 3) {
+        pk_lookup_u8(source, target, pixels * channels, table);
         return;
     }
     size_t pixel = 0;
@@ -43,9 +47,8 @@ void pk_table_u8(const uint8_t *source, uint8_t *target, size_t pixels, size_t c
     if (channels == 4 && pk_uses_avx2()) pixel = table_avx2(source, target, pixels * 4, table, 1) / 4;
 #endif
     for (source += pixel * channels, target += pixel * channels; pixel < pixels; pixel++, source += channels, target += channels) {
-        uint8_t a = table[source[0]], b = table[source[1]], c = table[source[2]];
-        target[0] = a, target[1] = b, target[2] = c;
-        for (size_t channel = 3; channel < channels; channel++) target[channel] = source[channel];
+        for (size_t channel = 0; channel + 1 < channels; channel++) target[channel] = table[source[channel]];
+        target[channels - 1] = source[channels - 1];
     }
 }
 

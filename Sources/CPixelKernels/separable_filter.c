@@ -1,5 +1,6 @@
 #include "CPixelKernels.h"
 #include "kernels.h"
+#include "float_rows.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -74,29 +75,6 @@ PK_AVX2 static size_t sum_rows_avx2(const float *const *rows, Taps taps, float *
     return i;
 }
 
-/// Bytes to Floats, eight at a time; returns how many were done.
-PK_AVX2 static size_t widen_avx2(const uint8_t *source, float *target, size_t count) {
-    size_t i = 0;
-    for (; i + 8 <= count; i += 8) {
-        __m128i bytes = _mm_loadl_epi64((const __m128i *)(source + i));
-        _mm256_storeu_ps(target + i, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)));
-    }
-    return i;
-}
-
-/// Floats to bytes with `pk_round_u8`, eight at a time; returns how many were done.
-PK_AVX2 static size_t narrow_avx2(const float *source, uint8_t *target, size_t count) {
-    const __m256 half = _mm256_set1_ps(0.5f), zero = _mm256_setzero_ps(), top = _mm256_set1_ps(255.0f);
-    size_t i = 0;
-    for (; i + 8 <= count; i += 8) {
-        // max(…, 0) also turns NaN into 0, as the portable rounding does.
-        __m256 value = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(_mm256_loadu_ps(source + i), half), zero), top);
-        __m256i integers = _mm256_cvttps_epi32(value);
-        __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(integers), _mm256_extracti128_si256(integers, 1));
-        _mm_storel_epi64((__m128i *)(target + i), _mm_packus_epi16(words, words));
-    }
-    return i;
-}
 #endif
 
 static void sum_rows(const float *const *rows, Taps taps, float *target, size_t length) {
@@ -105,22 +83,6 @@ static void sum_rows(const float *const *rows, Taps taps, float *target, size_t 
     if (pk_uses_avx2()) done = sum_rows_avx2(rows, taps, target, length);
 #endif
     sum_rows_portable(rows, taps, target, done, length);
-}
-
-static void widen(const uint8_t *source, float *target, size_t count) {
-    size_t i = 0;
-#if PK_X86
-    if (pk_uses_avx2()) i = widen_avx2(source, target, count);
-#endif
-    for (; i < count; i++) target[i] = (float)source[i];
-}
-
-static void narrow(const float *source, uint8_t *target, size_t count) {
-    size_t i = 0;
-#if PK_X86
-    if (pk_uses_avx2()) i = narrow_avx2(source, target, count);
-#endif
-    for (; i < count; i++) target[i] = pk_round_u8(source[i]);
 }
 
 int pk_separable_filter_u8(const uint8_t *source, uint8_t *target, size_t width, size_t height, size_t channels,

@@ -69,4 +69,15 @@ struct KernelDispatchTests {
             }
         }
     }
+
+    @Test("resizing by every interpolation, shrinking and enlarging", arguments: [1, 3, 4])
+    func resize(channels: Int) throws {
+        let image = try noise(channels: channels, seed: 10)
+        for interpolation in Interpolation.allCases {
+            for (width, height) in [(31, 17), (150, 95), (77, 41)] {
+                let (portable, chosen) = try portableAndChosen { try image.resized(width: width, height: height, interpolation: interpolation) }
+                #expect(portable == chosen, "\(interpolation) to \(width)x\(height)")
+            }
+        }
+    }
 }

@@ -51,6 +51,21 @@ struct GeometricOpsTests {
         }
     }
 
+    @Test("8-bit resizing (the C kernel) equals the Float path rounded, for every interpolation", arguments: Interpolation.allCases)
+    func byteResizeMatchesFloat(interpolation: Interpolation) throws {
+        let values = (0..<23 * 13 * 3).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }
+        let bytes = try Image(width: 23, height: 13, channels: 3, samples: .uint8(values))
+        let floats = try Image(width: 23, height: 13, channels: 3, samples: .float32(values.map(Float.init)))
+        for (width, height) in [(9, 5), (40, 29), (23, 7)] {
+            guard case .uint8(let resized) = try bytes.resized(width: width, height: height, interpolation: interpolation).samples,
+                  case .float32(let reference) = try floats.resized(width: width, height: height, interpolation: interpolation).samples else {
+                Issue.record("sample types changed")
+                return
+            }
+            #expect(resized == reference.map { UInt8(roundingClamped: $0) }, "\(width)x\(height)")
+        }
+    }
+
     @Test("area shrinking by 2 averages each 2×2 block; nearest enlarging by 2 repeats pixels")
     func areaAndNearest() throws {
         let source = try Image(width: 4, height: 2, channels: 1, samples: .float32([0, 2, 4, 8, 2, 4, 8, 16]))

@@ -33,8 +33,20 @@ int pk_separable_filter_u8(const uint8_t *source, uint8_t *target, size_t width,
                            const float *horizontal, size_t horizontal_count,
                            const float *vertical, size_t vertical_count);
 
-/// Replaces every colour sample (the first three of each pixel; a fourth is copied) by
-/// `table[sample]`. `source` and `target` may be the same memory.
+/// `target[i] = table[source[i]]` for `count` bytes. `source` and `target` may be the same memory.
+void pk_lookup_u8(const uint8_t *source, uint8_t *target, size_t count, const uint8_t table[256]);
+
+/// Output rows `first_row ..< end_row` of an 8-bit image resampled separably: output pixel x
+/// sums `horizontal_taps` source pixels `horizontal_indices[x·taps + t]` weighted by
+/// `horizontal_weights[x·taps + t]` (likewise rows), in Float from 0, tap by tap, then rounds
+/// half up and clamps. `target` receives only those rows. Returns 0, or -1 without memory.
+int pk_resample_u8(const uint8_t *source, size_t source_width, size_t source_height, size_t channels,
+                   const int32_t *horizontal_indices, const float *horizontal_weights, size_t horizontal_taps,
+                   const int32_t *vertical_indices, const float *vertical_weights, size_t vertical_taps,
+                   uint8_t *target, size_t output_width, size_t first_row, size_t end_row);
+
+/// Replaces every colour sample of `pixels` pixels by `table[sample]`; the alpha of gray+alpha
+/// and RGBA pixels (their last channel) is copied. `source` and `target` may be the same memory.
 void pk_table_u8(const uint8_t *source, uint8_t *target, size_t pixels, size_t channels, const uint8_t table[256]);
 
 /// Adds up each of the first three channels over `pixels` pixels.

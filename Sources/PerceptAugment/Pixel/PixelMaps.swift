@@ -14,11 +14,9 @@ struct ChannelCurves: SampleEdit {
             let tables = perChannel.map(byteTable)
             samples.withUnsafeMutableBufferPointer { buffer in
                 buffer.withMemoryRebound(to: UInt8.self) { bytes in
-                    if colour == channels, curves.count == 1 {
-                        // One curve for every sample: a single pass without a channel loop.
-                        tables[0].withUnsafeBufferPointer { table in
-                            for index in bytes.indices { bytes[index] = table[Int(bytes[index])] }
-                        }
+                    if curves.count == 1, let base = bytes.baseAddress {
+                        // One curve for every colour sample: one pass, alpha copied.
+                        pk_table_u8(base, base, bytes.count / channels, channels, tables[0])
                         return
                     }
                     for channel in 0..<colour {

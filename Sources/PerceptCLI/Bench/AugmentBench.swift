@@ -15,40 +15,35 @@ struct AugmentBench {
 
     func run(reporter: BenchReporter) throws {
         let pipeline = try Pipeline(transforms: try referenceTransforms(alwaysOn: false), settings: BoxSettings(minVisibility: 0.3))
-        let pipelineCases = ["augment-detection-1-thread", "augment-detection-\(ProcessInfo.processInfo.activeProcessorCount)-threads"]
+        // The classification pipeline of shared/BENCHMARKS.md (no boxes).
+        let classification = try Pipeline(transforms: [
+            Flip(.horizontal, probability: 0.5), Rotate(limit: -15...15, probability: 1),
+            RandomBrightnessContrast(probability: 1), try Resize(width: 224, height: 224),
+        ])
+        let pipelineCases = ["augment-detection-1-thread", "augment-detection-\(ProcessInfo.processInfo.activeProcessorCount)-threads",
+                             "augment-classification-1-thread"]
             + (try referenceTransforms(alwaysOn: true)).map { "augment-stage-\($0.name)" }
         // Making the samples takes seconds; codec-only runs skip it.
         let samples = pipelineCases.contains(where: selected) ? try referenceSamples(count: 50) : []
         let cores = ProcessInfo.processInfo.activeProcessorCount
         for (name, threads) in [("augment-detection-1-thread", 1), ("augment-detection-\(cores)-threads", cores)] where selected(name) {
-            var failure: (any Error)?
-            let run = {
-                for result in pipeline.augment(batch: samples, seed: 1, threads: threads) {
-                    if case .failure(let error) = result { failure = error }
-                }
-            }
-            let times = threads == 1 ? try onOneCore { measure(repeats: repeats, warmup: 1, run) } : measure(repeats: repeats, warmup: 1, run)
-            if let failure { throw failure }
-            var result = BenchResult(name: name, timesMs: times)
+            var result = BenchResult(name: name, timesMs: try time(pipeline, on: samples, threads: threads))
             let rate = Double(samples.count) / (result.median / 1000)
             result.extra = [("images_per_s", rate), ("threads", threads),
                             ("vs_albumentations_per_thread", rate / Double(threads) / albumentationsImagesPerSecond)]
+            reporter.report(result)
+        }
+        if selected("augment-classification-1-thread") {
+            let unboxed = try samples.map { try Sample(image: $0.image) }
+            var result = BenchResult(name: "augment-classification-1-thread", timesMs: try time(classification, on: unboxed, threads: 1))
+            result.extra = [("images_per_s", Double(unboxed.count) / (result.median / 1000)), ("threads", 1)]
             reporter.report(result)
         }
         // Each transform of the pipeline alone, always applied, on the same 512×512 samples:
         // where the pipeline's time goes.
         for transform in try referenceTransforms(alwaysOn: true) where selected("augment-stage-\(transform.name)") {
             let stage = try Pipeline(transforms: [transform], settings: BoxSettings(minVisibility: 0.3))
-            var failure: (any Error)?
-            let times = try onOneCore {
-                measure(repeats: repeats, warmup: 1) {
-                    for result in stage.augment(batch: samples, seed: 1, threads: 1) {
-                        if case .failure(let error) = result { failure = error }
-                    }
-                }
-            }
-            if let failure { throw failure }
-            var result = BenchResult(name: "augment-stage-\(transform.name)", timesMs: times)
+            var result = BenchResult(name: "augment-stage-\(transform.name)", timesMs: try time(stage, on: samples, threads: 1))
             result.extra = [("ms_per_image", result.median / Double(samples.count)), ("threads", 1)]
             reporter.report(result)
         }
@@ -61,6 +56,20 @@ struct AugmentBench {
             result.extra = [("megapixels_per_s", megapixels / (result.median / 1000)), ("bytes", bytes)]
             reporter.report(result)
         }
+    }
+
+    /// Milliseconds of each repetition of augmenting `samples` with `pipeline` (pinned to one
+    /// CPU when `threads` is 1); throws the first sample's error, if any.
+    private func time(_ pipeline: Pipeline, on samples: [Sample], threads: Int) throws -> [Double] {
+        var failure: (any Error)?
+        let run = {
+            for result in pipeline.augment(batch: samples, seed: 1, threads: threads) {
+                if case .failure(let error) = result { failure = error }
+            }
+        }
+        let times = threads == 1 ? try onOneCore { measure(repeats: repeats, warmup: 1, run) } : measure(repeats: repeats, warmup: 1, run)
+        if let failure { throw failure }
+        return times
     }
 
     /// The reference pipeline's transforms; `alwaysOn` sets every probability to 1.

@@ -1,3 +1,6 @@
+import CPixelKernels
+import Synchronization
+
 /// How to compute a pixel that falls between source pixels.
 public enum Interpolation: String, Sendable, CaseIterable, Codable {
     /// The nearest source pixel.
@@ -22,11 +25,37 @@ extension Image {
             throw ImageError.invalidArgument("cannot resize an empty \(width)x\(height) image")
         }
         if newWidth == width, newHeight == height { return self }
-        let kernel = SeparableResample(
-            sourceWidth: width, sourceHeight: height, channels: channels,
-            horizontal: ResampleTaps(source: width, destination: newWidth, interpolation: interpolation),
-            vertical: ResampleTaps(source: height, destination: newHeight, interpolation: interpolation))
+        let horizontal = ResampleTaps(source: width, destination: newWidth, interpolation: interpolation)
+        let vertical = ResampleTaps(source: height, destination: newHeight, interpolation: interpolation)
+        if case .uint8(let bytes) = samples, let resampled = resampledBytes(bytes, horizontal: horizontal, vertical: vertical,
+                                                                           width: newWidth, height: newHeight) {
+            return Image(uncheckedWidth: newWidth, height: newHeight, channels: channels, samples: .uint8(resampled))
+        }
+        let kernel = SeparableResample(sourceWidth: width, sourceHeight: height, channels: channels, horizontal: horizontal, vertical: vertical)
         return applying(kernel, width: newWidth, height: newHeight)
+    }
+
+    /// 8-bit samples through `pk_resample_u8` (the same Float arithmetic as `SeparableResample`),
+    /// rows split across cores for large images; nil when the kernel could not get memory.
+    private func resampledBytes(_ bytes: [UInt8], horizontal: ResampleTaps, vertical: ResampleTaps, width newWidth: Int,
+                                height newHeight: Int) -> [UInt8]? {
+        let horizontalIndices = horizontal.indices.map { Int32(truncatingIfNeeded: $0) }
+        let verticalIndices = vertical.indices.map { Int32(truncatingIfNeeded: $0) }
+        let rowLength = newWidth * channels, count = newHeight * rowLength
+        let failures = Atomic(0)
+        let output = [UInt8](unsafeUninitializedCapacity: count) { target, initialized in
+            let target = target
+            bytes.withUnsafeBufferPointer { source in
+                forEachRowBlock(rows: newHeight, workPerRow: rowLength * (horizontal.count + vertical.count)) { block in
+                    let status = pk_resample_u8(source.baseAddress, width, height, channels, horizontalIndices, horizontal.weights, horizontal.count,
+                                                verticalIndices, vertical.weights, vertical.count, target.baseAddress! + block.lowerBound * rowLength,
+                                                newWidth, block.lowerBound, block.upperBound)
+                    if status != 0 { failures.add(1, ordering: .relaxed) }
+                }
+            }
+            initialized = count
+        }
+        return failures.load(ordering: .relaxed) == 0 ? output : nil
     }
 }
 
