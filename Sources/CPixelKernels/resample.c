@@ -74,10 +74,11 @@ static void sum_rows(const float *const *rows, const float *weights, size_t taps
 #if PK_X86
     if (pk_uses_avx2()) i = pk_weighted_rows_avx2(rows, weights, taps, target, length);
 #endif
-    for (; i < length; i++) {
-        float sum = 0;
-        for (size_t tap = 0; tap < taps; tap++) sum = sum + weights[tap] * rows[tap][i];
-        target[i] = sum;
+    // Taps outside so the inner loops vectorise; each sample's order is unchanged.
+    for (size_t j = i; j < length; j++) target[j] = 0;
+    for (size_t tap = 0; tap < taps; tap++) {
+        const float *row = rows[tap];
+        for (size_t j = i; j < length; j++) target[j] = target[j] + weights[tap] * row[j];
     }
 }
 
