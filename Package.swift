@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // libdeflate's whole-buffer zlib decompressor: CImageCodecs' fast PNG decode path.
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // PCL: pkg-config pcl_common gives the include paths (PCL and Eigen) and -lpcl_common; the other
         // PCL libraries are named here, since their pkg-config files drag in HDF5, MPI and OpenNI.
         .systemLibrary(name: "CPCL", pkgConfig: "pcl_common", providers: [.apt(["libpcl-dev"])]),
@@ -43,7 +45,7 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         // libpng and libjpeg report errors by longjmp and libtiff through varargs callbacks;
         // both must stay in C, and these helpers keep them there.
-        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CTIFF"]),
+        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG", "CTIFF", "CDeflate"]),
         // The 8-bit inner loops of augmentation, with AVX2 versions chosen at run time (Swift
         // itself compiles for baseline x86-64).
         .target(name: "CPixelKernels"),

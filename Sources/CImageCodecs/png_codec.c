@@ -1,4 +1,5 @@
 #include "CImageCodecs.h"
+#include "png_fast_decode.h"
 
 #include <png.h>
 #include <zlib.h>
@@ -139,6 +140,12 @@ int percept_png_info(const uint8_t *data, size_t size, PerceptCodecInfo *info, c
 
 int percept_png_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_t capacity,
                        char *message) {
+    if (png_fast_decode_into(data, size, pixels, capacity)) return 0;
+    return percept_png_decode_libpng(data, size, pixels, capacity, message);
+}
+
+int percept_png_decode_libpng(const uint8_t *data, size_t size, uint8_t *pixels, size_t capacity,
+                              char *message) {
     PerceptCodecInfo info;
     return png_read_into(data, size, &info, pixels, capacity, message);
 }

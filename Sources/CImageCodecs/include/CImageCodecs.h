@@ -30,8 +30,20 @@ int percept_png_info(const uint8_t *data, size_t size, PerceptCodecInfo *info, c
 
 /// Decodes a whole PNG into `pixels` (row-major, interleaved, 16-bit samples in host order).
 /// `capacity` is the byte size of `pixels`, checked against the image's. Returns 0 on success.
+/// Non-interlaced 8/16-bit gray, gray+alpha, RGB and RGBA without tRNS take a fast path
+/// (libdeflate, own unfiltering); every other file, and any the fast path finds wrong, goes
+/// through libpng, so results and error messages are libpng's.
 int percept_png_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_t capacity,
                        char *message);
+
+/// `percept_png_decode` through libpng only (tests hold the fast path to its output).
+int percept_png_decode_libpng(const uint8_t *data, size_t size, uint8_t *pixels, size_t capacity,
+                              char *message);
+
+/// `percept_png_decode` through the fast path only: fails with a fixed message on any file
+/// the fast path leaves to libpng (tests check which files it takes).
+int percept_png_decode_fast_path(const uint8_t *data, size_t size, uint8_t *pixels,
+                                 size_t capacity, char *message);
 
 /// Encodes interleaved pixels (16-bit samples in host order) as PNG into a malloc'd buffer the
 /// caller frees with `percept_codec_free`. Returns 0 on success.
