@@ -1,7 +1,7 @@
 import Hummingbird
 
 /// Serves the embedded single-page UI (Sources/PerceptAnnotator/Web, compiled into
-/// `WebAssets.swift` by Tools/make-annotator-web).
+/// `Server/WebAssets/` by Tools/make-annotator-web).
 struct WebRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in try asset("index.html") }
