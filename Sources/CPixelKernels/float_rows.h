@@ -47,6 +47,20 @@ PK_AVX2 static inline size_t pk_weighted_rows_avx2(const float *const *rows, con
 }
 #endif
 
+/// `target[i] = Σ weights[t] · rows[t][i]`, summed tap by tap from 0 (portable: taps outside
+/// so the inner loops vectorise; each sample's order is unchanged).
+static inline void weighted_rows(const float *const *rows, const float *weights, size_t taps, float *target, size_t length) {
+    size_t i = 0;
+#if PK_X86
+    if (pk_uses_avx2()) i = pk_weighted_rows_avx2(rows, weights, taps, target, length);
+#endif
+    for (size_t j = i; j < length; j++) target[j] = 0;
+    for (size_t tap = 0; tap < taps; tap++) {
+        const float *row = rows[tap];
+        for (size_t j = i; j < length; j++) target[j] = target[j] + weights[tap] * row[j];
+    }
+}
+
 static inline void widen(const uint8_t *source, float *target, size_t count) {
     size_t i = 0;
 #if PK_X86

@@ -68,20 +68,6 @@ static void resample_row(const uint8_t *row, SampleTaps taps, int last, float *t
     }
 }
 
-/// `target[i] = Σ weights[t] · rows[t][i]`, tap by tap from 0.
-static void sum_rows(const float *const *rows, const float *weights, size_t taps, float *target, size_t length) {
-    size_t i = 0;
-#if PK_X86
-    if (pk_uses_avx2()) i = pk_weighted_rows_avx2(rows, weights, taps, target, length);
-#endif
-    // Taps outside so the inner loops vectorise; each sample's order is unchanged.
-    for (size_t j = i; j < length; j++) target[j] = 0;
-    for (size_t tap = 0; tap < taps; tap++) {
-        const float *row = rows[tap];
-        for (size_t j = i; j < length; j++) target[j] = target[j] + weights[tap] * row[j];
-    }
-}
-
 int pk_resample_u8(const uint8_t *source, size_t source_width, size_t source_height, size_t channels,
                    const int32_t *horizontal_indices, const float *horizontal_weights, size_t horizontal_taps,
                    const int32_t *vertical_indices, const float *vertical_weights, size_t vertical_taps,
@@ -107,7 +93,7 @@ int pk_resample_u8(const uint8_t *source, size_t source_width, size_t source_hei
             }
             rows[tap] = slot_row;
         }
-        sum_rows(rows, vertical_weights + y * vertical_taps, vertical_taps, sum, row_length);
+        weighted_rows(rows, vertical_weights + y * vertical_taps, vertical_taps, sum, row_length);
         narrow(sum, target + (y - first_row) * row_length, row_length);
     }
     free(cache), free(sum), free(cached), free(rows), free(across.offsets), free(across.weights);

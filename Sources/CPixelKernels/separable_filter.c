@@ -24,73 +24,62 @@ static Taps make_taps(const float *taps, size_t count) {
     return result;
 }
 
-/// `target[i] = Σ taps[k] · rows[k][i]` for i in [start, length), in the order above. Taps
-/// outside, samples inside: each sample sees the same operations in the same order, and the
-/// inner loops vectorise with whatever the compiler targets.
-static void sum_rows_portable(const float *const *rows, Taps taps, float *target, size_t start, size_t length) {
+/// Symmetric taps: `target[i]` for i in [start, length) starts at the centre tap and adds the
+/// pairs. Taps outside, samples inside: each sample sees the same operations in the same
+/// order, and the inner loops vectorise with whatever the compiler targets.
+static void symmetric_rows_portable(const float *const *rows, Taps taps, float *target, size_t start, size_t length) {
     size_t n = taps.count, centre = n / 2;
-    if (taps.symmetric) {
-        const float *middle = rows[centre];
-        float weight = taps.taps[centre];
-        for (size_t i = start; i < length; i++) target[i] = weight * middle[i];
-        for (size_t k = 0; k < centre; k++) {
-            const float *near = rows[k], *far = rows[n - 1 - k];
-            weight = taps.taps[k];
-            for (size_t i = start; i < length; i++) target[i] = target[i] + weight * (near[i] + far[i]);
-        }
-        return;
-    }
-    for (size_t i = start; i < length; i++) target[i] = 0;
-    for (size_t k = 0; k < n; k++) {
-        const float *row = rows[k];
-        float weight = taps.taps[k];
-        for (size_t i = start; i < length; i++) target[i] = target[i] + weight * row[i];
+    const float *middle = rows[centre];
+    float weight = taps.taps[centre];
+    for (size_t i = start; i < length; i++) target[i] = weight * middle[i];
+    for (size_t k = 0; k < centre; k++) {
+        const float *near = rows[k], *far = rows[n - 1 - k];
+        weight = taps.taps[k];
+        for (size_t i = start; i < length; i++) target[i] = target[i] + weight * (near[i] + far[i]);
     }
 }
 
 #if PK_X86
-/// `sum_rows` for `BLOCK` vectors of eight samples from `i`, each tap broadcast once per block.
+/// `symmetric_rows_portable` for `BLOCK` vectors of eight samples from `i`, each tap broadcast
+/// once per block.
 #define BLOCK 4
-PK_AVX2 static inline void sum_block_avx2(const float *const *rows, Taps taps, float *target, size_t i, int vectors) {
+PK_AVX2 static inline void symmetric_block_avx2(const float *const *rows, Taps taps, float *target, size_t i, int vectors) {
     size_t n = taps.count, centre = n / 2;
     __m256 total[BLOCK];
-    if (taps.symmetric) {
-        __m256 weight = _mm256_set1_ps(taps.taps[centre]);
-        for (int v = 0; v < vectors; v++) total[v] = _mm256_mul_ps(weight, _mm256_loadu_ps(rows[centre] + i + 8 * v));
-        for (size_t k = 0; k < centre; k++) {
-            const float *near = rows[k] + i, *far = rows[n - 1 - k] + i;
-            weight = _mm256_set1_ps(taps.taps[k]);
-            for (int v = 0; v < vectors; v++) {
-                __m256 pair = _mm256_add_ps(_mm256_loadu_ps(near + 8 * v), _mm256_loadu_ps(far + 8 * v));
-                total[v] = _mm256_add_ps(total[v], _mm256_mul_ps(weight, pair));
-            }
-        }
-    } else {
-        for (int v = 0; v < vectors; v++) total[v] = _mm256_setzero_ps();
-        for (size_t k = 0; k < n; k++) {
-            const float *row = rows[k] + i;
-            __m256 weight = _mm256_set1_ps(taps.taps[k]);
-            for (int v = 0; v < vectors; v++) total[v] = _mm256_add_ps(total[v], _mm256_mul_ps(weight, _mm256_loadu_ps(row + 8 * v)));
+    __m256 weight = _mm256_set1_ps(taps.taps[centre]);
+    for (int v = 0; v < vectors; v++) total[v] = _mm256_mul_ps(weight, _mm256_loadu_ps(rows[centre] + i + 8 * v));
+    for (size_t k = 0; k < centre; k++) {
+        const float *near = rows[k] + i, *far = rows[n - 1 - k] + i;
+        weight = _mm256_set1_ps(taps.taps[k]);
+        for (int v = 0; v < vectors; v++) {
+            __m256 pair = _mm256_add_ps(_mm256_loadu_ps(near + 8 * v), _mm256_loadu_ps(far + 8 * v));
+            total[v] = _mm256_add_ps(total[v], _mm256_mul_ps(weight, pair));
         }
     }
     for (int v = 0; v < vectors; v++) _mm256_storeu_ps(target + i + 8 * v, total[v]);
 }
 
-PK_AVX2 static size_t sum_rows_avx2(const float *const *rows, Taps taps, float *target, size_t length) {
+PK_AVX2 static size_t symmetric_rows_avx2(const float *const *rows, Taps taps, float *target, size_t length) {
     size_t i = 0;
-    for (; i + 8 * BLOCK <= length; i += 8 * BLOCK) sum_block_avx2(rows, taps, target, i, BLOCK);
-    for (; i + 8 <= length; i += 8) sum_block_avx2(rows, taps, target, i, 1);
+    for (; i + 8 * BLOCK <= length; i += 8 * BLOCK) symmetric_block_avx2(rows, taps, target, i, BLOCK);
+    for (; i + 8 <= length; i += 8) symmetric_block_avx2(rows, taps, target, i, 1);
     return i;
 }
 
 #endif
 
+/// `target[i] = Σ taps[k] · rows[k][i]`: symmetric taps in pairs about the centre, others
+/// tap by tap from 0.
 static void sum_rows(const float *const *rows, Taps taps, float *target, size_t length) {
+    if (!taps.symmetric) {
+        weighted_rows(rows, taps.taps, taps.count, target, length);
+        return;
+    }
     size_t done = 0;
 #if PK_X86
-    if (pk_uses_avx2()) done = sum_rows_avx2(rows, taps, target, length);
+    if (pk_uses_avx2()) done = symmetric_rows_avx2(rows, taps, target, length);
 #endif
-    sum_rows_portable(rows, taps, target, done, length);
+    symmetric_rows_portable(rows, taps, target, done, length);
 }
 
 int pk_separable_filter_u8(const uint8_t *source, uint8_t *target, size_t width, size_t height, size_t channels,

@@ -76,9 +76,7 @@ private struct FixedPointWarp {
     static let fractionBits = 11
     let sourceWidth: Int, sourceHeight: Int, channels: Int
     let border: BorderMode
-    let fill: [Int32]
-    /// `fill` as bytes, for the C kernel.
-    let fillBytes: [UInt8]
+    let fill: [UInt8]
     /// With a constant border, a pixel whose taps all lie outside is just the fill.
     let constantOutside: Bool
 
@@ -87,8 +85,7 @@ private struct FixedPointWarp {
         self.sourceHeight = sourceHeight
         self.channels = channels
         self.border = border
-        fill = border.fill(channels: channels).map { Int32(UInt8(roundingClamped: $0)) }
-        fillBytes = fill.map { UInt8(truncatingIfNeeded: $0) }
+        fill = border.fill(channels: channels).map { UInt8(roundingClamped: $0) }
         constantOutside = if case .constant = border { true } else { false }
     }
 
@@ -106,7 +103,7 @@ private struct FixedPointWarp {
     func row(_ pixels: UnsafeBufferPointer<UInt8>, into target: UnsafeMutablePointer<UInt8>, count: Int,
              x: Int, y: Int, stepX: Int, stepY: Int, edges: UnsafeMutablePointer<Int32>) {
         let source = pixels.baseAddress!
-        let edgeCount = fillBytes.withUnsafeBufferPointer { fill in
+        let edgeCount = fill.withUnsafeBufferPointer { fill in
             pk_warp_row_u8(source, sourceWidth, sourceHeight, channels, target, count, Int64(x), Int64(y), Int64(stepX), Int64(stepY),
                            constantOutside ? fill.baseAddress : nil, edges)
         }
@@ -127,7 +124,7 @@ private struct FixedPointWarp {
         let row0 = border.sourceIndex(top, length: sourceHeight), row1 = border.sourceIndex(top + 1, length: sourceHeight)
         for channel in 0..<channels {
             func tap(_ row: Int?, _ column: Int?) -> Int32 {
-                guard let row, let column else { return fill[channel] }
+                guard let row, let column else { return Int32(fill[channel]) }
                 return Int32(source[(row * sourceWidth + column) * channels + channel])
             }
             out[channel] = Self.blend(tap(row0, column0), tap(row0, column1), tap(row1, column0), tap(row1, column1), fractionX, fractionY)
