@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(name: "PerceptResumeProbe", dependencies: ["PerceptNN"], path: "Sources/PerceptResumeProbe"),
 
         // Tests: one target per module.
-        .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor"], path: "Tests/PerceptTensorTests"),
+        .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor", "COpenBLAS"], path: "Tests/PerceptTensorTests"),
         .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN", "PerceptResumeProbe"], path: "Tests/PerceptNNTests"),
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage"], path: "Tests/PerceptImageTests"),
         .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),

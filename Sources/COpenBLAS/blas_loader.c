@@ -96,8 +96,29 @@ int percept_blas_threads(void) {
     return blas_get_threads();
 }
 
+void percept_sgemm_reference(int transA, int transB, int m, int n, int k, float alpha,
+                            const float *a, int lda, const float *b, int ldb,
+                            float beta, float *c, int ldc) {
+    for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+            float sum = 0;
+            for (int p = 0; p < k; p++) {
+                float x = transA == PERCEPT_CBLAS_TRANS ? a[(size_t)p * lda + i] : a[(size_t)i * lda + p];
+                float y = transB == PERCEPT_CBLAS_TRANS ? b[(size_t)j * ldb + p] : b[(size_t)p * ldb + j];
+                sum += x * y;
+            }
+            float *out = &c[(size_t)i * ldc + j];
+            *out = beta == 0 ? alpha * sum : alpha * sum + beta * *out;
+        }
+    }
+}
+
 void percept_sgemm(int transA, int transB, int m, int n, int k, float alpha,
                    const float *a, int lda, const float *b, int ldb,
                    float beta, float *c, int ldc) {
+    if (percept_blas_load() != 0) {
+        percept_sgemm_reference(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
     blas_sgemm(PERCEPT_CBLAS_ROW_MAJOR, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

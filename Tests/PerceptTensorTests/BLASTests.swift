@@ -1,5 +1,6 @@
 import Testing
 @testable import PerceptTensor
+import COpenBLAS
 
 @Suite("OpenBLAS loading")
 struct BLASTests {
@@ -32,5 +33,25 @@ struct BLASTests {
         var d = [Float](repeating: 0, count: 9)
         BLAS.sgemm(transposeA: true, transposeB: false, m: 3, n: 3, k: 2, a: a, lda: 3, b: a, ldb: 3, c: &d, ldc: 3)
         #expect(d == [17, 22, 27, 22, 29, 36, 27, 36, 45])
+    }
+}
+
+@Suite("sgemm without OpenBLAS")
+struct ReferenceSgemmTests {
+    @Test("the fallback product agrees with OpenBLAS for every transposition, alpha and beta",
+          arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func agreesWithOpenBLAS(transposeA: Bool, transposeB: Bool) throws {
+        try BLAS.load()
+        let m = 5, n = 7, k = 6, lda = transposeA ? m + 1 : k + 2, ldb = transposeB ? k + 3 : n + 1, ldc = n + 2
+        let a = (0..<(transposeA ? k : m) * lda).map { Float(($0 * 37) % 11) - 5 }
+        let b = (0..<(transposeB ? n : k) * ldb).map { Float(($0 * 53) % 13) - 6 }
+        let start = (0..<m * ldc).map { Float($0 % 7) }
+        var expected = start, actual = start
+        BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
+                   a: a, lda: lda, b: b, ldb: ldb, beta: 2, c: &expected, ldc: ldc)
+        percept_sgemm_reference(transposeA ? 112 : 111, transposeB ? 112 : 111, Int32(m), Int32(n), Int32(k),
+                                0.5, a, Int32(lda), b, Int32(ldb), 2, &actual, Int32(ldc))
+        #expect(actual == expected)
+        #expect(actual != start)
     }
 }

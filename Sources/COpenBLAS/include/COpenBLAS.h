@@ -30,10 +30,17 @@ void percept_blas_set_threads(int threads);
 int percept_blas_threads(void);
 
 /// Row-major single-precision GEMM: C = alpha * op(A) * op(B) + beta * C.
-/// The library must have been loaded successfully.
+/// Loads the library on first use; if it cannot be loaded, computes the product with a plain
+/// loop (correct, slow) — public entry points call `percept_blas_load` first and report why.
 void percept_sgemm(int transA, int transB, int m, int n, int k, float alpha,
                    const float *a, int lda, const float *b, int ldb,
                    float beta, float *c, int ldc);
+
+/// The textbook triple loop with the same arguments as `percept_sgemm`, which uses it when
+/// OpenBLAS cannot be loaded (so no caller ever jumps through a null pointer).
+void percept_sgemm_reference(int transA, int transB, int m, int n, int k, float alpha,
+                             const float *a, int lda, const float *b, int ldb,
+                             float beta, float *c, int ldc);
 
 /// The CPU's vector features, as the loader saw them (bit 0: AVX2+FMA, bit 1: AVX-512).
 int percept_cpu_features(void);
