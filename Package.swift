@@ -85,7 +85,7 @@ let package = Package(
         // Tests: one target per module.
         .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor", "COpenBLAS"], path: "Tests/PerceptTensorTests"),
         .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN", "PerceptResumeProbe"], path: "Tests/PerceptNNTests"),
-        .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage"], path: "Tests/PerceptImageTests"),
+        .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage", "CImageCodecs"], path: "Tests/PerceptImageTests"),
         .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),
         .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment", "CPixelKernels"], path: "Tests/PerceptAugmentTests"),
         .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels"], path: "Tests/PerceptLabelsTests"),

@@ -1,5 +1,6 @@
 #include "CImageCodecs.h"
 #include "png_fast_decode.h"
+#include "png_fast_encode.h"
 
 #include <png.h>
 #include <zlib.h>
@@ -153,6 +154,17 @@ int percept_png_decode_libpng(const uint8_t *data, size_t size, uint8_t *pixels,
 int percept_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
                        int bitDepth, int compressionLevel, uint8_t **output, size_t *outputSize,
                        char *message) {
+    if (compressionLevel <= PERCEPT_PNG_FAST_ENCODE_MAX_LEVEL &&
+        png_fast_encode(pixels, width, height, channels, bitDepth, compressionLevel, output, outputSize)) {
+        return 0;
+    }
+    return percept_png_encode_libpng(pixels, width, height, channels, bitDepth, compressionLevel, output,
+                                     outputSize, message);
+}
+
+int percept_png_encode_libpng(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+                              int bitDepth, int compressionLevel, uint8_t **output, size_t *outputSize,
+                              char *message) {
     static const int colorTypes[5] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
                                       PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
     if (channels < 1 || channels > 4 || (bitDepth != 8 && bitDepth != 16)) {

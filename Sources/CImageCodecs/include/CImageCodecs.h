@@ -46,10 +46,20 @@ int percept_png_decode_fast_path(const uint8_t *data, size_t size, uint8_t *pixe
                                  size_t capacity, char *message);
 
 /// Encodes interleaved pixels (16-bit samples in host order) as PNG into a malloc'd buffer the
-/// caller frees with `percept_codec_free`. Returns 0 on success.
+/// caller frees with `percept_codec_free`. Returns 0 on success. Compression levels up to
+/// `PERCEPT_PNG_FAST_ENCODE_MAX_LEVEL` take a fast path (SUB filter on every row, then stored or
+/// run-length and Huffman coded in one pass); higher levels go through libpng and zlib.
 int percept_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
                        int bitDepth, int compressionLevel, uint8_t **output, size_t *outputSize,
                        char *message);
+
+/// The highest compression level `percept_png_encode` gives to its fast path.
+enum { PERCEPT_PNG_FAST_ENCODE_MAX_LEVEL = 1 };
+
+/// `percept_png_encode` through libpng only (tests hold the fast path to its pixels).
+int percept_png_encode_libpng(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+                              int bitDepth, int compressionLevel, uint8_t **output, size_t *outputSize,
+                              char *message);
 
 /// Reads a JPEG header. Returns 0 on success.
 int percept_jpeg_info(const uint8_t *data, size_t size, PerceptCodecInfo *info, char *message);
