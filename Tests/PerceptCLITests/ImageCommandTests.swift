@@ -64,6 +64,20 @@ struct ImageCommandTests {
         }
     }
 
+    @Test("--format takes a format's name or one of its extensions; anything else is a usage error")
+    func formatAliases() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = fixtures.appendingPathComponent("rgb.pp[m]").path  // a glob: OUT is a folder
+        for (argument, written) in [("tif", "rgb.tif"), ("JPG", "rgb.jpg"), ("pnm", "rgb.ppm")] {
+            let output = root.appendingPathComponent(argument)
+            #expect(try runPercept(["image", "convert", input, output.path, "--format", argument]).status == 0, "\(argument)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == [written], "\(argument)")
+        }
+        let unknown = try runPercept(["image", "convert", input, root.appendingPathComponent("gif").path, "--format", "gif"])
+        #expect(unknown.status == 2)
+    }
+
     @Test("a bad --quality or --resize is a usage error with exit code 2")
     func badOptions() throws {
         let file = fixtures.appendingPathComponent("rgb.ppm").path

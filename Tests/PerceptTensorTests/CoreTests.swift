@@ -29,7 +29,7 @@ struct CoreTests {
         let x = Tensor([1, 2]).requiringGrad()
         let y = try withoutGrad { try x * x }
         #expect(!y.requiresGrad)
-        #expect(!(try x.detach() * 2).requiresGrad)
+        #expect(!(x.detach() * 2).requiresGrad)
         #expect(!(try Tensor([1, 2]) + Tensor([3, 4])).requiresGrad)
         #expect(throws: TensorError.self) { try y.sum().backward() }
     }

@@ -27,7 +27,7 @@ struct ImageConvertCommand: ParsableCommand {
     @Option(help: "Resize to WIDTHxHEIGHT; a 0 side keeps the aspect ratio (e.g. 640x0).")
     var resize: String?
 
-    @Option(help: "Output format for folder conversions: png, jpeg, bmp, pnm, tiff, webp.")
+    @Option(help: "Output format for folder conversions: png, jpeg, bmp, pnm, tiff, webp (or an extension such as jpg, tif).")
     var format: ImageFormat?
 
     @Flag(help: "Write into an existing non-empty output folder, or over an existing output file.")
@@ -135,9 +135,12 @@ struct ImageConvertCommand: ParsableCommand {
 }
 
 extension ImageFormat: ExpressibleByArgument {
+    /// A format's name (`jpeg`) or any of its file extensions (`jpg`, `tif`, `ppm`, …).
     public init?(argument: String) {
-        self.init(rawValue: argument.lowercased())
-        if self == nil, let format = ImageFormat(fileExtension: argument) { self = format }
+        guard let format = ImageFormat(rawValue: argument.lowercased()) ?? ImageFormat(fileExtension: argument) else {
+            return nil
+        }
+        self = format
     }
 }
 
