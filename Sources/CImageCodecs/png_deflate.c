@@ -209,10 +209,20 @@ typedef struct {
 static const uint8_t codeLengthOrder[CODE_LENGTH_CODES] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5,
                                                             11, 4,  12, 3, 13, 2, 14, 1, 15};
 
-static void plan_dynamic_block(const uint32_t *frequencies, uint64_t extraBits, uint64_t runs,
-                               DynamicBlock *block) {
-    static const uint8_t codeLengthExtra[CODE_LENGTH_CODES] = {[16] = 2, [17] = 3, [18] = 7};
-    build_lengths(frequencies, LITLEN_CODES, MAX_CODE_BITS, block->litlenLengths);
+// Extra bits after the code-length symbols 16, 17 and 18.
+static const uint8_t codeLengthExtra[CODE_LENGTH_CODES] = {[16] = 2, [17] = 3, [18] = 7};
+
+// One block's input as literals and runs, with what the Huffman code and the size need.
+typedef struct {
+    uint16_t symbols[BLOCK_SYMBOLS];
+    size_t count;
+    uint32_t frequencies[LITLEN_CODES];
+    uint64_t extraBits;  // of all run lengths
+    uint64_t runs;       // each also costs a distance code
+} BlockSymbols;
+
+static void plan_dynamic_block(const BlockSymbols *input, DynamicBlock *block) {
+    build_lengths(input->frequencies, LITLEN_CODES, MAX_CODE_BITS, block->litlenLengths);
     canonical_codes(block->litlenLengths, LITLEN_CODES, block->litlenCodes);
     // Distance 1 is the only distance; codes 0 and 1 both get one bit so the code is complete.
     block->distanceLengths[0] = block->distanceLengths[1] = 1;
@@ -236,18 +246,19 @@ static void plan_dynamic_block(const uint32_t *frequencies, uint64_t extraBits, 
         int symbol = block->runs.symbol[i];
         bits += block->codeLengthLengths[symbol] + codeLengthExtra[symbol];
     }
-    for (int symbol = 0; symbol < LITLEN_CODES; symbol++) bits += (uint64_t)frequencies[symbol] * block->litlenLengths[symbol];
-    block->bits = bits + extraBits + runs * block->distanceLengths[0];
+    for (int symbol = 0; symbol < LITLEN_CODES; symbol++) {
+        bits += (uint64_t)input->frequencies[symbol] * block->litlenLengths[symbol];
+    }
+    block->bits = bits + input->extraBits + input->runs * block->distanceLengths[0];
 }
 
-static void write_dynamic_block(BitWriter *writer, const DynamicBlock *block, const uint16_t *symbols,
-                                size_t count, const LengthTable *lengths, int final) {
+static void write_dynamic_block(BitWriter *writer, const DynamicBlock *block, const BlockSymbols *input,
+                                const LengthTable *lengths, int final) {
     put_bits(writer, (uint32_t)final | 2u << 1, 3);
     put_bits(writer, (uint32_t)(block->litlenCount - FIRST_LENGTH_CODE), 5);
     put_bits(writer, 2 - 1, 5);
     put_bits(writer, (uint32_t)(block->codeLengthCount - 4), 4);
     for (int i = 0; i < block->codeLengthCount; i++) put_bits(writer, block->codeLengthLengths[codeLengthOrder[i]], 3);
-    static const uint8_t codeLengthExtra[CODE_LENGTH_CODES] = {[16] = 2, [17] = 3, [18] = 7};
     for (int i = 0; i < block->runs.count; i++) {
         int symbol = block->runs.symbol[i];
         put_bits(writer, block->codeLengthCodes[symbol], block->codeLengthLengths[symbol]);
@@ -255,8 +266,8 @@ static void write_dynamic_block(BitWriter *writer, const DynamicBlock *block, co
     }
     const uint32_t distanceCode = block->distanceCodes[0];
     const int distanceBits = block->distanceLengths[0];
-    for (size_t i = 0; i < count; i++) {
-        uint16_t symbol = symbols[i];
+    for (size_t i = 0; i < input->count; i++) {
+        uint16_t symbol = input->symbols[i];
         if (symbol < RUN_FLAG) {
             put_bits(writer, block->litlenCodes[symbol], block->litlenLengths[symbol]);
         } else {
@@ -312,10 +323,13 @@ static size_t run_length(const uint8_t *bytes, uint8_t value, size_t limit) {
     return run;
 }
 
-// One block's symbols from `input[start...]`: up to BLOCK_SYMBOLS literals and runs.
-static size_t collect_symbols(const uint8_t *input, size_t size, size_t start, uint16_t *symbols, size_t *count,
-                              uint32_t *frequencies, uint64_t *extraBits, uint64_t *runs, const LengthTable *lengths) {
+// One block's symbols from `input[start...]`: up to BLOCK_SYMBOLS literals and runs. Returns
+// where the block ends.
+static size_t collect_symbols(const uint8_t *input, size_t size, size_t start, const LengthTable *lengths,
+                              BlockSymbols *block) {
     size_t position = start, made = 0;
+    memset(block->frequencies, 0, sizeof block->frequencies);
+    block->extraBits = block->runs = 0;
     while (position < size && made < BLOCK_SYMBOLS) {
         // A run needs the next three bytes equal to the previous one; testing all three at once
         // keeps the branch predictable where equal neighbours are common but runs are not.
@@ -324,59 +338,58 @@ static size_t collect_symbols(const uint8_t *input, size_t size, size_t start, u
             if (((input[position] ^ previous) | (input[position + 1] ^ previous) | (input[position + 2] ^ previous)) == 0) {
                 size_t limit = size - position < MAX_RUN ? size - position : MAX_RUN;
                 size_t run = run_length(input + position, previous, limit);
-                symbols[made++] = (uint16_t)(RUN_FLAG + run);
-                frequencies[lengths->code[run]]++;
-                *extraBits += lengths->extraBits[run];
-                (*runs)++;
+                block->symbols[made++] = (uint16_t)(RUN_FLAG + run);
+                block->frequencies[lengths->code[run]]++;
+                block->extraBits += lengths->extraBits[run];
+                block->runs++;
                 position += run;
                 continue;
             }
         }
-        symbols[made++] = input[position];
-        frequencies[input[position]]++;
+        block->symbols[made++] = input[position];
+        block->frequencies[input[position]]++;
         position++;
     }
-    *count = made;
+    block->frequencies[END_OF_BLOCK] = 1;
+    block->count = made;
     return position;
+}
+
+// The whole input as blocks of literals and runs, each Huffman coded or stored, whichever is
+// smaller. Returns 0 when its scratch memory is not available.
+static int write_compressed_blocks(BitWriter *writer, const uint8_t *input, size_t size) {
+    struct {
+        LengthTable lengths;
+        BlockSymbols symbols;
+        DynamicBlock plan;
+    } *scratch = malloc(sizeof *scratch);
+    if (scratch == NULL) return 0;
+    fill_length_table(&scratch->lengths);
+    size_t start = 0;
+    do {
+        size_t end = collect_symbols(input, size, start, &scratch->lengths, &scratch->symbols);
+        int final = end == size;
+        plan_dynamic_block(&scratch->symbols, &scratch->plan);
+        if (scratch->plan.bits < stored_bits(end - start)) {
+            write_dynamic_block(writer, &scratch->plan, &scratch->symbols, &scratch->lengths, final);
+        } else {
+            write_stored_blocks(writer, input + start, end - start, final);
+        }
+        start = end;
+    } while (start < size);
+    free(scratch);
+    return 1;
 }
 
 size_t png_deflate(const uint8_t *input, size_t size, int storeOnly, uint8_t *output, size_t capacity) {
     if (capacity < png_deflate_bound(size)) return 0;
-    uint16_t *symbols = storeOnly ? NULL : malloc(BLOCK_SYMBOLS * sizeof *symbols);
-    LengthTable *lengths = storeOnly ? NULL : malloc(sizeof *lengths);
-    DynamicBlock *block = storeOnly ? NULL : malloc(sizeof *block);
-    if (!storeOnly && (symbols == NULL || lengths == NULL || block == NULL)) {
-        free(symbols);
-        free(lengths);
-        free(block);
-        return 0;
-    }
-    if (lengths) fill_length_table(lengths);
     output[0] = 0x78;  // deflate, 32 KiB window
     output[1] = 0x01;  // fastest compression, no dictionary; (0x78 << 8 | 0x01) % 31 == 0
     BitWriter writer = {output + 2, 0, 0};
-    if (storeOnly) {
-        write_stored_blocks(&writer, input, size, 1);
-    } else {
-        size_t start = 0;
-        do {
-            uint32_t frequencies[LITLEN_CODES] = {0};
-            uint64_t extraBits = 0, runs = 0;
-            size_t count = 0;
-            size_t end = collect_symbols(input, size, start, symbols, &count, frequencies, &extraBits, &runs, lengths);
-            frequencies[END_OF_BLOCK] = 1;
-            int final = end == size;
-            plan_dynamic_block(frequencies, extraBits, runs, block);
-            if (block->bits < stored_bits(end - start)) write_dynamic_block(&writer, block, symbols, count, lengths, final);
-            else write_stored_blocks(&writer, input + start, end - start, final);
-            start = end;
-        } while (start < size);
-    }
+    if (storeOnly) write_stored_blocks(&writer, input, size, 1);
+    else if (!write_compressed_blocks(&writer, input, size)) return 0;
     flush_to_byte(&writer);
     uint32_t adler = libdeflate_adler32(1, input, size);
     for (int i = 0; i < 4; i++) writer.next[i] = (uint8_t)(adler >> (24 - 8 * i));
-    free(symbols);
-    free(lengths);
-    free(block);
     return (size_t)(writer.next + 4 - output);
 }
