@@ -1,7 +1,8 @@
 """Real-browser tests of `percept annotate serve`: headless Chromium driven by Selenium.
 
 Run by Tools/annotator-browser-tests (which makes the virtual environment and builds
-percept). Each scenario of issue 7 is one function; a failure raises and the script exits 1.
+percept). Each scenario of issues 7 and 13 is one function; a failure raises and the script
+exits 1.
 Screenshots go to .build/annotator-screenshots/.
 """
 import json
@@ -244,6 +245,14 @@ def export_yolo(session):
     Select(session.driver.find_element(By.ID, "export-format")).select_by_value("yolo")
     session.driver.find_element(By.ID, "export-target").send_keys(target)
     session.driver.find_element(By.ID, "export-run").click()
+    # The dialog shows where it will write (resolved by the server, or as typed by one without
+    # /api/export/check) and waits for a confirmation.
+    confirm = session.driver.find_element(By.ID, "export-confirm")
+    session.wait(confirm.is_displayed, "the confirmation button")
+    plan = session.driver.find_element(By.ID, "export-plan").text
+    assert target in plan, f"the dialog should name {target}: {plan!r}"
+    assert not os.path.exists(target), "nothing is written before the confirmation"
+    confirm.click()
     session.wait(lambda: session.driver.find_element(By.ID, "export-result").text.startswith("Wrote"), "the export")
     session.shot("export")
     labels = [os.path.join(folder, name) for folder, _, names in os.walk(os.path.join(target, "labels")) for name in names]
@@ -275,9 +284,185 @@ def proposals_with_slider(session):
     session.shot("proposals")
 
 
+def image_name(session):
+    return session.driver.find_element(By.ID, "image-name").text
+
+
+def shown_id(session):
+    """The image the page shows and edits (the highlighted list row), not what the URL says."""
+    return int(session.driver.find_element(By.CSS_SELECTOR, "#image-list li.current").get_attribute("data-id"))
+
+
+def back_button_and_edited_hash(session):
+    first, first_name = session.current_id(), image_name(session)
+    session.keys("d")
+    session.wait(lambda: session.current_id() != first and image_name(session) != first_name, "the next image")
+    second, second_name = session.current_id(), image_name(session)
+    session.driver.back()
+    session.wait(lambda: session.current_id() == first, "Back to restore the URL")
+    session.wait(lambda: image_name(session) == first_name and shown_id(session) == first, "Back to show the first image")
+    session.driver.execute_script(f"location.hash = '#{second}'")
+    session.wait(lambda: image_name(session) == second_name and shown_id(session) == second, "the image the edited hash names")
+    before = session.api("GET", f"/api/images/{first}")[1]["image"]["status"]
+    session.keys("e")
+    session.saved()
+    assert session.api("GET", f"/api/images/{second}")[1]["image"]["status"] == "done", "e marks the image the URL names"
+    assert session.api("GET", f"/api/images/{first}")[1]["image"]["status"] == before, "the other image is untouched"
+    session.driver.execute_script("location.hash = '#999999'")
+    session.wait(lambda: session.driver.find_element(By.ID, "error-banner").is_displayed(), "the unknown-image message")
+    assert "no image #999999" in session.driver.find_element(By.ID, "error-message").text
+    session.wait(lambda: session.current_id() == second, "the URL put back on the shown image")
+    session.driver.find_element(By.ID, "error-close").click()
+
+
+def offline_next_and_status(session):
+    """With every request failing, `d` says why it stays, and list badge and panel agree."""
+    shown, name = session.current_id(), image_name(session)
+    session.driver.execute_script(
+        "window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('offline'));")
+    try:
+        session.keys("d")
+        session.wait(lambda: session.driver.find_element(By.ID, "error-banner").is_displayed(), "the offline message")
+        assert "Offline" in session.driver.find_element(By.ID, "error-message").text
+        assert session.current_id() == shown and image_name(session) == name, "the page stays on the shown image"
+        session.keys(" ")
+        badge = lambda: session.driver.find_element(By.CSS_SELECTOR, f'#image-list li[data-id="{shown}"] .badge').text
+        panel = session.driver.find_element(By.ID, "image-status").text
+        assert panel == "verified" and badge().endswith("verified"), f"panel {panel!r}, list badge {badge()!r}"
+        session.shot("offline")
+    finally:
+        session.driver.execute_script("window.fetch = window.realFetch;")
+    session.saved()
+    assert session.state()["image"]["status"] == "verified"
+    session.driver.find_element(By.ID, "error-close").click()
+
+
+def panel_class(session):
+    return Select(session.driver.find_element(By.ID, "shape-class")).first_selected_option.text
+
+
+def number_key_updates_panel(session):
+    count = session.rendered_shapes()
+    session.keys("w")
+    session.drag((30, 30), (70, 80))
+    session.wait(lambda: session.rendered_shapes() == count + 1, "the new box")
+    session.keys("3")
+    session.wait(lambda: panel_class(session) == "tree", "the Shape panel to show tree after key 3")
+    session.keys("4")
+    session.wait(lambda: panel_class(session) == "lamp", "the Shape panel to show lamp after key 4")
+    session.saved()
+    assert session.state()["shapes"][-1]["class"] == 3
+
+
+def dropdown_then_w_draws(session):
+    count = session.rendered_shapes()
+    Select(session.driver.find_element(By.ID, "shape-class")).select_by_visible_text("sun")
+    session.saved()
+    assert session.state()["shapes"][-1]["class"] == 1, "the dropdown sets the class"
+    focused = session.driver.execute_script("return document.activeElement.id")
+    assert focused != "shape-class", "the dropdown keeps the keyboard focus"
+    session.keys("w")
+    session.drag((100, 20), (160, 70))
+    session.wait(lambda: session.rendered_shapes() == count + 1, "w + drag to draw a box after the dropdown")
+    session.saved()
+    box = session.state()["shapes"][-1]
+    assert box["kind"] == "rect" and abs(box["points"][0] - 100) <= 2, box
+
+
+def undo_takes_back_drawn_shape(session):
+    """The box just drawn got class 2 by key: one Ctrl+Z removes the box, not only its class."""
+    count = session.rendered_shapes()
+    session.keys("2")
+    session.saved()
+    ActionChains(session.driver).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
+    session.wait(lambda: session.rendered_shapes() == count - 1, "one undo to remove the drawn box")
+    session.saved()
+
+
+def class_search_highlight_and_create(session):
+    session.click((50, 55))  # the box drawn in number_key_updates_panel
+    session.wait(lambda: session.driver.find_element(By.ID, "shape-details").is_displayed(), "the selected box")
+    search = session.driver.find_element(By.ID, "class-search")
+    search.click()
+    search.send_keys("r")
+    rows = lambda: [item.get_attribute("data-id") for item in session.driver.find_elements(By.CSS_SELECTOR, "#class-list li")]
+    highlighted = lambda: session.driver.find_element(By.CSS_SELECTOR, "#class-list li.highlight").get_attribute("data-id")
+    assert rows() == ["0", "2", None], f"car, tree and the create row: {rows()}"
+    assert highlighted() == "0", "the first match starts highlighted"
+    search.send_keys(Keys.ARROW_DOWN)
+    assert highlighted() == "2", "ArrowDown moves the highlight to tree"
+    search.send_keys(Keys.ENTER)
+    session.saved()
+    assert session.state()["shapes"][-1]["class"] == 2, "Enter picks the highlighted class, not the first"
+    assert panel_class(session) == "tree"
+    search.click()
+    search.send_keys("horse")
+    create = session.driver.find_element(By.ID, "class-create")
+    assert create.text == "create class 'horse'" and "highlight" in create.get_attribute("class")
+    search.send_keys(Keys.ENTER)
+    session.wait(lambda: panel_class(session) == "horse", "the new class on the selected box")
+    session.saved()
+    classes = {entry["name"]: entry["id"] for entry in session.api("GET", "/api/classes")[1]["classes"]}
+    assert "horse" in classes and session.state()["shapes"][-1]["class"] == classes["horse"], classes
+    session.shot("class-search")
+
+
+def toolbar_keeps_its_place(session):
+    """The file name has a fixed width: the buttons do not move between images, also at 1024 px."""
+    session.driver.set_window_size(1024, 768)
+    try:
+        places = {}
+        for name in ["more/room.png", "park.png"]:
+            session.driver.find_element(By.XPATH, f'//ul[@id="image-list"]/li[span[text()="{name}"]]').click()
+            session.wait(lambda: image_name(session) == name, name)
+            export = session.driver.find_element(By.ID, "open-export").rect
+            places[name] = (session.driver.find_element(By.ID, "tool-select").rect["x"], export["x"])
+            assert export["x"] + export["width"] <= 1024, f"the Export button is cut off: {export}"
+            assert session.driver.find_element(By.ID, "image-name").get_attribute("title") == name
+        assert places["more/room.png"] == places["park.png"], places
+        session.shot("toolbar-1024")
+    finally:
+        session.driver.set_window_size(1400, 860)
+
+
+def export_empty_folder_refused(session):
+    session.driver.execute_script(
+        "window.sentPaths = []; window.realFetch = window.fetch;"
+        "window.fetch = (path, options) => { window.sentPaths.push([path, options.body || null]); return window.realFetch(path, options); };")
+    try:
+        session.driver.find_element(By.ID, "open-export").click()
+        target = session.driver.find_element(By.ID, "export-target")
+        force = session.driver.find_element(By.ID, "export-force")
+        if not force.is_selected():
+            force.click()
+        for typed in ["", "   "]:
+            target.clear()
+            target.send_keys(typed)
+            session.driver.find_element(By.ID, "export-run").click()
+            plan = session.driver.find_element(By.ID, "export-plan").text
+            assert "Choose a folder" in plan, f"an empty folder ({typed!r}) must be refused: {plan!r}"
+            assert not session.driver.find_element(By.ID, "export-confirm").is_displayed()
+        sent = session.driver.execute_script("return window.sentPaths")
+        assert not [path for path, _ in sent if "export" in path], f"no export request for an empty folder: {sent}"
+        # The finished-only box sends the status filter with the check and the export.
+        target.send_keys(os.path.join(session.work, "finished-only"))
+        session.driver.find_element(By.ID, "export-finished-only").click()
+        force.click()
+        session.driver.find_element(By.ID, "export-run").click()
+        session.wait(session.driver.find_element(By.ID, "export-confirm").is_displayed, "the confirmation")
+        session.shot("export-check")
+        checks = [json.loads(body) for path, body in session.driver.execute_script("return window.sentPaths") if path == "/api/export/check"]
+        assert checks and checks[-1]["status"] == ["done", "verified"] and checks[-1]["target"].endswith("finished-only"), checks
+        session.driver.find_element(By.ID, "export-close").click()
+    finally:
+        session.driver.execute_script("window.fetch = window.realFetch;")
+
+
 SCENARIOS = [draw_box_and_pick_class, draw_and_edit_polygon, undo_and_redo, next_image_and_back,
              reload_keeps_everything, verify_and_reject, conflict_from_second_window, export_yolo,
-             proposals_with_slider]
+             proposals_with_slider, back_button_and_edited_hash, offline_next_and_status, number_key_updates_panel,
+             dropdown_then_w_draws, undo_takes_back_drawn_shape, class_search_highlight_and_create,
+             toolbar_keeps_its_place, export_empty_folder_refused]
 
 
 def main():

@@ -97,7 +97,7 @@ function movedHandle(shape, handle, x, y) {
 }
 
 function onMouseDown(event) {
-  if (!app.current || (event.button !== 0 && event.button !== 1)) return;
+  if (!app.current || app.opening !== null || (event.button !== 0 && event.button !== 1)) return;
   const [rawX, rawY] = toImage(event);
   const [x, y] = clampPoint(rawX, rawY);
   if (event.button === 1) return startPan(event);
@@ -112,7 +112,7 @@ function onMouseDown(event) {
     const last = p.length - 2;
     if (last < 0 || Math.hypot(p[last] - x, p[last + 1] - y) > 1 / app.view.scale) p.push(round(x), round(y));
   } else if (app.tool === "point") {
-    commit(app.current.shapes.concat([newShape("point", [x, y])]), app.current.shapes.length);
+    commit(app.current.shapes.concat([newShape("point", [x, y])]), app.current.shapes.length, { drawn: true });
   } else {
     const handle = event.target.dataset ? event.target.dataset.handle : undefined;
     if (handle !== undefined) {
@@ -175,7 +175,7 @@ function onMouseUp() {
     const p = app.draft.points;
     app.draft = null;
     if (p[2] - p[0] >= 2 && p[3] - p[1] >= 2) {
-      commit(app.current.shapes.concat([newShape("rect", p)]), app.current.shapes.length);
+      commit(app.current.shapes.concat([newShape("rect", p)]), app.current.shapes.length, { drawn: true });
       setTool("select");
     }
     return render();
@@ -194,7 +194,7 @@ function closePolygon() {
   if (!app.draft || app.draft.points.length < 6) return;
   const points = app.draft.points;
   app.draft = null;
-  commit(app.current.shapes.concat([newShape("polygon", points)]), app.current.shapes.length);
+  commit(app.current.shapes.concat([newShape("polygon", points)]), app.current.shapes.length, { drawn: true });
   setTool("select");
 }
 

@@ -6,18 +6,25 @@
 function clone(value) { return JSON.parse(JSON.stringify(value)); }
 
 function historyOf(imageId) {
-  if (!app.history.has(imageId)) app.history.set(imageId, { undo: [], redo: [] });
+  if (!app.history.has(imageId)) app.history.set(imageId, { undo: [], redo: [], drawn: -1 });
   return app.history.get(imageId);
 }
 
-function commit(shapes, selected) {
+// Records the current shapes for undo, replaces them and saves. `how.drawn` marks a commit that
+// adds a drawn shape; `how.property` an edit of the selection's class or attributes. Property
+// edits made to the shape just drawn, before anything else, join its drawing's undo step, so
+// one Ctrl+Z takes back a drawn shape with the class and attributes given to it.
+function commit(shapes, selected, how = {}) {
   const id = app.current.image.id;
   const record = historyOf(id);
-  record.undo.push(clone(app.current.shapes));
+  const joins = how.property && record.drawn >= 0 && record.drawn === app.selected && record.undo.length > 0;
+  if (!joins) record.undo.push(clone(app.current.shapes));
   record.redo = [];
   app.current.shapes = shapes;
   if (selected !== undefined) app.selected = selected;
   if (app.selected >= shapes.length) app.selected = -1;
+  if (how.drawn) record.drawn = app.selected;
+  else if (!joins) record.drawn = -1;
   queueShapes(id, shapes);
   render();
 }
@@ -32,6 +39,7 @@ function undo(redo) {
   app.current.shapes = from.pop();
   app.selected = -1;
   app.selectedVertex = -1;
+  record.drawn = -1;
   queueShapes(app.current.image.id, app.current.shapes);
   render();
 }
@@ -52,7 +60,7 @@ function setClassOfSelection(classId) {
   if (app.current && app.selected >= 0) {
     const shapes = clone(app.current.shapes);
     shapes[app.selected].class = classId;
-    commit(shapes);
+    commit(shapes, undefined, { property: true });
   }
   renderClasses();
 }

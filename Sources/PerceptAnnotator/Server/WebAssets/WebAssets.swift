@@ -7,7 +7,9 @@ enum WebAssets {
         "app.js": appJS,
         "canvas.js": canvasJS,
         "editing.js": editingJS,
+        "export.js": exportJS,
         "index.html": indexHTML,
         "panels.js": panelsJS,
+        "search.js": searchJS,
     ]
 }

@@ -30,11 +30,18 @@ button.active { background: var(--accent); border-color: var(--accent); color: #
 kbd { font-size: 10px; color: var(--muted); border: 1px solid var(--line); border-radius: 3px; padding: 0 3px; }
 button.active kbd { color: #fff; }
 #toolbar {
-  display: flex; align-items: center; gap: 10px; padding: 6px 10px;
+  display: flex; align-items: center; gap: 10px; padding: 6px 10px; min-width: 0; overflow: hidden;
   background: var(--panel); border-bottom: 1px solid var(--line);
 }
 .brand { color: var(--accent); }
-.image-name { color: var(--muted); max-width: 220px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+/* A fixed width, so the buttons do not move from image to image; the full name is its title. */
+.image-name { color: var(--muted); flex: 0 1 220px; width: 220px; min-width: 60px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+#toolbar > :not(.image-name):not(.spacer) { flex-shrink: 0; }
+/* Narrow windows (down to 1024 px) keep every button: the name and key hints give way. */
+@media (max-width: 1280px) {
+  #toolbar { gap: 6px; }
+  #toolbar .brand, #toolbar kbd { display: none; }
+}
 .group { display: flex; gap: 4px; }
 .spacer { flex: 1; }
 .save-state { padding: 2px 8px; border-radius: 10px; font-weight: 600; }
@@ -67,6 +74,8 @@ aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; co
 .badge.rejected { background: #4a2420; color: #ffb3a7; }
 #class-list li { display: flex; align-items: center; gap: 6px; padding: 2px 4px; border-radius: 4px; cursor: pointer; }
 #class-list li.active { background: #33415c; }
+#class-list li.highlight { outline: 2px solid var(--accent); outline-offset: -2px; }
+#class-list li.create { color: var(--muted); font-style: italic; padding: 4px; }
 #class-list li .key { width: 14px; color: var(--muted); }
 #class-list li input[type=text] { flex: 1; min-width: 0; padding: 1px 4px; }
 #class-list li input[type=color] { width: 22px; height: 20px; padding: 0; border: none; background: none; }
@@ -93,6 +102,7 @@ dialog { background: var(--panel); color: var(--text); border: 1px solid var(--l
 dialog::backdrop { background: rgba(0, 0, 0, .5); }
 dialog table td { padding: 2px 8px; }
 #export-form { display: flex; flex-direction: column; gap: 8px; }
+#export-plan { max-width: 520px; white-space: pre-wrap; margin: 0; }
 #export-result { max-width: 520px; white-space: pre-wrap; color: var(--muted); }
 
 """####)

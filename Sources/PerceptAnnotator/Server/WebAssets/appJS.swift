@@ -33,6 +33,9 @@ const app = {
   conflicts: new Map(),  // image id -> {mine, theirs}
   saving: false,
   threshold: 0.5,
+  searchIndex: 0,        // the highlighted row of the class search
+  opening: null,         // the id of the image being loaded; edits wait until it is shown
+  openRequest: 0,        // counts openImage calls, so only the latest one is shown
 };
 
 // ---- HTTP ----
@@ -71,6 +74,14 @@ function refreshSaveState() {
 
 function queueShapes(imageId, shapes) {
   app.pendingShapes.set(imageId, clone(shapes));
+  // Show the edit in the list at once, as the server will count it, so an offline edit does not
+  // leave the list's badge behind the panel.
+  const entry = app.images.find((image) => image.id === imageId);
+  if (entry) {
+    const people = shapes.filter((shape) => shape.source === "user").length;
+    updateListEntry(Object.assign({}, entry, { shapes: people, predictions: shapes.length - people,
+      status: entry.status === "new" && people > 0 ? "in_progress" : entry.status }));
+  }
   pump();
 }
 
@@ -78,6 +89,8 @@ function queuePatch(imageId, change) {
   // A new object each time: the one in flight must stay as sent, or a change made while it is
   // out would be forgotten when its answer arrives.
   app.pendingPatches.set(imageId, Object.assign({}, app.pendingPatches.get(imageId) || {}, change));
+  const entry = app.images.find((image) => image.id === imageId);
+  if (entry) updateListEntry(Object.assign({}, entry, change));
   pump();
 }
 
@@ -175,7 +188,11 @@ function visibleImages() {
   return app.images.filter((image) => image.status === app.filter);
 }
 
-function updateListEntry(image) {
+function updateListEntry(answer) {
+  // A status not yet acknowledged wins over an older answer, so list and panel agree with the
+  // user's last action.
+  const pending = app.pendingPatches.get(answer.id);
+  const image = pending && pending.status ? Object.assign({}, answer, { status: pending.status }) : answer;
   const index = app.images.findIndex((entry) => entry.id === image.id);
   if (index < 0) return;
   const old = app.images[index];
@@ -226,14 +243,37 @@ function renderProgress() {
   $("progress").append(bold, ` done or verified · ${app.counts.verified || 0} verified · ${app.counts.new || 0} unlabelled`);
 }
 
-async function openImage(imageId) {
-  if (app.draft) app.draft = null;
-  const result = await api("GET", `/api/images/${imageId}`);
-  if (result.status !== 200) return showError(result.data ? result.data.error : "cannot open image");
+// How openImage treats the address bar: "push" adds a history entry (Back returns), "replace"
+// rewrites the current one, "follow" means the URL already names the image.
+async function openImage(imageId, how = "push") {
+  const request = ++app.openRequest;
+  app.opening = imageId;
+  app.draft = null;
+  app.drag = null;
+  let result;
+  try {
+    result = await api("GET", `/api/images/${imageId}`);
+  } catch (error) {
+    result = null;
+  }
+  if (request !== app.openRequest) return;  // a later request replaced this one
+  app.opening = null;
+  if (!result || result.status !== 200) {
+    showURLOfCurrent();
+    return showError(result ? (result.data ? result.data.error : `cannot open image ${imageId}`)
+      : `Offline: cannot open image ${imageId} until the server answers. Your edits are kept and retried.`);
+  }
   const state = result.data;
   if (!app.pendingShapes.has(imageId)) app.versions.set(imageId, state.version);
   const pending = app.pendingShapes.get(imageId);
   app.current = { image: state.image, shapes: pending ? clone(pending) : state.shapes };
+  if (pending) {
+    // The server has not counted the unsent shapes yet: the list holds what they make.
+    const listed = app.images.find((image) => image.id === imageId);
+    if (listed) app.current.image.status = listed.status;
+  } else {
+    updateListEntry(state.image);
+  }
   app.selected = -1;
   app.selectedVertex = -1;
   const photo = $("photo");
@@ -241,13 +281,31 @@ async function openImage(imageId) {
   photo.setAttribute("width", state.image.width);
   photo.setAttribute("height", state.image.height);
   $("image-name").textContent = state.image.path;
-  history.replaceState(null, "", `#${imageId}`);
+  $("image-name").title = state.image.path;
+  if (how === "push" && location.hash !== `#${imageId}`) history.pushState(null, "", `#${imageId}`);
+  else showURLOfCurrent();
   fit();
   renderList();
   renderReview();
   render();
   const current = document.querySelector("#image-list li.current");
   if (current) current.scrollIntoView({ block: "nearest" });
+}
+
+function showURLOfCurrent() {
+  if (app.current && location.hash !== `#${app.current.image.id}`) history.replaceState(null, "", `#${app.current.image.id}`);
+}
+
+// Back, Forward and an edited address change the hash: show the image it names, so the page
+// never edits another image than the URL says.
+function followURL() {
+  const requested = Number(location.hash.slice(1));
+  if (requested === app.opening || (app.opening === null && app.current && requested === app.current.image.id)) return;
+  if (!app.images.some((image) => image.id === requested)) {
+    showError(`There is no image #${location.hash.slice(1)}; showing ${app.current ? app.current.image.path : "nothing"}.`);
+    return showURLOfCurrent();
+  }
+  openImage(requested, "follow");
 }
 
 function step(offset, predicate) {

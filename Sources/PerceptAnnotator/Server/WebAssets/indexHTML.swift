@@ -72,7 +72,7 @@ extension WebAssets {
   </section>
   <aside id="right">
     <h2>Classes</h2>
-    <input id="class-search" type="search" placeholder="Search classes (Enter picks)">
+    <input id="class-search" type="search" placeholder="Search or create a class" title="Arrows move the highlight, Enter picks it or creates the typed class" autocomplete="off">
     <ul id="class-list"></ul>
     <form id="class-add" class="row">
       <input id="class-new-name" placeholder="New class name">
@@ -122,6 +122,8 @@ extension WebAssets {
     <tr><td><kbd>f</kbd></td><td>fit to window</td><td>wheel / drag</td><td>zoom / pan</td></tr>
     <tr><td><kbd>Esc</kbd></td><td>cancel, deselect</td><td><kbd>?</kbd></td><td>this sheet</td></tr>
   </table>
+  <p class="hint">One undo takes back a drawn shape together with the class and attributes given to it right after
+    drawing. In the class search, arrows move the highlight and Enter picks it, or creates the typed class.</p>
   <form method="dialog"><button>Close</button></form>
 </dialog>
 <dialog id="export">
@@ -132,14 +134,22 @@ extension WebAssets {
       <option value="cvat">CVAT</option><option value="labelstudio">Label Studio</option>
     </select></label>
     <label>Folder <input id="export-target" placeholder="/path/to/output" size="40"></label>
-    <label><input type="checkbox" id="export-force"> replace a non-empty folder</label>
-    <div class="row"><button type="submit" id="export-run">Export</button><button type="button" id="export-close">Close</button></div>
+    <label><input type="checkbox" id="export-finished-only"> only done/verified images</label>
+    <label><input type="checkbox" id="export-force"> replace a folder Percept wrote before</label>
+    <pre id="export-plan"></pre>
+    <div class="row">
+      <button type="submit" id="export-run">Check folder</button>
+      <button type="button" id="export-confirm" hidden>Write the export</button>
+      <button type="button" id="export-close">Close</button>
+    </div>
   </form>
   <pre id="export-result"></pre>
 </dialog>
 <script src="/app/app.js"></script>
 <script src="/app/editing.js"></script>
 <script src="/app/canvas.js"></script>
+<script src="/app/search.js"></script>
+<script src="/app/export.js"></script>
 <script src="/app/panels.js"></script>
 </body>
 </html>

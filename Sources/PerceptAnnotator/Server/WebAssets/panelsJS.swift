@@ -9,14 +9,15 @@ extension WebAssets {
 // ---- Panels ----
 
 function renderClasses() {
-  const query = $("class-search").value.trim().toLowerCase();
+  const query = classQuery();
   const list = $("class-list");
   list.textContent = "";
-  app.classes.forEach((entry, index) => {
-    if (query && !entry.name.toLowerCase().includes(query)) return;
+  classMatches(query).forEach((entry, rank) => {
+    const index = app.classes.indexOf(entry);
     const item = document.createElement("li");
     item.dataset.id = entry.id;
-    if (entry.id === app.activeClass) item.className = "active";
+    item.classList.toggle("active", entry.id === app.activeClass);
+    item.classList.toggle("highlight", !!query && rank === app.searchIndex);
     const key = document.createElement("span");
     key.className = "key";
     key.textContent = index < 9 ? String(index + 1) : "";
@@ -44,6 +45,8 @@ function renderClasses() {
     item.append(key, shown, color, name, remove);
     list.append(item);
   });
+  const choices = searchChoices();
+  if (choices[choices.length - 1] === "create") list.append(createItem(query, app.searchIndex === choices.length - 1));
   const select = $("shape-class");
   select.textContent = "";
   for (const entry of app.classes) {
@@ -52,6 +55,8 @@ function renderClasses() {
     option.textContent = entry.name;
     select.append(option);
   }
+  // Rebuilding the options resets the dropdown to its first class: show the selection's again.
+  renderShapePanel();
 }
 
 async function loadClasses() {
@@ -63,6 +68,7 @@ async function loadClasses() {
   render();
 }
 
+// Sends the whole class list; returns the list the server keeps, or null when it refused.
 async function saveClasses(classes) {
   const result = await api("PUT", "/api/classes", { classes: classes.map((c) => ({ id: c.id, name: c.name, color: c.color })) });
   if (result.status !== 200) showError(result.data ? result.data.error : "cannot save the class list");
@@ -70,6 +76,7 @@ async function saveClasses(classes) {
   if (!app.classes.some((entry) => entry.id === app.activeClass)) app.activeClass = app.classes.length ? app.classes[0].id : null;
   renderClasses();
   render();
+  return result.status === 200 ? app.classes : null;
 }
 
 function renderShapePanel() {
@@ -88,7 +95,7 @@ function editSelected(change) {
   if (app.selected < 0) return;
   const shapes = clone(app.current.shapes);
   change(shapes[app.selected]);
-  commit(shapes);
+  commit(shapes, undefined, { property: true });
 }
 
 function renderReview() {
@@ -107,7 +114,7 @@ function onKey(event) {
     if (event.key === "Escape") target.blur();
     return;
   }
-  if ($("help").open || $("export").open) return;
+  if ($("help").open || $("export").open || app.opening !== null) return;
   const key = event.key;
   const control = event.ctrlKey || event.metaKey;
   if (control && (key === "z" || key === "Z")) { event.preventDefault(); return undo(event.shiftKey); }
@@ -167,16 +174,7 @@ function wire() {
     app.current.image.comment = $("comment").value;
     queuePatch(app.current.image.id, { comment: $("comment").value });
   });
-  $("class-search").addEventListener("input", renderClasses);
-  $("class-search").addEventListener("keydown", (event) => {
-    if (event.key !== "Enter") return;
-    const query = $("class-search").value.trim().toLowerCase();
-    const match = app.classes.find((entry) => entry.name.toLowerCase().includes(query));
-    if (match) setClassOfSelection(match.id);
-    $("class-search").value = "";
-    $("class-search").blur();
-    renderClasses();
-  });
+  wireClassSearch();
   $("class-add").addEventListener("submit", (event) => {
     event.preventDefault();
     const name = $("class-new-name").value.trim();
@@ -184,9 +182,17 @@ function wire() {
     $("class-new-name").value = "";
     saveClasses(app.classes.concat([{ name, color: $("class-new-color").value }]));
   });
-  $("shape-class").addEventListener("change", () => editSelected((shape) => { shape.class = Number($("shape-class").value); }));
+  // After a choice in the Shape panel the keyboard goes back to the shortcuts (a focused
+  // dropdown would swallow the next `w`).
+  $("shape-class").addEventListener("change", () => {
+    $("shape-class").blur();
+    setClassOfSelection(Number($("shape-class").value));
+  });
   for (const key of ["occluded", "truncated", "difficult"]) {
-    $("attr-" + key).addEventListener("change", () => editSelected((shape) => { shape.attributes[key] = $("attr-" + key).checked ? 1 : 0; }));
+    $("attr-" + key).addEventListener("change", () => {
+      $("attr-" + key).blur();
+      editSelected((shape) => { shape.attributes[key] = $("attr-" + key).checked ? 1 : 0; });
+    });
   }
   $("attr-text").addEventListener("change", () => editSelected((shape) => {
     if ($("attr-text").value) shape.attributes.text = $("attr-text").value; else delete shape.attributes.text;
@@ -215,21 +221,7 @@ function wire() {
   $("conflict-mine").addEventListener("click", () => resolveConflict(true));
   $("error-close").addEventListener("click", () => { $("error-banner").hidden = true; });
   $("open-help").addEventListener("click", () => $("help").showModal());
-  $("open-export").addEventListener("click", () => $("export").showModal());
-  $("export-close").addEventListener("click", () => $("export").close());
-  $("export-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    $("export-result").textContent = "Exporting…";
-    const result = await api("POST", "/api/export", {
-      format: $("export-format").value, target: $("export-target").value, force: $("export-force").checked,
-    });
-    if (result.status !== 200) {
-      $("export-result").textContent = "Failed: " + (result.data ? result.data.error : result.status);
-      return;
-    }
-    const losses = result.data.report.losses.map((loss) => `${loss.effect}: ${loss.count}`);
-    $("export-result").textContent = `Wrote ${result.data.target}\n` + (losses.length ? losses.join("\n") : "nothing lost");
-  });
+  wireExport();
 }
 
 async function start() {
@@ -241,7 +233,9 @@ async function start() {
   await loadImages();
   const requested = Number(location.hash.slice(1));
   const first = app.images.find((image) => image.id === requested) || app.images.find((image) => image.status === "new") || app.images[0];
-  if (first) await openImage(first.id);
+  if (first) await openImage(first.id, "replace");
+  window.addEventListener("hashchange", followURL);
+  window.addEventListener("popstate", followURL);
   document.body.dataset.ready = "true";
 }
 
