@@ -12,8 +12,14 @@ struct AnnotateServeCommand: ParsableCommand {
     @Argument(help: "The folder of images.")
     var folder: String
 
-    @Option(help: "A class list: one name per line, or 'id name' per line.")
+    @Option(help: "A class list: one name per line, or 'id name' per line. New names are added; differences from the store are reported.")
     var classes: String?
+
+    @Flag(help: "Make the store's classes those of --classes, in its order: remove the others (refused while shapes use them).")
+    var syncClasses = false
+
+    @Option(help: "Rename classes of the store before reading --classes: 'old:new,old2:new2' (shapes keep their class).")
+    var renameClasses: String?
 
     @Option(help: "The port (0 picks a free one).")
     var port: Int = 8080
@@ -41,11 +47,18 @@ struct AnnotateServeCommand: ParsableCommand {
         if predictionsGroundTruth != nil, importPredictions == nil {
             throw ValidationError("--predictions-ground-truth needs --import-predictions")
         }
+        if classes == nil, syncClasses || renameClasses != nil {
+            throw ValidationError("\(syncClasses ? "--sync-classes" : "--rename-classes") needs --classes FILE")
+        }
+        if let renameClasses { _ = try AnnotateClassFile.renaming(renameClasses) }
     }
 
     func run() throws {
         let store = try AnnotateCommand.openStore(folder: folder, database: db, mustExist: false)
-        if let classes { try loadClasses(classes, into: store) }
+        if let classes {
+            try AnnotateClassFile.apply(classes, to: store, renaming: try renameClasses.map(AnnotateClassFile.renaming) ?? [:],
+                                        sync: syncClasses)
+        }
         if let importLabels { try AnnotateImport.labels(from: importLabels, into: store) }
         if let importPredictions {
             try AnnotateImport.predictions(from: importPredictions, groundTruth: predictionsGroundTruth, into: store)
@@ -75,14 +88,6 @@ struct AnnotateServeCommand: ParsableCommand {
             CommandOutput.problem(file: "\(host):\(port)", kind: "error", "cannot serve: \(error)")
             throw ExitCode(1)
         }
-    }
-
-    private func loadClasses(_ file: String, into store: AnnotationStore) throws {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            throw CommandOutput.usage(file: file, "cannot read the class list")
-        }
-        let registry = try AnnotateCommand.fail(file) { try ClassRegistry(parsing: text, file: file) }
-        _ = try AnnotateCommand.fail(file) { try store.ensureClasses(registry.classes.map { ($0.id, $0.name) }) }
     }
 }
 

@@ -14,7 +14,8 @@ struct ConvertCommand: ParsableCommand {
             or be empty (unless --force) and may not lie inside IN. conversion-report.json in OUT lists what the
             target format cannot carry (polygons reduced to boxes, crowd regions dropped, attributes lost), with
             counts and files, and the renamed images. Class edits run in this order: --remap, --drop-classes,
-            --classes.
+            --classes. A name in --remap or --drop-classes that the dataset does not have gets a warning with the
+            close matches (an error, and nothing written, under --strict).
             """
     )
 
@@ -38,6 +39,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Classes to remove with their annotations: 'name,name2'.")
     var dropClasses: String?
 
+    @Flag(help: "Treat class names in --remap and --drop-classes that the dataset lacks as errors: exit 1, write nothing.")
+    var strict = false
+
     func validate() throws {
         guard try DatasetCLI.format(to, option: "--to") != nil else { throw ValidationError("--to: name a format (\(DatasetCLI.formatNames))") }
         guard !(linkImages && symlinkImages) else { throw ValidationError("--link-images and --symlink-images exclude each other") }
@@ -55,6 +59,13 @@ struct ConvertCommand: ParsableCommand {
                                            droppedClasses: Set((dropClasses ?? "").split(separator: ",").map {
                                                $0.trimmingCharacters(in: .whitespaces)
                                            }))
+        let unknownNames = unknownClassNameProblems(conversion, dataset: dataset, folder: inputFolder)
+        problems += unknownNames
+        if strict, !unknownNames.isEmpty {
+            DatasetCLI.report(problems)
+            DatasetCLI.printLine("nothing written: --strict and \(unknownNames.count) class name(s) the dataset does not have")
+            throw ExitCode(1)
+        }
         let prepared = conversion.prepare(dataset)
         problems += prepared.unlistedClasses.map {
             LabelProblem(file: classes ?? "", severity: .warning, message: "class '\($0)' is not in the class list; its annotations are left out")
@@ -95,6 +106,15 @@ struct ConvertCommand: ParsableCommand {
             return try ClassRegistry.parseRemapping(text)
         } catch {
             throw ValidationError("\(error)")
+        }
+    }
+
+    /// A warning (an error under --strict) per name in --remap or --drop-classes that names no class.
+    private func unknownClassNameProblems(_ conversion: DatasetConversion, dataset: LabelDataset, folder: URL) -> [LabelProblem] {
+        conversion.unknownClassNames(in: dataset).map { unknown in
+            let option = unknown.edit == .remap ? "--remap" : "--drop-classes"
+            return LabelProblem(file: folder.path, severity: strict ? .error : .warning,
+                                message: "\(option): the dataset has no class '\(unknown.name)', so this does nothing; \(unknown.hint)")
         }
     }
 

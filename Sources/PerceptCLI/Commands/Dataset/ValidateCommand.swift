@@ -23,7 +23,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "The COCO JSON file to read, when DIR's is not annotations.json.")
     var annotations: String?
 
-    @Option(help: "A class list (one name per line, or 'id name') giving the ids of names-only formats.")
+    @Option(help: "A class list (one name per line, or 'id name'): gives names-only formats their ids; labels of other classes are errors.")
     var classes: String?
 
     @Flag(help: "Decode every image fully, to find truncated files (slower than reading headers).")
@@ -41,7 +41,12 @@ struct ValidateCommand: ParsableCommand {
         let registry = try DatasetCLI.classes(classes)
         let (dataset, detected, readProblems) = try DatasetCLI.load(input, format: try DatasetCLI.format(format, option: "--format"),
                                                                     classes: registry, annotations: annotations)
-        let problems = readProblems + DatasetValidator(decodeImages: decode).validate(dataset, labelFile: input.path)
+        let validator = DatasetValidator(decodeImages: decode)
+        var problems = readProblems + validator.validate(dataset, labelFile: input.path)
+        // COCO and YOLO name their classes themselves, so their readers do not use the list.
+        if let registry, let classes, detected == .coco || detected == .yolo {
+            problems += validator.checkClasses(dataset, against: registry, listFile: classes, labelFile: input.path)
+        }
         let summary = "\(input.path): \(detected.rawValue), \(dataset.images.count) image(s), \(dataset.annotations.count) annotation(s): \(DatasetCLI.tally(problems))"
         if json {
             DatasetCLI.printJSON(.object([
