@@ -58,6 +58,9 @@ struct SilentNoOpTests {
         #expect(result.stderr.contains("error: --remap: the dataset has no class 'Crate'") && result.stderr.contains("did you mean 'crate'?"),
                 "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
+        let json = try runPercept(["convert", DatasetFixtures.coco.path, output.path, "--to", "yolo", "--drop-classes", "Disc", "--strict", "--json"])
+        #expect(json.status == 1 && json.stdout.contains("\"written\": false") && json.stdout.contains("did you mean 'disc'?"), "\(json.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
         let known = try runPercept(["convert", DatasetFixtures.coco.path, output.path, "--to", "yolo", "--remap", "crate:box", "--strict"])
         #expect(known.status == 0, "\(known.stderr)")
         #expect(!known.stderr.contains("has no class"))

@@ -62,6 +62,7 @@ struct ConvertCommand: ParsableCommand {
         let unknownNames = unknownClassNameProblems(conversion, dataset: dataset, folder: inputFolder)
         problems += unknownNames
         if strict, !unknownNames.isEmpty {
+            if options.json { DatasetCLI.printJSON(.object([("written", .bool(false)), ("problems", DatasetCLI.json(problems))])) }
             DatasetCLI.report(problems)
             DatasetCLI.printLine("nothing written: --strict and \(unknownNames.count) class name(s) the dataset does not have")
             throw ExitCode(1)
