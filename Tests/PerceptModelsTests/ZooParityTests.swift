@@ -4,7 +4,7 @@ import PerceptNN
 import PerceptTensor
 @testable import PerceptModels
 
-/// torchvision's (and pytorch-cifar-models') outputs for weights set by a formula, written by
+/// torchvision's (pytorch-cifar-models', the reference FashionCNN's) outputs for weights set by a formula, written by
 /// Tools/make-zoo-parity-fixtures; the formula is repeated here, so the two must change together.
 @Suite("Zoo parity with torchvision on formula weights")
 struct ZooParityTests {
@@ -35,15 +35,17 @@ struct ZooParityTests {
     }
 
     @Test("eval-mode outputs equal the reference's to 1e-4, with the same state-dict keys",
-          arguments: ["resnet18", "resnet50", "vgg11_bn", "mobilenet_v2", "cifar_resnet20"])
+          arguments: ["resnet18", "resnet50", "vgg11_bn", "mobilenet_v2", "cifar_resnet20", "fashion_cnn"])
     func parity(name: String) throws {
         let fixture = try #require(Self.fixture, "Fixtures/parity/zoo/classifiers.safetensors is missing: run Tools/make-zoo-parity-fixtures")
-        let model = try ModelRegistry.build(name, configuration: .init(numClasses: 10, inputChannels: 3, imageSize: 32))
+        let gray = name == "fashion_cnn"
+        let model = try ModelRegistry.build(name, configuration: gray ? .init(numClasses: 10, inputChannels: 1, imageSize: 28)
+                                                                      : .init(numClasses: 10, inputChannels: 3, imageSize: 32))
         let referenceKeys = try #require(fixture.metadata["keys." + name]).split(separator: ",").map(String.init)
         #expect(model.stateDictKeys().sorted() == referenceKeys)
         try model.load(Self.formulaState(model), strict: true)
         model.eval()
-        let output = try withoutGrad { try model(try #require(fixture.tensors["input"])) }
+        let output = try withoutGrad { try model(try #require(fixture.tensors[gray ? "input_gray28" : "input"])) }
         let expected = try #require(fixture.tensors[name + ".output"])
         #expect(output.shape == expected.shape)
         let worst = zip(output.toArray(), expected.toArray()).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
