@@ -16,14 +16,15 @@ struct ModelsCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    func run() throws {
-        var entries = ModelRegistry.entries
-        if let task {
-            guard let wanted = ModelTask(rawValue: task) else {
-                throw ValidationError("--task: expected one of \(ModelTask.allCases.map(\.rawValue).joined(separator: ", ")), found '\(task)'")
-            }
-            entries = entries.filter { $0.task == wanted }
+    func validate() throws {
+        if let task, ModelTask(rawValue: task) == nil {
+            throw ValidationError("--task: expected one of \(ModelTask.allCases.map(\.rawValue).joined(separator: ", ")), found '\(task)'")
         }
+    }
+
+    func run() throws {
+        let wanted = task.flatMap(ModelTask.init(rawValue:))
+        let entries = ModelRegistry.entries.filter { wanted == nil || $0.task == wanted }
         // Built one at a time so only one model's weights are in memory.
         var rows: [(entry: ModelEntry, parameters: Int)] = []
         for entry in entries {

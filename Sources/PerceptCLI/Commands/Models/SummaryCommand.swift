@@ -27,9 +27,23 @@ struct SummaryCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
+    /// Whether the argument names a weights file rather than a zoo model.
+    private var isWeightsFile: Bool { model.hasSuffix(".safetensors") || FileManager.default.fileExists(atPath: model) }
+
     func validate() throws {
         for (flag, value) in [("--num-classes", numClasses), ("--imgsz", imgsz), ("--channels", channels)] {
             if let value, value < 1 { throw ValidationError("\(flag) must be at least 1, found \(value)") }
+        }
+        if isWeightsFile {
+            guard numClasses == nil, imgsz == nil, channels == nil else {
+                throw ValidationError("--num-classes, --imgsz and --channels apply to model names; \(model) holds its own configuration")
+            }
+        } else {
+            do {
+                _ = try ModelRegistry.entry(model)
+            } catch {
+                throw ValidationError(String(describing: error).replacingOccurrences(of: "error: ", with: ""))
+            }
         }
     }
 
@@ -51,10 +65,7 @@ struct SummaryCommand: ParsableCommand {
     /// The model: rebuilt from a weights file (whose configuration the flags may not change),
     /// or built from the registry with the flags over its default configuration.
     private func loadModel() throws -> (name: String, model: any ZooModel, configuration: ModelConfiguration) {
-        if model.hasSuffix(".safetensors") || FileManager.default.fileExists(atPath: model) {
-            guard numClasses == nil, imgsz == nil, channels == nil else {
-                throw ValidationError("--num-classes, --imgsz and --channels apply to model names; \(model) holds its own configuration")
-            }
+        if isWeightsFile {
             do {
                 let loaded = try ModelRegistry.load(model)
                 return (loaded.name, loaded.model, loaded.configuration)
@@ -63,12 +74,7 @@ struct SummaryCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let entry: ModelEntry
-        do {
-            entry = try ModelRegistry.entry(model)
-        } catch {
-            throw ValidationError(String(describing: error).replacingOccurrences(of: "error: ", with: ""))
-        }
+        let entry = try ModelRegistry.entry(model)
         var configuration = entry.defaultConfiguration
         configuration.numClasses = numClasses ?? configuration.numClasses
         configuration.imageSize = imgsz ?? configuration.imageSize
