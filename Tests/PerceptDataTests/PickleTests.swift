@@ -126,4 +126,27 @@ struct PickleTests {
         pickle.op("s").op(".")                                                          // SETITEM into the OrderedDict
         #expect(try Unpickler().load(pickle.bytes) == .dict([PickleEntry(key: .string("x"), value: .float(2.5))]))
     }
+    @Test("the remaining opcodes: 8-byte lengths, BINBYTES, LONG4, DUP, POP_MARK, NEWOBJ, NEWOBJ_EX, INST, OBJ, READONLY_BUFFER")
+    func remainingOpcodes() throws {
+        let pickle = PickleBytes()
+        pickle.op(0x80, [5]).op("(")
+        pickle.op(0x8D, PickleBytes.le(2, 8) + Array("hi".utf8))                 // BINUNICODE8
+        pickle.op(0x8E, PickleBytes.le(1, 8) + [7]).op(0x98)                     // BINBYTES8, READONLY_BUFFER
+        pickle.op("B", PickleBytes.le(2, 4) + [8, 9])                            // BINBYTES
+        pickle.op(0x8B, PickleBytes.le(2, 4) + [0x00, 0x80])                     // LONG4: -32768
+        pickle.op("K", [5]).op("2")                                              // DUP
+        pickle.op("(").op("K", [1]).op("1")                                      // MARK … POP_MARK
+        pickle.op("c", PickleBytes.line("builtins") + PickleBytes.line("set"))
+        pickle.op(")").op(0x81)                                                  // NEWOBJ set()
+        pickle.op("c", PickleBytes.line("builtins") + PickleBytes.line("frozenset"))
+        pickle.op(")").op("}").op(0x92)                                          // NEWOBJ_EX frozenset() with no keywords
+        pickle.op("(").op("]").op("K", [4]).op("a")
+        pickle.op("i", PickleBytes.line("builtins") + PickleBytes.line("set"))   // INST set([4])
+        pickle.op("(").op("c", PickleBytes.line("builtins") + PickleBytes.line("frozenset")).op(")").op("o")   // OBJ frozenset(())
+        pickle.op("l").op(".")
+        #expect(try Unpickler().load(pickle.bytes) == .list([
+            .string("hi"), .bytes([7]), .bytes([8, 9]), .int(-32768), .int(5), .int(5),
+            .set([]), .set([]), .set([.int(4)]), .set([]),
+        ]))
+    }
 }
