@@ -70,6 +70,21 @@ struct ImageTensorTests {
         #expect(throws: DataError.self) { try ChannelNormalization(mean: [0], std: [0]) }
         #expect(throws: DataError.self) { try ChannelNormalization(mean: [0, 1], std: [1]) }
     }
+
+    @Test("statistics travel in weights metadata and come back the same; damaged entries are errors")
+    func metadata() throws {
+        let normalization = try ChannelNormalization(mean: [0.286, 0.5], std: [0.353, 0.25])
+        #expect(try ChannelNormalization.from(metadata: normalization.metadata, file: "w.safetensors") == normalization)
+        #expect(try ChannelNormalization.from(metadata: [:], file: "w.safetensors") == nil)
+        let broken = [ChannelNormalization.metadataKey: "{\"mean\": [0.5], \"std\": [0]}"]
+        let error = #expect(throws: DataError.self) { try ChannelNormalization.from(metadata: broken, file: "w.safetensors") }
+        #expect(error?.file == "w.safetensors")
+        let garbage = [ChannelNormalization.metadataKey: "mean"]
+        #expect(throws: DataError.malformed(file: "w.safetensors", place: "metadata 'percept.normalize'",
+                                            detail: "not {\"mean\": [...], \"std\": [...]}")) {
+            try ChannelNormalization.from(metadata: garbage, file: "w.safetensors")
+        }
+    }
 }
 
 @Suite("Augmentation and normalisation as loader transforms")

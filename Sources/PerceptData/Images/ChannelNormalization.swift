@@ -1,3 +1,4 @@
+import Foundation
 import PerceptTensor
 
 /// Per-channel mean/std normalisation, `(x - mean) / std`, as torchvision's `Normalize`: given,
@@ -90,6 +91,29 @@ public struct ChannelNormalization: Codable, Equatable, Sendable {
             }
         }
         return result
+    }
+
+    /// The weights-file metadata key under which the statistics travel (as JSON).
+    public static let metadataKey = "percept.normalize"
+
+    /// The statistics as a weights file's `__metadata__` entry, so `predict` preprocesses as training did.
+    public var metadata: [String: String] {
+        let json = (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return [Self.metadataKey: json]
+    }
+
+    /// The statistics stored in a weights file's metadata; nil when the file has none, and a
+    /// typed error naming `file` when the entry is damaged.
+    public static func from(metadata: [String: String], file: String) throws -> ChannelNormalization? {
+        guard let json = metadata[metadataKey] else { return nil }
+        let decoded: ChannelNormalization
+        do { decoded = try JSONDecoder().decode(ChannelNormalization.self, from: Data(json.utf8)) } catch {
+            throw DataError.malformed(file: file, place: "metadata '\(metadataKey)'", detail: "not {\"mean\": [...], \"std\": [...]}")
+        }
+        // Decoding bypasses init's checks; run them.
+        do { return try ChannelNormalization(mean: decoded.mean, std: decoded.std) } catch let error as DataError {
+            throw DataError.malformed(file: file, place: "metadata '\(metadataKey)'", detail: error.message)
+        }
     }
 
     /// A loader transform that normalises each example's input, after `before` (an
