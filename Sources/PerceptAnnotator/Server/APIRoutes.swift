@@ -127,7 +127,8 @@ struct APIRoutes: Sendable {
     /// What `POST /api/export` would do with the same body, writing nothing: 200 with the
     /// resolved folder when the export is allowed, 400 saying why when not.
     private func checkExport(_ request: Request) async throws -> Response {
-        let target = try exportRequest(try await body(request)).1
+        let value = try await body(request)
+        let target = try exportRequest(value).target
         return JSONResponse.make(.object([
             ("resolved", .string(target.location.path)), ("exists", .bool(target.exists)), ("empty", .bool(target.isEmpty)),
             ("writtenByPercept", .bool(target.writtenByPercept)), ("wouldReplace", .bool(target.wouldReplace)),
@@ -135,7 +136,7 @@ struct APIRoutes: Sendable {
     }
 
     /// The format, the checked target and the statuses (nil: all) of an export request.
-    private func exportRequest(_ value: JSONValue) throws -> (DatasetFormat, OutputFolder, Set<ImageStatus>?) {
+    private func exportRequest(_ value: JSONValue) throws -> (format: DatasetFormat, target: OutputFolder, statuses: Set<ImageStatus>?) {
         let name = try APICoding.string(value["format"], place: "format")
         guard let format = DatasetFormat(rawValue: name), format != .folders else {
             throw AnnotatorError.invalid(place: "format", detail: "expected coco, yolo, voc, cvat or labelstudio, found '\(name)'")
