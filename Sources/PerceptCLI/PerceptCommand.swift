@@ -26,7 +26,8 @@ struct PerceptCommand: ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                let message = UnknownOptionAdvice.rewrite(fullMessage(for: error), arguments: Array(CommandLine.arguments.dropFirst()))
+                FileHandle.standardError.write(Data((message + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

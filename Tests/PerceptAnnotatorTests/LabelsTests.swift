@@ -7,13 +7,14 @@ import Testing
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fixtures")
 
-/// Every file under `folder` (relative path → bytes), without the conversion report.
+/// Every file under `folder` (relative path → bytes), without the conversion report and the
+/// output marker (which names the command and the time).
 func filesUnder(_ folder: URL) throws -> [String: [UInt8]] {
     var result: [String: [UInt8]] = [:]
     let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
     while let url = walker?.nextObject() as? URL {
         guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true,
-              url.lastPathComponent != "conversion-report.json" else { continue }
+              url.lastPathComponent != "conversion-report.json", url.lastPathComponent != OutputFolder.markerFileName else { continue }
         result[String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))] = [UInt8](try Data(contentsOf: url))
     }
     return result
@@ -121,7 +122,7 @@ struct LabelsTests {
         let output = try TestServer.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: output) }
         let coco = output.appendingPathComponent("coco"), target = output.appendingPathComponent("labels")
-        _ = try server.store.export(to: coco, format: .coco)
+        _ = try server.store.export(to: try server.store.exportTarget(coco.path, argument: "target", force: false), format: .coco)
         let exported = try await filesWrittenByAPI(server, format: format, target: target)
         let (dataset, problems) = DatasetFormat.coco.read(folder: coco)
         #expect(!problems.containsErrors)
@@ -129,20 +130,26 @@ struct LabelsTests {
         expectSameFiles(exported, expected, format)
     }
 
-    @Test("export refuses a non-empty target without force and any target inside the image folder")
+    @Test("export refuses a non-empty target without force, a folder Percept did not write even with force, and any target inside the image folder")
     func exportTargets() async throws {
         let server = try await importedServer()
         let output = try TestServer.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: output) }
         try Data("x".utf8).write(to: output.appendingPathComponent("keep.txt"))
-        var (status, _) = try await server.client.json("POST", "/api/export", #"{"format":"yolo","target":"\#(output.path)"}"#)
-        #expect(status == 400)
+        var (status, body) = try await server.client.json("POST", "/api/export", #"{"format":"yolo","target":"\#(output.path)"}"#)
+        #expect(status == 400 && body["error"]?.string?.contains(#""force": true"#) == true)
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("keep.txt").path))
-        (status, _) = try await server.client.json("POST", "/api/export", #"{"format":"yolo","target":"\#(output.path)","force":true}"#)
+        (status, body) = try await server.client.json("POST", "/api/export", #"{"format":"yolo","target":"\#(output.path)","force":true}"#)
+        #expect(status == 400 && body["error"]?.string?.contains("keep.txt") == true)
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("keep.txt").path))
+        let fresh = output.appendingPathComponent("fresh")
+        (status, _) = try await server.client.json("POST", "/api/export", #"{"format":"yolo","target":"\#(fresh.path)"}"#)
         #expect(status == 200)
-        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("data.yaml").path))
+        (status, _) = try await server.client.json("POST", "/api/export", #"{"format":"yolo","target":"\#(fresh.path)","force":true}"#)
+        #expect(status == 200)
+        #expect(FileManager.default.fileExists(atPath: fresh.appendingPathComponent("data.yaml").path))
         (status, _) = try await server.client.json("POST", "/api/export", #"{"format":"yolo","target":"\#(server.folder.appendingPathComponent("out").path)"}"#)
-        #expect(status == 403)
+        #expect(status == 400)
         (status, _) = try await server.client.json("POST", "/api/export", #"{"format":"folders","target":"/tmp/x"}"#)
         #expect(status == 400)
     }

@@ -46,7 +46,8 @@ struct ConvertCommandTests {
         let root = try DatasetFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let middle = root.appendingPathComponent(format), back = root.appendingPathComponent("back")
-        let first = try runPercept(["convert", DatasetFixtures.coco.path, middle.path, "--to", format])
+        // --float-coords: VOC otherwise rounds to whole pixels (tested in `vocWholePixels`).
+        let first = try runPercept(["convert", DatasetFixtures.coco.path, middle.path, "--to", format] + (format == "voc" ? ["--float-coords"] : []))
         #expect(first.status == 0, "\(first.stderr)")
         let second = try runPercept(["convert", middle.path, back.path, "--to", "coco"])
         #expect(second.status == 0, "\(second.stderr)")
@@ -93,8 +94,11 @@ struct ConvertCommandTests {
         #expect(result.stderr.contains("polygons reduced to boxes: 57 in 31 file(s)"))
         let report = try DatasetFixtures.json(output.appendingPathComponent("conversion-report.json"))
         let losses = report["losses"] as? [[String: Any]] ?? []
-        #expect(losses.compactMap { $0["feature"] as? String } == ["polygons", "category_details", "info"])
+        #expect(losses.compactMap { $0["feature"] as? String } == ["polygons", "category_details", "info", "fractional_coordinates"])
         #expect(DatasetFixtures.number(losses.first?["count"]) == 57 && (losses.first?["files"] as? [Any])?.count == 31)
+        // VOC is written in whole pixels: every box edge that was not is counted.
+        #expect(DatasetFixtures.number(losses.last?["count"]) == 334 && (losses.last?["files"] as? [Any])?.count == 35)
+        #expect(result.stderr.contains("box coordinates rounded to whole pixels (--float-coords keeps them): 334 in 35 file(s)"))
         let printed = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect((printed["report"] as? [String: Any])?["to"] as? String == "voc")
     }

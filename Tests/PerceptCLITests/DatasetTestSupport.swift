@@ -16,11 +16,12 @@ enum DatasetFixtures {
         return folder
     }
 
-    /// Every file under `folder` (hidden ones too) with its bytes, by relative path.
-    static func snapshot(_ folder: URL) throws -> [String: Data] {
+    /// Every file under `folder` (hidden ones too) with its bytes, by relative path; Percept's
+    /// output marker, which records when it was written, only with `includingMarker`.
+    static func snapshot(_ folder: URL, includingMarker: Bool = false) throws -> [String: Data] {
         let paths = FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []
         var files: [String: Data] = [:]
-        for path in paths {
+        for path in paths where includingMarker || path != ".percept-output" {
             var isFolder: ObjCBool = false
             let url = folder.appendingPathComponent(path)
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }

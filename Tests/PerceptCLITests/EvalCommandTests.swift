@@ -33,7 +33,7 @@ struct EvalCommandTests {
         #expect(categories.first?["best_f1"] != nil && categories.first?["ultralytics"] != nil)
         #expect((output?["ultralytics"] as? [String: Any])?["map50_95"] is Double)
         let written = Set((try? FileManager.default.contentsOfDirectory(atPath: plots.path)) ?? [])
-        #expect(written == ["pr_curve.png", "pr_cat.png", "pr_dog.png", "pr_bird.png", "pr_fish.png", "confusion_matrix.png"])
+        #expect(written == [".percept-output", "pr_curve.png", "pr_cat.png", "pr_dog.png", "pr_bird.png", "pr_fish.png", "confusion_matrix.png"])
         let png = try Data(contentsOf: plots.appendingPathComponent("confusion_matrix.png"))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
     }

@@ -38,7 +38,7 @@ struct ImageCommandTests {
         let first = try runPercept(["image", "convert", pattern, output.path, "--format", "jpeg", "--resize", "16x0"])
         #expect(first.status == 0)
         let written = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
-        #expect(written == ["palette-transparent.jpg", "palette.jpg"])
+        #expect(written == [".percept-output", "palette-transparent.jpg", "palette.jpg"])
         let info = try runPercept(["image", "info", "--json", output.appendingPathComponent("palette.jpg").path])
         #expect(info.stdout.contains("\"width\" : 16"))
         let again = try runPercept(["image", "convert", pattern, output.path])
@@ -72,7 +72,7 @@ struct ImageCommandTests {
         for (argument, written) in [("tif", "rgb.tif"), ("JPG", "rgb.jpg"), ("pnm", "rgb.ppm")] {
             let output = root.appendingPathComponent(argument)
             #expect(try runPercept(["image", "convert", input, output.path, "--format", argument]).status == 0, "\(argument)")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == [written], "\(argument)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted() == [".percept-output", written], "\(argument)")
         }
         let unknown = try runPercept(["image", "convert", input, root.appendingPathComponent("gif").path, "--format", "gif"])
         #expect(unknown.status == 2)

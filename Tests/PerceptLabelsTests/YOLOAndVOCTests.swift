@@ -30,7 +30,7 @@ struct YOLOAndVOCTests {
         let original = try RoundTrip.cocoSmall()
         let folder = try LabelFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try VOCDataset.write(original, to: folder)
+        try VOCDataset.write(original, to: folder, floatCoordinates: true)
         let (restored, problems) = VOCDataset.read(folder: folder)
         #expect(problems.isEmpty)
         #expect(restored.categories.map(\.id) == [1, 5, 17])

@@ -19,6 +19,7 @@ struct APIRoutes: Sendable {
         router.put("/api/classes") { request, _ in try await replaceClasses(request) }
         router.post("/api/predictions") { request, _ in try await addPredictions(request) }
         router.post("/api/export") { request, _ in try await export(request) }
+        router.post("/api/export/check") { request, _ in try await checkExport(request) }
         router.get("/images/{id}") { _, context in try imageFile(context) }
     }
 
@@ -113,14 +114,64 @@ struct APIRoutes: Sendable {
     }
 
     private func export(_ request: Request) async throws -> Response {
+        let (format, target, statuses) = try exportRequest(try await body(request))
+        let report: ConversionReport
+        do {
+            report = try store.export(to: target, format: format, statuses: statuses, command: "percept annotate serve")
+        } catch let error as OutputFolderError {
+            throw APIRoutes.annotatorError(error)
+        }
+        return JSONResponse.make(.object([("target", .string(target.location.path)), ("report", report.json)]))
+    }
+
+    /// What `POST /api/export` would do with the same body, writing nothing: 200 with the
+    /// resolved folder when the export is allowed, 400 saying why when not.
+    private func checkExport(_ request: Request) async throws -> Response {
         let value = try await body(request)
+        let target = try exportRequest(value).target
+        return JSONResponse.make(.object([
+            ("resolved", .string(target.location.path)), ("exists", .bool(target.exists)), ("empty", .bool(target.isEmpty)),
+            ("writtenByPercept", .bool(target.writtenByPercept)), ("wouldReplace", .bool(target.wouldReplace)),
+        ]))
+    }
+
+    /// The format, the checked target and the statuses (nil: all) of an export request.
+    private func exportRequest(_ value: JSONValue) throws -> (format: DatasetFormat, target: OutputFolder, statuses: Set<ImageStatus>?) {
         let name = try APICoding.string(value["format"], place: "format")
         guard let format = DatasetFormat(rawValue: name), format != .folders else {
             throw AnnotatorError.invalid(place: "format", detail: "expected coco, yolo, voc, cvat or labelstudio, found '\(name)'")
         }
-        let target = URL(fileURLWithPath: try APICoding.string(value["target"], place: "target"))
-        let report = try store.export(to: target, format: format, force: value["force"]?.bool ?? false)
-        return JSONResponse.make(.object([("target", .string(target.standardizedFileURL.path)), ("report", report.json)]))
+        let statuses = try value["status"].map { list in
+            Set(try APICoding.list(list, place: "status").enumerated().map { index, item in
+                guard let status = item.string.flatMap(ImageStatus.init(rawValue:)) else {
+                    throw AnnotatorError.invalid(place: "status[\(index)]", detail: "expected one of \(ImageStatus.allCases.map(\.rawValue).joined(separator: ", ")), found \(item)")
+                }
+                return status
+            })
+        }
+        let path = try APICoding.string(value["target"], place: "target")
+        let force: Bool
+        switch value["force"] {
+        case nil: force = false
+        case let flag?:
+            guard let bool = flag.bool else { throw AnnotatorError.invalid(place: "force", detail: "expected true or false, found \(flag)") }
+            force = bool
+        }
+        do {
+            return (format, try store.exportTarget(path, argument: "the export folder", force: force), statuses)
+        } catch {
+            throw APIRoutes.annotatorError(error)
+        }
+    }
+
+    /// An output-folder refusal in the API's words: 400 for what the request asked, 500 when
+    /// the file system failed.
+    private static func annotatorError(_ error: OutputFolderError) -> AnnotatorError {
+        switch error {
+        case .cannotWrite(let path, let reason): .unreadable(file: path, reason: reason)
+        case .notEmpty: .invalid(place: "target", detail: "\(error.description); send \"force\": true to replace it")
+        default: .invalid(place: "target", detail: error.description)
+        }
     }
 
     private func imageFile(_ context: BasicRequestContext) throws -> Response {

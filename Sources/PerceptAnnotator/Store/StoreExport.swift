@@ -4,14 +4,15 @@ import PerceptImage
 import PerceptLabels
 
 extension AnnotationStore {
-    /// The store as a `LabelDataset`: every image on disk (by path), the class list, and
-    /// people's shapes (proposals are not labels until accepted). Annotation ids count from 1
-    /// in image order.
-    public func labelDataset() throws -> LabelDataset {
-        let (images, classes, shapes) = try read { db in
+    /// The store as a `LabelDataset`: every image on disk (by path) whose status is in
+    /// `statuses` (all when nil), the class list, and people's shapes (proposals are not
+    /// labels until accepted). Annotation ids count from 1 in image order.
+    public func labelDataset(statuses: Set<ImageStatus>? = nil) throws -> LabelDataset {
+        let (allImages, classes, shapes) = try read { db in
             (try AnnotationStore.images(status: nil, in: db), try AnnotationStore.classes(in: db),
              try Row.fetchAll(db, sql: "SELECT * FROM shape WHERE source = 'user' ORDER BY imageID, position"))
         }
+        let images = statuses.map { wanted in allImages.filter { wanted.contains($0.status) } } ?? allImages
         var byImage: [Int: [LabelShape]] = [:]
         for row in shapes { byImage[row["imageID"], default: []].append(ShapeRow.shape(row)) }
         var dataset = LabelDataset(categories: classes.map { LabelCategory(id: $0.id, name: $0.name) })
@@ -25,49 +26,35 @@ extension AnnotationStore {
         return dataset
     }
 
-    /// Writes the labels in `format` into `target` through `DatasetConversion` (as `percept
-    /// convert` does), with `conversion-report.json`; `target`
-    /// must not exist or be empty unless `force`, and must not be inside the served folder.
-    /// The files are written into a hidden sibling folder reached through a symbolic link at
-    /// `target` (so paths the writers record, such as YOLO's `path:`, name `target`), and the
-    /// finished folder is then renamed into place: a failed export leaves the old one intact.
-    public func export(to target: URL, format: DatasetFormat, force: Bool = false,
-                       images placement: ImagePlacement = .copy) throws -> ConversionReport {
-        let target = target.standardizedFileURL
-        let manager = FileManager.default
-        let resolvedRoot = root.resolvingSymlinksInPath().path
-        let resolvedTarget = target.resolvingSymlinksInPath().path
-        guard resolvedTarget != resolvedRoot, !FolderScanner.isInside(resolvedTarget, root: resolvedRoot) else {
-            throw AnnotatorError.forbidden("\(target.path): the export must not be written into the image folder \(root.path)")
-        }
-        let existing = (try? manager.contentsOfDirectory(atPath: target.path)) ?? []
-        if manager.fileExists(atPath: target.path), !existing.isEmpty, !force {
-            throw AnnotatorError.invalid(place: "target", detail: "the folder exists and is not empty; use --force (API: \"force\": true) to replace it")
-        }
-        let dataset = try labelDataset()
+    /// What an export must keep clear of: the image folder and the database.
+    public var protectedLocations: [OutputFolder.Protected] {
+        [OutputFolder.Protected(root, role: "image folder"), OutputFolder.Protected(databaseURL, role: "annotation store")]
+    }
+
+    /// `path` checked as an export target under the output-folder rule (`argument` names it
+    /// in messages); writes nothing.
+    public func exportTarget(_ path: String, argument: String, force: Bool) throws(OutputFolderError) -> OutputFolder {
+        try OutputFolder(path: path, argument: argument, protecting: protectedLocations, force: force)
+    }
+
+    /// Writes the labels of the images whose status is in `statuses` (all when nil) in
+    /// `format` into `target` (checked by `exportTarget`) through `DatasetConversion`, as
+    /// `percept convert` does, with `conversion-report.json`. The folder is written beside the
+    /// target and renamed into place (`OutputFolder.write`), so a failed export leaves the
+    /// old one intact. `floatCoordinates` keeps VOC's box edges fractional.
+    public func export(to target: OutputFolder, format: DatasetFormat, statuses: Set<ImageStatus>? = nil,
+                       images placement: ImagePlacement = .copy, floatCoordinates: Bool = false,
+                       command: String = "percept annotate export") throws -> ConversionReport {
+        let dataset = try labelDataset(statuses: statuses)
         // The same preparation and writers as `percept convert`, so both give the same files.
-        let conversion = DatasetConversion(to: format, placement: placement)
-        let report: ConversionReport
-        let parent = target.deletingLastPathComponent(), name = target.lastPathComponent, unique = UUID().uuidString
-        let staging = parent.appendingPathComponent(".\(name).partial-\(unique)")
-        let previous = parent.appendingPathComponent(".\(name).previous-\(unique)")
-        let hadPrevious = manager.fileExists(atPath: target.path)
+        let conversion = DatasetConversion(to: format, placement: placement, floatCoordinates: floatCoordinates)
         do {
-            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
-            if hadPrevious { try manager.moveItem(at: target, to: previous) }
-            try manager.createSymbolicLink(at: target, withDestinationURL: staging)
-            report = try conversion.write(dataset, from: .coco, to: target)
-            try manager.removeItem(at: target)
-            try manager.moveItem(at: staging, to: target)
-            if hadPrevious { try? manager.removeItem(at: previous) }
-        } catch {
-            if (try? manager.destinationOfSymbolicLink(atPath: target.path)) != nil { try? manager.removeItem(at: target) }
-            try? manager.removeItem(at: staging)
-            if hadPrevious, !manager.fileExists(atPath: target.path) { try? manager.moveItem(at: previous, to: target) }
-            if let error = error as? LabelError { throw AnnotatorError.unreadable(file: target.path, reason: error.description) }
-            throw AnnotatorError.unreadable(file: target.path, reason: error.localizedDescription)
+            return try target.write(command: command) { folder in
+                try conversion.write(dataset, from: .coco, to: folder, recordedAs: target.location)
+            }
+        } catch let error as LabelError {
+            throw AnnotatorError.unreadable(file: target.location.path, reason: error.description)
         }
-        return report
     }
 
     /// A shape as an annotation of the shared label model: a rect is a box, a polygon an

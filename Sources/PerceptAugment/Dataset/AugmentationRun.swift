@@ -98,6 +98,10 @@ final class AugmentationRun: @unchecked Sendable {
         // Polygon vertices ride as keypoints and must all survive; the real keypoints get the
         // file's rule when the annotations are unpacked.
         pipeline.settings.keepKeypointsOutside = true
+        // A transform that fails on this image usually fails every copy the same way: each
+        // distinct problem is reported once per image, with the number of copies it stopped.
+        var failed: [(problem: LabelProblem, copies: Int)] = []
+        defer { report(failed) }
         for index in group {
             let output = plan.outputs[index]
             do {
@@ -114,12 +118,18 @@ final class AugmentationRun: @unchecked Sendable {
                 let staged = AugmentationRun.stagedURL(workFolder, index: index, output: output)
                 try DurableFile.write(made.1, to: staged, synchronize: false)
                 try journal.add(made.0.json, image: staged)
-                finish(failure: nil)
+                finish()
             } catch {
-                finish(failure: problem(image, error))
+                let found = problem(image, error)
+                if let seen = failed.firstIndex(where: { $0.problem == found }) {
+                    failed[seen].copies += 1
+                } else {
+                    failed.append((found, 1))
+                }
+                finish()
                 // A source that cannot be decoded fails every copy the same way: report it once.
                 if labelled == nil, output.copy > 0 {
-                    for _ in group.drop(while: { $0 != index }).dropFirst() { finish(failure: nil) }
+                    for _ in group.drop(while: { $0 != index }).dropFirst() { finish() }
                     return
                 }
             }
@@ -138,12 +148,23 @@ final class AugmentationRun: @unchecked Sendable {
         return try LabelledSample(image: decoded, annotations: annotations)
     }
 
-    private func finish(failure: LabelProblem?) {
+    private func finish() {
         lock.lock()
         defer { lock.unlock() }
-        if let failure { failures.append(failure) }
         completed += 1
         progress(AugmentProgress(completed: completed, total: plan.outputs.count, failed: failures.count))
+    }
+
+    /// Records an image's problems, each once, saying how many copies it stopped.
+    private func report(_ failed: [(problem: LabelProblem, copies: Int)]) {
+        guard !failed.isEmpty else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        for (problem, copies) in failed {
+            var reported = problem
+            if copies > 1 { reported.message += " (\(copies) copies not written)" }
+            failures.append(reported)
+        }
     }
 
     private func problem(_ image: DatasetImage, _ error: any Error) -> LabelProblem {

@@ -60,8 +60,9 @@ public struct DatasetAugmentation: Sendable {
 
     /// Runs on `dataset` (read from `inputFolder`) into `folder`. With `resume`, outputs an
     /// interrupted run finished are kept and the rest are made; without, any earlier work is
-    /// discarded. `progress` is called after each output, one call at a time.
-    public func run(_ dataset: LabelDataset, inputFolder: URL, into folder: URL, resume: Bool,
+    /// discarded. `progress` is called after each output, one call at a time. `recordedAs` is
+    /// the folder's final path when `folder` is a staging folder (see `OutputFolder.write`).
+    public func run(_ dataset: LabelDataset, inputFolder: URL, into folder: URL, resume: Bool, recordedAs: URL? = nil,
                     progress: @escaping @Sendable (AugmentProgress) -> Void) throws -> AugmentSummary {
         guard copies >= 0, workers >= 1 else {
             throw DatasetAugmentError.invalidSetting("copies must be 0 or more and workers 1 or more, found \(copies) and \(workers)")
@@ -97,7 +98,7 @@ public struct DatasetAugmentation: Sendable {
                                   journal: journal, finished: finished, progress: progress)
         run.execute()
         try journal.commit()
-        let written = try finish(plan: plan, dataset: dataset, work: work, journal: journal, into: folder)
+        let written = try finish(plan: plan, dataset: dataset, work: work, journal: journal, into: folder, recordedAs: recordedAs)
         return AugmentSummary(planned: plan.outputs.count, written: written, resumed: finished.count, problems: run.problems,
                               alreadyComplete: false)
     }
@@ -106,7 +107,8 @@ public struct DatasetAugmentation: Sendable {
     /// manifest, then removes the work folder; returns how many images it wrote. Safe to
     /// repeat after a kill at any point: the journal goes last but one, and only a complete
     /// run lacks it.
-    private func finish(plan: AugmentPlan, dataset: LabelDataset, work: URL, journal: AugmentJournal, into folder: URL) throws -> Int {
+    private func finish(plan: AugmentPlan, dataset: LabelDataset, work: URL, journal: AugmentJournal, into folder: URL,
+                        recordedAs: URL?) throws -> Int {
         // One pass for the labels, keeping each line's place; the manifest re-reads the lines
         // in output order, so no parsed entry outlives its line.
         var entries: [(image: AugmentedImage, offset: UInt64, length: Int)?] = Array(repeating: nil, count: plan.outputs.count)
@@ -135,7 +137,7 @@ public struct DatasetAugmentation: Sendable {
             order.append((entry.index, offset, length))
         }
         entries = []
-        try target.write(output, to: folder, images: .hardLink)
+        try target.write(output, to: folder, images: .hardLink, recordedAs: recordedAs)
         let locations = target.imageLocations(in: output)
         var manifest: [UInt8] = []
         let reader = try FileHandle(forReadingFrom: journal.url)

@@ -10,7 +10,8 @@ struct ImageConvertCommand: ParsableCommand {
         discussion: """
             IN is a file, a folder (searched recursively) or a quoted glob such as 'photos/*.png'. For a single
             file OUT is the output file and its extension picks the format; otherwise OUT is a folder that must
-            not exist or be empty (unless --force) and --format picks the format (default: keep each file's).
+            not exist or be empty (--force replaces one Percept wrote) and --format picks the format (default: keep
+            each file's).
             EXIF orientation is applied, so the output is stored as displayed.
             """
     )
@@ -30,7 +31,7 @@ struct ImageConvertCommand: ParsableCommand {
     @Option(help: "Output format for folder conversions: png, jpeg, bmp, pnm, tiff, webp (or an extension such as jpg, tif).")
     var format: ImageFormat?
 
-    @Flag(help: "Write into an existing non-empty output folder, or over an existing output file.")
+    @Flag(help: "Replace an output folder Percept wrote, or an existing output file.")
     var force = false
 
     func validate() throws {
@@ -57,45 +58,35 @@ struct ImageConvertCommand: ParsableCommand {
             return
         }
         let sources = try ImageFiles.expand([input])
-        let folder = URL(fileURLWithPath: output).standardizedFileURL
-        try prepareOutputFolder(folder, sources: sources)
+        let inputs = (inputExists ? [input] : []) + sources.map(\.path)
+        let output = try OutputFolderCLI.check(self.output, argument: "OUT", protecting: OutputFolderCLI.inputs(inputs), force: force)
         // A folder's tree is mirrored so files with the same name in different subfolders
         // stay apart; glob matches go side by side and a clash is reported, not overwritten.
         let inputFolder = inputExists ? URL(fileURLWithPath: input).standardizedFileURL.path + "/" : nil
-        var written: [String: URL] = [:]
-        var failures = 0
-        for source in sources {
-            let outputFormat = format ?? ImageFormat(fileExtension: source.pathExtension) ?? .png
-            let stem = source.deletingPathExtension().standardizedFileURL.path
-            let relative = inputFolder.flatMap { stem.hasPrefix($0) ? String(stem.dropFirst($0.count)) : nil }
-                ?? source.deletingPathExtension().lastPathComponent
-            let destination = folder.appendingPathComponent(relative + "." + outputFormat.fileExtension)
-            if let earlier = written[destination.path] {
-                CommandOutput.problem(file: source.path, kind: "error", "would overwrite the output of \(earlier.path); skipped")
-                failures += 1
-                continue
+        let failures = try OutputFolderCLI.write(output, command: "percept image convert") { folder in
+            var written: [String: URL] = [:]
+            var failures = 0
+            for source in sources {
+                let outputFormat = format ?? ImageFormat(fileExtension: source.pathExtension) ?? .png
+                let stem = source.deletingPathExtension().standardizedFileURL.path
+                let relative = (inputFolder.flatMap { stem.hasPrefix($0) ? String(stem.dropFirst($0.count)) : nil }
+                    ?? source.deletingPathExtension().lastPathComponent) + "." + outputFormat.fileExtension
+                if let earlier = written[relative] {
+                    CommandOutput.problem(file: source.path, kind: "error", "would overwrite the output of \(earlier.path); skipped")
+                    failures += 1
+                    continue
+                }
+                written[relative] = source
+                let destination = folder.appendingPathComponent(relative)
+                try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if !convert(source, to: destination, format: outputFormat, resize: target, options: options) {
+                    failures += 1
+                }
             }
-            written[destination.path] = source
-            try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            if !convert(source, to: destination, format: outputFormat, resize: target, options: options) {
-                failures += 1
-            }
+            return failures
         }
-        print("converted \(sources.count - failures) of \(sources.count) image(s) into \(folder.path)")
+        print("converted \(sources.count - failures) of \(sources.count) image(s) into \(output.location.path)")
         if failures > 0 { throw ExitCode(1) }
-    }
-
-    /// Refuses an output folder that holds inputs or is non-empty (without --force).
-    private func prepareOutputFolder(_ folder: URL, sources: [URL]) throws {
-        let inputFolders = Set(sources.map { $0.deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path })
-        guard !inputFolders.contains(folder.resolvingSymlinksInPath().path) else {
-            throw CommandOutput.usage(file: output, "is an input folder; choose another output folder")
-        }
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        guard existing.isEmpty || force else {
-            throw CommandOutput.usage(file: output, "folder exists and is not empty; use --force to write into it")
-        }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
     /// Converts one file; prints problems and returns false on failure.

@@ -98,51 +98,13 @@ enum DatasetCLI {
         return (dataset, format, problems)
     }
 
-    /// Refuses an output folder that is the input, lies inside it, is a file, or (unless
-    /// `force` or `resume`) holds files.
-    static func checkOutputFolder(_ output: URL, input: URL, force: Bool, resume: Bool = false) throws {
-        let outputPath = canonicalPath(output), inputPath = canonicalPath(input)
-        guard outputPath != inputPath else { throw usage("is the input folder; choose another output folder", file: output.path) }
-        guard !outputPath.hasPrefix(inputPath + "/") else {
-            throw usage("lies inside the input folder \(input.path); choose a folder outside it", file: output.path)
-        }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isFolder) else { return }
-        guard isFolder.boolValue else { throw usage("is a file; expected an output folder", file: output.path) }
-        let contents = (try? FileManager.default.contentsOfDirectory(atPath: output.path)) ?? []
-        guard contents.isEmpty || force || resume else {
-            throw usage("folder exists and is not empty; use --force to write into it\(resume ? "" : " (or --resume where offered)")", file: output.path)
-        }
-    }
-
     /// Refuses an output file inside the input folder, or one that exists (unless `force`).
     static func checkOutputFile(_ output: URL, input: URL, force: Bool) throws {
-        guard !canonicalPath(output).hasPrefix(canonicalPath(input) + "/") else {
+        guard !OutputFolder.canonicalPath(output).hasPrefix(OutputFolder.canonicalPath(input) + "/") else {
             throw usage("lies inside the input folder \(input.path); choose a path outside it", file: output.path)
         }
         guard force || !FileManager.default.fileExists(atPath: output.path) else {
             throw usage("already exists; use --force to replace it", file: output.path)
-        }
-    }
-
-    /// The absolute path with symbolic links resolved, also for a path that does not exist yet
-    /// (its deepest existing folder is resolved and the rest appended).
-    static func canonicalPath(_ url: URL) -> String {
-        var existing = url.standardizedFileURL
-        var rest: [String] = []
-        while !FileManager.default.fileExists(atPath: existing.path), existing.pathComponents.count > 1 {
-            rest.insert(existing.lastPathComponent, at: 0)
-            existing.deleteLastPathComponent()
-        }
-        return rest.reduce(existing.resolvingSymlinksInPath()) { $0.appendingPathComponent($1) }.path
-    }
-
-    /// Creates the output folder (and its parents).
-    static func createFolder(_ url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw usage("cannot create the folder: \(error.localizedDescription)", file: url.path)
         }
     }
 }
@@ -162,7 +124,7 @@ struct DatasetTransferOptions: ParsableArguments {
     @Option(help: "The COCO JSON file to read, when IN's is not annotations.json (images beside it or under IN/images).")
     var annotations: String?
 
-    @Flag(help: "Write into an existing non-empty OUT (augment: discarding an unfinished run there).")
+    @Flag(help: "Replace a non-empty OUT that Percept wrote (it holds \(OutputFolder.markerFileName)); other folders are never replaced.")
     var force = false
 
     @Flag(help: "Print what would be written, and write nothing.")
@@ -175,11 +137,13 @@ struct DatasetTransferOptions: ParsableArguments {
         _ = try DatasetCLI.format(from, option: "--from")
     }
 
-    /// IN, which must exist, and OUT, checked (`resume` lets a non-empty OUT through).
-    func folders(resume: Bool = false) throws -> (input: URL, output: URL) {
+    /// IN, which must exist, and OUT, checked by the output-folder rule (`resume` lets a
+    /// non-empty OUT through to be continued in place).
+    func folders(resume: Bool = false) throws -> (input: URL, output: OutputFolder) {
         let inputFolder = try DatasetCLI.inputFolder(input)
-        let outputFolder = URL(fileURLWithPath: output).standardizedFileURL
-        try DatasetCLI.checkOutputFolder(outputFolder, input: inputFolder, force: force, resume: resume)
+        var protected = [OutputFolder.Protected(inputFolder, role: "input folder")]
+        if let annotations { protected.append(OutputFolder.Protected(URL(fileURLWithPath: annotations), role: "annotations file")) }
+        let outputFolder = try OutputFolderCLI.check(output, argument: "OUT", protecting: protected, force: force, keepExisting: resume)
         return (inputFolder, outputFolder)
     }
 

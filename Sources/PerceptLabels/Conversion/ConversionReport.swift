@@ -37,8 +37,9 @@ public struct ConversionReport: Equatable, Sendable {
         }
     }
 
-    /// The report of converting `dataset`, read from `source`, into `target`.
-    public init(dataset: LabelDataset, from source: DatasetFormat, to target: DatasetFormat) {
+    /// The report of converting `dataset`, read from `source`, into `target`; with
+    /// `roundsCoordinates`, box edges the target rounds to whole pixels are counted.
+    public init(dataset: LabelDataset, from source: DatasetFormat, to target: DatasetFormat, roundsCoordinates: Bool = false) {
         self.source = source
         self.target = target
         let carried = target.carries
@@ -64,6 +65,15 @@ public struct ConversionReport: Equatable, Sendable {
             let vocKeys = keys.intersection(VOCDataset.objectAttributes)
             if !vocKeys.isEmpty { note(.vocAttributes, annotation) }
             if keys.count > vocKeys.count { note(.attributes, annotation) }
+        }
+        if roundsCoordinates {
+            for annotation in dataset.annotations where !annotation.isCrowd {
+                guard let box = annotation.effectiveBox else { continue }
+                let rounded = VOCDataset.edgeValues(box).filter { $0 != $0.rounded() }.count
+                guard rounded > 0 else { continue }
+                touched[.fractionalCoordinates, default: (0, [])].count += rounded
+                if let file = files[annotation.imageID] { touched[.fractionalCoordinates, default: (0, [])].files.insert(file) }
+            }
         }
         if !carried.contains(.categoryDetails) {
             let detailed = dataset.categories.filter { $0.supercategory != nil || $0.keypointNames != nil || $0.skeleton != nil }
@@ -92,6 +102,7 @@ public struct ConversionReport: Equatable, Sendable {
         case .scores: "prediction scores dropped"
         case .categoryDetails: "supercategories and keypoint names lost"
         case .info: "info and licenses lost"
+        case .fractionalCoordinates: "box coordinates rounded to whole pixels (--float-coords keeps them)"
         }
     }
 

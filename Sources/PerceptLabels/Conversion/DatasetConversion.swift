@@ -25,16 +25,20 @@ public struct DatasetConversion: Sendable {
     public var droppedClasses: Set<String>
     /// Boxes crossing the image border by at most this many pixels are clipped as float drift.
     public var borderTolerance: Double
+    /// Keep VOC's box edges fractional instead of rounding them to whole pixels.
+    public var floatCoordinates: Bool
 
     /// A conversion into `target`.
     public init(to target: DatasetFormat, placement: ImagePlacement = .copy, classes: ClassRegistry? = nil,
-                remapping: [String: String] = [:], droppedClasses: Set<String> = [], borderTolerance: Double = 0.5) {
+                remapping: [String: String] = [:], droppedClasses: Set<String> = [], borderTolerance: Double = 0.5,
+                floatCoordinates: Bool = false) {
         self.target = target
         self.placement = placement
         self.classes = classes
         self.remapping = remapping
         self.droppedClasses = droppedClasses
         self.borderTolerance = borderTolerance
+        self.floatCoordinates = floatCoordinates
     }
 
     /// The dataset ready to write and what preparing it changed.
@@ -65,24 +69,26 @@ public struct DatasetConversion: Sendable {
     }
 
     /// Prepares `dataset` (read as `source`) and writes it with `conversion-report.json` into
-    /// `folder`; returns the report written.
+    /// `folder`; returns the report written. `recordedAs` is the folder's final path when
+    /// `folder` is a staging folder (see `OutputFolder.write`).
     @discardableResult
-    public func write(_ dataset: LabelDataset, from source: DatasetFormat, to folder: URL) throws -> ConversionReport {
-        try write(prepare(dataset), from: source, to: folder)
+    public func write(_ dataset: LabelDataset, from source: DatasetFormat, to folder: URL, recordedAs: URL? = nil) throws -> ConversionReport {
+        try write(prepare(dataset), from: source, to: folder, recordedAs: recordedAs)
     }
 
     /// Writes an already prepared dataset (so a caller can show the preparation first).
     @discardableResult
-    public func write(_ prepared: Prepared, from source: DatasetFormat, to folder: URL) throws -> ConversionReport {
+    public func write(_ prepared: Prepared, from source: DatasetFormat, to folder: URL, recordedAs: URL? = nil) throws -> ConversionReport {
         let report = self.report(prepared, from: source)
-        try target.write(prepared.dataset, to: folder, images: placement)
+        try target.write(prepared.dataset, to: folder, images: placement, recordedAs: recordedAs, floatCoordinates: floatCoordinates)
         try DatasetFiles.write(JSONWriter.encode(report.json), to: folder.appendingPathComponent(DatasetConversion.reportFileName))
         return report
     }
 
     /// What writing `prepared` (read as `source`) loses, and the images it renames.
     public func report(_ prepared: Prepared, from source: DatasetFormat) -> ConversionReport {
-        var report = ConversionReport(dataset: prepared.dataset, from: source, to: target)
+        var report = ConversionReport(dataset: prepared.dataset, from: source, to: target,
+                                      roundsCoordinates: target == .voc && !floatCoordinates)
         report.renamed = prepared.renamed
         return report
     }

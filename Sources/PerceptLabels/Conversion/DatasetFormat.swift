@@ -39,12 +39,16 @@ public enum DatasetFormat: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// Writes `dataset` into `folder` and places its images.
-    public func write(_ dataset: LabelDataset, to folder: URL, images: ImagePlacement = .copy) throws {
+    /// Writes `dataset` into `folder` and places its images; `recordedAs` is the path files
+    /// record as the dataset's own (YOLO's `path:`) when `folder` is a staging folder that
+    /// will be renamed there. `floatCoordinates` keeps VOC's box edges fractional instead of
+    /// rounding them to whole pixels.
+    public func write(_ dataset: LabelDataset, to folder: URL, images: ImagePlacement = .copy, recordedAs: URL? = nil,
+                      floatCoordinates: Bool = false) throws {
         switch self {
         case .coco: try COCODataset.write(dataset, to: folder, images: images)
-        case .yolo: try YOLODataset.write(dataset, to: folder, images: images)
-        case .voc: try VOCDataset.write(dataset, to: folder, images: images)
+        case .yolo: try YOLODataset.write(dataset, to: folder, images: images, recordedAs: recordedAs)
+        case .voc: try VOCDataset.write(dataset, to: folder, images: images, floatCoordinates: floatCoordinates)
         case .cvat: try CVATDataset.write(dataset, to: folder, images: images)
         case .labelStudio: try LabelStudioDataset.write(dataset, to: folder, images: images)
         case .folders: try ClassFolderDataset.write(dataset, to: folder, images: images)
@@ -114,4 +118,6 @@ public enum LabelFeature: String, Sendable, CaseIterable, Codable {
     case categoryDetails = "category_details"
     /// COCO info and licenses.
     case info
+    /// Box edges between whole pixels (VOC is written in whole pixels unless asked otherwise).
+    case fractionalCoordinates = "fractional_coordinates"
 }

@@ -77,46 +77,37 @@ enum CloudCLI {
         (try? PointCloudFormat(path: path)) != nil
     }
 
-    /// Where the result for `input` goes: `output` itself for one input and a file-like output,
-    /// otherwise a file named like the input inside the folder `output` (with `fileExtension` if given).
-    /// Refuses to overwrite without `force` and to write into an input folder.
-    static func destinations(for inputs: [String], output: String, fileExtension: String?, force: Bool) throws -> [String] {
-        let outputIsFile = inputs.count == 1 && (try? PointCloudFormat(path: output)) != nil
-        if outputIsFile {
+    /// Runs `body` for each input with the path to write its result to and the path to
+    /// report: `output` itself for one input and a file-like output, otherwise a file named
+    /// like the input (with `fileExtension` if given) in the folder `output`, which follows the
+    /// output-folder rule (written beside and renamed into place, inputs' folders protected).
+    /// Failures are reported per input; exit code 1 follows when any failed.
+    static func forEachOutput(_ inputs: [String], output: String, fileExtension: String?, force: Bool, command: String,
+                              _ body: (_ position: Int, _ input: String, _ writeTo: String, _ reportAs: String) throws -> Void) throws {
+        if inputs.count == 1 && (try? PointCloudFormat(path: output)) != nil {
             if FileManager.default.fileExists(atPath: output) && !force {
                 throw usage("the output exists; pass --force to overwrite it", file: output)
             }
             try requireParentFolder(of: output)
-            return [output]
+            return try forEach(inputs) { position, input in try body(position, input, output, output) }
         }
-        try prepareOutputFolder(output, force: force, inputs: inputs)
-        return inputs.map { input in
+        let folder = try OutputFolderCLI.check(output, argument: "OUT", protecting: OutputFolderCLI.inputs(inputs), force: force)
+        func name(_ input: String) -> String {
             let name = (input as NSString).lastPathComponent
-            let renamed = fileExtension.map { ((name as NSString).deletingPathExtension as NSString).appendingPathExtension($0) ?? name } ?? name
-            return (output as NSString).appendingPathComponent(renamed)
+            return fileExtension.map { ((name as NSString).deletingPathExtension as NSString).appendingPathExtension($0) ?? name } ?? name
         }
-    }
-
-    /// Creates `folder`, which must not exist or be empty unless `force`, and must not hold an input.
-    static func prepareOutputFolder(_ folder: String, force: Bool, inputs: [String] = []) throws {
-        let resolved = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
-        for input in inputs {
-            let parent = URL(fileURLWithPath: input).deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path
-            if parent == resolved { throw usage("the output folder holds the inputs; choose another folder", file: folder) }
+        let failed = try OutputFolderCLI.write(folder, command: command) { staging in
+            do {
+                try forEach(inputs) { position, input in
+                    try body(position, input, staging.appendingPathComponent(name(input)).path,
+                             folder.location.appendingPathComponent(name(input)).path)
+                }
+                return false
+            } catch let exit as ExitCode where exit == ExitCode(1) {
+                return true
+            }
         }
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
-            guard isFolder.boolValue else { throw usage("the output exists and is not a folder", file: folder) }
-            let contents = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            if !contents.isEmpty && !force { throw usage("the output folder is not empty; pass --force to write into it", file: folder) }
-            return
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            printProblem(file: folder, "cannot create the folder: \(error.localizedDescription)")
-            throw ExitCode(1)
-        }
+        if failed { throw ExitCode(1) }
     }
 
     private static func requireParentFolder(of path: String) throws {

@@ -50,11 +50,11 @@ struct CloudConvertCommand: ParsableCommand {
         if let to, (try? PointCloudFormat(path: "x.\(to)"))?.isWritable != true {
             throw CloudCLI.usage("--to must be pcd, ply, bin, xyz or csv, found '\(to)'")
         }
-        let targets = try CloudCLI.destinations(for: inputs, output: files.output, fileExtension: to, force: options.force)
-        try CloudCLI.forEach(inputs) { position, path in
+        try CloudCLI.forEachOutput(inputs, output: files.output, fileExtension: to, force: options.force,
+                                   command: "percept cloud convert") { _, path, destination, shown in
             let cloud = try PointCloudFile.read(path, keepNaN: keepNan)
-            try PointCloudFile.write(cloud, to: targets[position], options: options.writeOptions)
-            print("\(path) → \(targets[position]) (\(cloud.count) points)")
+            try PointCloudFile.write(cloud, to: destination, options: options.writeOptions)
+            print("\(path) → \(shown) (\(cloud.count) points)")
         }
     }
 }

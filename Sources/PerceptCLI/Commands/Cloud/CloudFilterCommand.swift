@@ -47,8 +47,8 @@ struct CloudFilterCommand: ParsableCommand {
             throw CloudCLI.usage("--radius-outliers expects a positive radius and 0 to 100000 neighbours, found '\(radiusOutliers ?? "")'")
         }
         let inputs = try CloudCLI.inputs(files.input)
-        let targets = try CloudCLI.destinations(for: inputs, output: files.output, fileExtension: nil, force: options.force)
-        try CloudCLI.forEach(inputs) { position, path in
+        try CloudCLI.forEachOutput(inputs, output: files.output, fileExtension: nil, force: options.force,
+                                   command: "percept cloud filter") { _, path, destination, shown in
             var cloud = try PointCloudFile.read(path)
             var steps: [(String, Int)] = [("input", cloud.count)]
             if let box { cloud = try cloud.cropped(to: box); steps.append(("crop", cloud.count)) }
@@ -61,11 +61,11 @@ struct CloudFilterCommand: ParsableCommand {
                 cloud = try cloud.removingRadiusOutliers(radius: radius[0], minimumNeighbors: Int(radius[1]))
                 steps.append(("radius-outliers", cloud.count))
             }
-            try PointCloudFile.write(cloud, to: targets[position], options: options.writeOptions)
+            try PointCloudFile.write(cloud, to: destination, options: options.writeOptions)
             if json {
-                CloudCLI.printJSON(["file": path, "output": targets[position], "points": Dictionary(uniqueKeysWithValues: steps)])
+                CloudCLI.printJSON(["file": path, "output": shown, "points": Dictionary(uniqueKeysWithValues: steps)])
             } else {
-                print("\(path) → \(targets[position]): " + steps.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+                print("\(path) → \(shown): " + steps.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
             }
         }
     }

@@ -39,15 +39,14 @@ struct CloudSegmentCommand: ParsableCommand {
         if let clusters, !(clusters > 0) { throw CloudCLI.usage("--clusters must be positive, found \(clusters)") }
         guard minPoints >= 1 else { throw CloudCLI.usage("--min-points must be at least 1, found \(minPoints)") }
         let inputs = try CloudCLI.inputs(files.input)
-        let targets = try CloudCLI.destinations(for: inputs, output: files.output, fileExtension: nil, force: options.force)
-        try CloudCLI.forEach(inputs) { position, path in
+        try CloudCLI.forEachOutput(inputs, output: files.output, fileExtension: nil, force: options.force,
+                                   command: "percept cloud segment") { _, path, destination, target in
             var cloud = try PointCloudFile.read(path)
             let result = try cloud.segmentGroundAndObjects(groundDistance: ground == .ransac ? groundDistance : nil,
                                                            clusterTolerance: clusters, minimumClusterSize: minPoints)
             cloud.labels = result.labels
             cloud.instances = nil
-            let target = targets[position]
-            try PointCloudFile.write(cloud, to: target, options: options.writeOptions)
+            try PointCloudFile.write(cloud, to: destination, options: options.writeOptions)
             let summaries: [[String: Any]] = result.clusters.map { cluster in
                 ["id": cluster.id, "points": cluster.members.count, "centroid": CloudCLI.json(cluster.centroid),
                  "box": ["min": CloudCLI.json(cluster.bounds.minimum), "max": CloudCLI.json(cluster.bounds.maximum)]]
@@ -57,7 +56,7 @@ struct CloudSegmentCommand: ParsableCommand {
                 report["ground"] = ["points": plane.inlierCount, "plane": [plane.coefficients.x, plane.coefficients.y,
                                                                            plane.coefficients.z, plane.coefficients.w].map(Double.init)]
             }
-            try CloudCLI.writeJSON(report, to: target + ".clusters.json")
+            try CloudCLI.writeJSON(report, to: destination + ".clusters.json")
             if json {
                 CloudCLI.printJSON(["file": path, "output": target, "ground_points": result.ground?.inlierCount ?? 0,
                                     "clusters": result.clusters.count])

@@ -10,7 +10,7 @@ struct CloudSimulateCommand: ParsableCommand {
         discussion: "Semantic ids follow SemanticKITTI: road 40, building 50, car 10, person 30, pole 80, vegetation 70, terrain 72."
     )
 
-    @Argument(help: "The output folder (must not exist or be empty, unless --force).")
+    @Argument(help: "The output folder (must not exist or be empty; --force replaces one Percept wrote).")
     var output: String
 
     @Option(help: "Number of frames (the sensor moves 1 m per frame).")
@@ -34,7 +34,7 @@ struct CloudSimulateCommand: ParsableCommand {
     @Option(help: "The sequence number, as in sequences/NN.")
     var sequence: Int = 0
 
-    @Flag(help: "Write into a non-empty output folder.")
+    @Flag(help: "Replace an output folder Percept wrote.")
     var force = false
 
     @Flag(help: "Print one JSON object per frame.")
@@ -49,13 +49,19 @@ struct CloudSimulateCommand: ParsableCommand {
         } catch {
             throw CloudCLI.usage("\(error)")
         }
-        try CloudCLI.prepareOutputFolder(output, force: force)
-        try CloudCLI.forEach([output]) { _, root in
-            let counts = try SemanticKITTIWriter.simulate(root: root, sequence: sequence, frames: frames, seed: seed, sensor: sensor)
-            for (frame, count) in counts.enumerated() {
-                let path = SemanticKITTIWriter.paths(root: root, sequence: sequence, frame: frame).scan
-                if json { CloudCLI.printJSON(["frame": frame, "points": count, "scan": path]) } else { print("\(path): \(count) points") }
+        let folder = try OutputFolderCLI.check(output, argument: "OUT", protecting: [], force: force)
+        try OutputFolderCLI.write(folder, command: "percept cloud simulate") { staging in
+            try CloudCLI.forEach([output]) { _, _ in
+                try simulate(sensor, into: staging.path, shownAs: folder.location.path)
             }
+        }
+    }
+
+    private func simulate(_ sensor: LidarSensor, into root: String, shownAs shownRoot: String) throws {
+        let counts = try SemanticKITTIWriter.simulate(root: root, sequence: sequence, frames: frames, seed: seed, sensor: sensor)
+        for (frame, count) in counts.enumerated() {
+            let path = SemanticKITTIWriter.paths(root: shownRoot, sequence: sequence, frame: frame).scan
+            if json { CloudCLI.printJSON(["frame": frame, "points": count, "scan": path]) } else { print("\(path): \(count) points") }
         }
     }
 }

@@ -63,7 +63,7 @@ struct AugmentCommand: ParsableCommand {
 
     func run() throws {
         let (inputFolder, outputFolder) = try options.folders(resume: resume)
-        if resume { try checkResumable(outputFolder) }
+        if resume { try checkResumable(outputFolder.location) }
         let (pipelineText, loaded) = try loadPipeline()
         let (dataset, source, readProblems) = try options.load(inputFolder)
         if let split, !dataset.images.contains(where: { $0.split == split }) {
@@ -81,16 +81,18 @@ struct AugmentCommand: ParsableCommand {
                 let sourceFile = dataset.images[planned.sourceIndex].file
                 print("would write \(planned.file) (\(planned.copy == 0 ? "unchanged" : "copy \(planned.copy)") of \(sourceFile))")
             }
-            DatasetCLI.printLine("would write \(plan.outputs.count) image(s), \(plan.augmentedCount) augmented, with \(target.rawValue) labels and \(DatasetAugmentation.manifestFileName) into \(outputFolder.path)")
+            DatasetCLI.printLine("would write \(plan.outputs.count) image(s), \(plan.augmentedCount) augmented, with \(target.rawValue) labels and \(DatasetAugmentation.manifestFileName) into \(outputFolder.location.path)")
             try DatasetCLI.exit(for: readProblems)
             return
         }
-        try DatasetCLI.createFolder(outputFolder)
         let progress = ProgressReporter(label: "augment", unit: "images")
         let summary: AugmentSummary
         do {
-            summary = try augmentation.run(dataset, inputFolder: inputFolder, into: outputFolder, resume: resume) { state in
-                progress.update(completed: state.completed, total: state.total)
+            // A new run fills OUT in place, so a killed run can be resumed there.
+            summary = try OutputFolderCLI.write(outputFolder, command: "percept augment", inPlace: true) { folder in
+                try augmentation.run(dataset, inputFolder: inputFolder, into: folder, resume: resume, recordedAs: outputFolder.location) { state in
+                    progress.update(completed: state.completed, total: state.total)
+                }
             }
         } catch let error as DatasetAugmentError {
             progress.finish()
@@ -102,8 +104,8 @@ struct AugmentCommand: ParsableCommand {
         let problems = readProblems + summary.problems
         DatasetCLI.report(summary.problems)
         let line = summary.alreadyComplete
-            ? "\(outputFolder.path) is already complete; nothing to resume"
-            : "wrote \(summary.written) of \(summary.planned) image(s) into \(outputFolder.path) (\(target.rawValue) labels, \(DatasetAugmentation.manifestFileName))"
+            ? "\(outputFolder.location.path) is already complete; nothing to resume"
+            : "wrote \(summary.written) of \(summary.planned) image(s) into \(outputFolder.location.path) (\(target.rawValue) labels, \(DatasetAugmentation.manifestFileName))"
                 + (summary.resumed > 0 ? "; \(summary.resumed) were finished by the interrupted run" : "")
         DatasetCLI.printLine(line)
         if options.json {
@@ -122,7 +124,7 @@ struct AugmentCommand: ParsableCommand {
         let contents = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         guard contents.isEmpty || contents.contains(DatasetAugmentation.workFolderName)
             || contents.contains(DatasetAugmentation.manifestFileName) else {
-            throw DatasetCLI.usage("holds files but no augmentation run to resume; use --force to write into it", file: folder.path)
+            throw DatasetCLI.usage("holds files but no augmentation run to resume", file: folder.path)
         }
     }
 

@@ -11,7 +11,8 @@ struct ConvertCommand: ParsableCommand {
         discussion: """
             Images are copied (hard-linked with --link-images, symbolic links with --symlink-images); images with
             the same name from different subfolders or splits are renamed, never overwritten. OUT must not exist
-            or be empty (unless --force) and may not lie inside IN. conversion-report.json in OUT lists what the
+            or be empty; --force replaces a folder Percept wrote (it holds .percept-output), never another. OUT may
+            not be, hold or lie inside IN. conversion-report.json in OUT lists what the
             target format cannot carry (polygons reduced to boxes, crowd regions dropped, attributes lost), with
             counts and files, and the renamed images. Class edits run in this order: --remap, --drop-classes,
             --classes. A name in --remap or --drop-classes that the dataset does not have gets a warning with the
@@ -42,6 +43,9 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Treat class names in --remap and --drop-classes that the dataset lacks as errors: exit 1, write nothing.")
     var strict = false
 
+    @Flag(help: "Write VOC box coordinates as fractions instead of rounding them to whole pixels.")
+    var floatCoords = false
+
     func validate() throws {
         guard try DatasetCLI.format(to, option: "--to") != nil else { throw ValidationError("--to: name a format (\(DatasetCLI.formatNames))") }
         guard !(linkImages && symlinkImages) else { throw ValidationError("--link-images and --symlink-images exclude each other") }
@@ -58,7 +62,7 @@ struct ConvertCommand: ParsableCommand {
                                            classes: registry, remapping: try remap.map(remapping) ?? [:],
                                            droppedClasses: Set((dropClasses ?? "").split(separator: ",").map {
                                                $0.trimmingCharacters(in: .whitespaces)
-                                           }))
+                                           }), floatCoordinates: floatCoords)
         let unknownNames = unknownClassNameProblems(conversion, dataset: dataset, folder: inputFolder)
         problems += unknownNames
         if strict, !unknownNames.isEmpty {
@@ -77,15 +81,16 @@ struct ConvertCommand: ParsableCommand {
             if options.dryRun {
                 planned = try conversion.plannedFiles(prepared, from: source)
             } else {
-                try DatasetCLI.createFolder(outputFolder)
-                try conversion.write(prepared, from: source, to: outputFolder)
+                try OutputFolderCLI.write(outputFolder, command: "percept convert") { folder in
+                    try conversion.write(prepared, from: source, to: folder, recordedAs: outputFolder.location)
+                }
             }
         } catch let error as LabelError {
             DatasetCLI.report(problems + [error.problem])
             throw ExitCode(1)
         }
         let verb = options.dryRun ? "would convert" : "converted"
-        let summary = "\(verb) \(prepared.dataset.images.count) image(s) and \(prepared.dataset.annotations.count) annotation(s) from \(source.rawValue) to \(target.rawValue) into \(outputFolder.path)"
+        let summary = "\(verb) \(prepared.dataset.images.count) image(s) and \(prepared.dataset.annotations.count) annotation(s) from \(source.rawValue) to \(target.rawValue) into \(outputFolder.location.path)"
         if options.json {
             var members: [(key: String, value: JSONValue)] = [
                 ("images", .number(Double(prepared.dataset.images.count))),
@@ -95,7 +100,7 @@ struct ConvertCommand: ParsableCommand {
             if options.dryRun { members.append(("would_write", .array(planned.map { .string($0) }))) }
             DatasetCLI.printJSON(.object(members))
         } else {
-            for file in planned { print("would write \(outputFolder.appendingPathComponent(file).path)") }
+            for file in planned { print("would write \(outputFolder.location.appendingPathComponent(file).path)") }
         }
         DatasetCLI.report(problems)
         for line in [summary] + report.summaryLines + classEditLines(prepared) { DatasetCLI.printLine(line) }

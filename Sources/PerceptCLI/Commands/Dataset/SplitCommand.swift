@@ -59,11 +59,15 @@ struct SplitCommand: ParsableCommand {
         let together = target == .yolo || target == .folders
         if !options.dryRun {
             do {
-                try DatasetCLI.createFolder(outputFolder)
-                if together {
-                    try conversion.write(divided, from: source, to: outputFolder)
-                } else {
-                    for (name, part) in parts { try conversion.write(part, from: source, to: outputFolder.appendingPathComponent(name)) }
+                try OutputFolderCLI.write(outputFolder, command: "percept split") { folder in
+                    if together {
+                        try conversion.write(divided, from: source, to: folder, recordedAs: outputFolder.location)
+                    } else {
+                        for (name, part) in parts {
+                            try conversion.write(part, from: source, to: folder.appendingPathComponent(name),
+                                                 recordedAs: outputFolder.location.appendingPathComponent(name))
+                        }
+                    }
                 }
             } catch let error as LabelError {
                 DatasetCLI.report([error.problem])
@@ -72,7 +76,7 @@ struct SplitCommand: ParsableCommand {
         }
         let verb = options.dryRun ? "would write" : "wrote"
         for (name, part) in parts {
-            let place = together ? outputFolder.path : outputFolder.appendingPathComponent(name).path
+            let place = together ? outputFolder.location.path : outputFolder.location.appendingPathComponent(name).path
             DatasetCLI.printLine("\(verb) \(name): \(part.images.count) image(s), \(part.annotations.count) annotation(s) (\(target.rawValue), \(place))")
         }
         if options.json {

@@ -19,7 +19,7 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "A folder to write box-sizes.png, aspect-ratios.png and boxes-per-class.png into.")
     var plots: String?
 
-    @Flag(help: "Write into an existing non-empty plots folder.")
+    @Flag(help: "Replace a non-empty plots folder that Percept wrote.")
     var force = false
 
     @Flag(help: "Print the statistics as JSON on standard output.")
@@ -31,8 +31,9 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let inputFolder = try DatasetCLI.inputFolder(input)
-        let plotFolder = plots.map { URL(fileURLWithPath: $0).standardizedFileURL }
-        if let plotFolder { try DatasetCLI.checkOutputFolder(plotFolder, input: inputFolder, force: force) }
+        let plotFolder = try plots.map {
+            try OutputFolderCLI.check($0, argument: "--plots", protecting: [OutputFolder.Protected(inputFolder, role: "input folder")], force: force)
+        }
         let (dataset, format, problems) = try DatasetCLI.load(inputFolder, format: try DatasetCLI.format(from, option: "--from"))
         let statistics = DatasetStatistics(dataset)
         DatasetCLI.report(problems)
@@ -43,22 +44,23 @@ struct StatsCommand: ParsableCommand {
             printTable(statistics, format: format)
         }
         if let plotFolder {
-            try DatasetCLI.createFolder(plotFolder)
             let charts = [
                 ("boxes-per-class.png", BarChart(title: "boxes per class", bars: statistics.classes.map { ($0.name, $0.annotations) })),
                 ("box-sizes.png", BarChart(title: "box size (sqrt of area, px)", bars: Array(zip(statistics.boxSizes.labels, statistics.boxSizes.counts)))),
                 ("aspect-ratios.png", BarChart(title: "aspect ratio (width / height)", bars: Array(zip(statistics.aspectRatios.labels, statistics.aspectRatios.counts)))),
             ]
-            for (name, chart) in charts {
-                let file = plotFolder.appendingPathComponent(name)
-                do {
-                    try chart.render().write(to: file, format: .png)
-                } catch {
-                    DatasetCLI.printLine("\(file.path): error: \(error)")
-                    throw ExitCode(1)
+            try OutputFolderCLI.write(plotFolder, command: "percept stats") { folder in
+                for (name, chart) in charts {
+                    let file = folder.appendingPathComponent(name)
+                    do {
+                        try chart.render().write(to: file, format: .png)
+                    } catch {
+                        DatasetCLI.printLine("\(plotFolder.location.appendingPathComponent(name).path): error: \(error)")
+                        throw ExitCode(1)
+                    }
                 }
             }
-            DatasetCLI.printLine("wrote \(charts.map(\.0).joined(separator: ", ")) into \(plotFolder.path)")
+            DatasetCLI.printLine("wrote \(charts.map(\.0).joined(separator: ", ")) into \(plotFolder.location.path)")
         }
         try DatasetCLI.exit(for: problems)
     }

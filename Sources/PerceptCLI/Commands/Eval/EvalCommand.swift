@@ -37,7 +37,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Write precision-recall curves and a confusion matrix as PNG into this folder (new or empty unless --force).")
     var plots: String?
 
-    @Flag(help: "Write plots into a non-empty folder.")
+    @Flag(help: "Replace a non-empty plots folder that Percept wrote.")
     var force = false
 
     @Option(help: "Evaluate only these categories: names or ids, comma-separated.")
@@ -123,28 +123,14 @@ struct EvalCommand: ParsableCommand {
         return [UInt8](data)
     }
 
-    /// The plot folder: created, or empty, or --force; never the folder of an input file.
-    private func preparePlotFolder(_ path: String) throws -> URL {
-        let folder = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+    /// The plot folder, checked by the output-folder rule; never a folder holding an input file.
+    private func preparePlotFolder(_ path: String) throws -> OutputFolder {
         let inputs = [groundTruth, results] + (sigmas.map { [$0] } ?? [])
-        let inputFolders = inputs.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().deletingLastPathComponent().path }
-        guard !inputFolders.contains(folder.path) else {
-            throw CommandOutput.usage(file: path, "holds an input file; choose another folder for the plots")
-        }
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        guard existing.isEmpty || force else {
-            throw CommandOutput.usage(file: path, "folder exists and is not empty; use --force to write into it")
-        }
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw CommandOutput.usage(file: path, "cannot create the folder: \(error.localizedDescription)")
-        }
-        return folder
+        return try OutputFolderCLI.check(path, argument: "--plots", protecting: OutputFolderCLI.inputs(inputs), force: force)
     }
 
     /// pr_curve.png, pr_<category>.png for each category and confusion_matrix.png.
-    private func writePlots(_ result: COCOEvaluationResult, matrix: DetectionConfusionMatrix, to folder: URL) throws -> [String] {
+    private func writePlots(_ result: COCOEvaluationResult, matrix: DetectionConfusionMatrix, to output: OutputFolder) throws -> [String] {
         var images: [(String, Image)] = [("pr_curve.png", PrecisionRecallPlot.overall(result))]
         var used: Set<String> = []
         for category in result.categoryIDs.indices {
@@ -153,15 +139,16 @@ struct EvalCommand: ParsableCommand {
             images.append((name, PrecisionRecallPlot.category(result, at: category)))
         }
         images.append(("confusion_matrix.png", ConfusionMatrixPlot.draw(matrix)))
-        return try images.map { name, image in
-            let url = folder.appendingPathComponent(name)
-            do {
-                try image.write(to: url)
-            } catch let error as ImageError {
-                CommandOutput.error(error)
-                throw ExitCode(1)
+        try OutputFolderCLI.write(output, command: "percept eval") { folder in
+            for (name, image) in images {
+                do {
+                    try image.write(to: folder.appendingPathComponent(name))
+                } catch let error as ImageError {
+                    CommandOutput.error(error)
+                    throw ExitCode(1)
+                }
             }
-            return url.path
         }
+        return images.map { output.location.appendingPathComponent($0.0).path }
     }
 }

@@ -36,9 +36,22 @@ public enum COCODataset {
     /// Writes `annotations.json` and the images under `images/`.
     public static func write(_ dataset: LabelDataset, to folder: URL, images placement: ImagePlacement = .copy,
                              options: COCOWriter.Options = COCOWriter.Options()) throws {
-        try DatasetFiles.write(COCOWriter.encode(dataset, options: options), to: folder.appendingPathComponent("annotations.json"))
+        try DatasetFiles.write(COCOWriter.encode(numberedFromOne(dataset), options: options),
+                               to: folder.appendingPathComponent("annotations.json"))
         for image in dataset.images {
             try placement.place(image, at: folder.appendingPathComponent(DatasetFormat.coco.location(of: image)))
         }
+    }
+
+    /// COCO numbers categories from 1 (and many readers take 0 for the background): a dataset
+    /// whose ids start lower (YOLO class indices, the annotator's classes, a names-only class
+    /// list) is written with every category id moved up by the same amount.
+    static func numberedFromOne(_ dataset: LabelDataset) -> LabelDataset {
+        guard let lowest = dataset.categories.map(\.id).min(), lowest < 1 else { return dataset }
+        let offset = 1 - lowest
+        var shifted = dataset
+        for index in shifted.categories.indices { shifted.categories[index].id += offset }
+        for index in shifted.annotations.indices { shifted.annotations[index].categoryID += offset }
+        return shifted
     }
 }

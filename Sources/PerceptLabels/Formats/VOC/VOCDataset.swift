@@ -89,8 +89,10 @@ public enum VOCDataset {
 
     /// Writes `Annotations/<stem>.xml` for every image and the images under `JPEGImages/`.
     /// Polygons, masks and keypoints have no place in VOC and are left out; `classes.txt` keeps
-    /// the category ids.
-    public static func write(_ dataset: LabelDataset, to folder: URL, images placement: ImagePlacement = .copy) throws {
+    /// the category ids. Box edges are rounded to whole pixels (many VOC readers parse them with
+    /// `int()`) unless `floatCoordinates`.
+    public static func write(_ dataset: LabelDataset, to folder: URL, images placement: ImagePlacement = .copy,
+                             floatCoordinates: Bool = false) throws {
         try ClassRegistry.writeFile(for: dataset, in: folder)
         let names = Dictionary(dataset.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let byImage = dataset.annotationsByImage
@@ -106,7 +108,7 @@ public enum VOCDataset {
                     let text = value.number.map(JSONWriter.format) ?? value.string ?? ""
                     xml += "    <\(key)>\(XMLElement.escape(text))</\(key)>\n"
                 }
-                let edges = [("xmin", box.minX + 1), ("ymin", box.minY + 1), ("xmax", box.maxX), ("ymax", box.maxY)]
+                let edges = zip(["xmin", "ymin", "xmax", "ymax"], edgeValues(box)).map { ($0, floatCoordinates ? $1 : $1.rounded()) }
                 xml += "    <bndbox>\n" + edges.map { "      <\($0)>\(JSONWriter.format($1))</\($0)>\n" }.joined() + "    </bndbox>\n  </object>\n"
             }
             xml += "</annotation>\n"
@@ -114,5 +116,11 @@ public enum VOCDataset {
             try DatasetFiles.write(Array(xml.utf8), to: folder.appendingPathComponent("Annotations/\(stemPath).xml"))
             try placement.place(image, at: folder.appendingPathComponent(DatasetFormat.voc.location(of: image)))
         }
+    }
+
+    /// A box's `xmin, ymin, xmax, ymax` as VOC writes them: 1-based pixel numbers of the first
+    /// and last pixel covered.
+    static func edgeValues(_ box: BoundingBox) -> [Double] {
+        [box.minX + 1, box.minY + 1, box.maxX, box.maxY]
     }
 }

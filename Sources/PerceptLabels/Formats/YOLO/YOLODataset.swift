@@ -77,8 +77,9 @@ public enum YOLODataset {
 
     /// Writes labels, images and `data.yaml` into `folder`. Classes are numbered in order of
     /// category id; the ids and names go to `coco_category_ids` so reading restores them.
-    /// Images without a split go to `train`; crowd annotations are left out.
-    public static func write(_ dataset: LabelDataset, to folder: URL, images placement: ImagePlacement = .copy) throws {
+    /// Images without a split go to `train`; crowd annotations are left out. `data.yaml`'s
+    /// `path:` names `recordedAs` when given (the final place of a staging folder).
+    public static func write(_ dataset: LabelDataset, to folder: URL, images placement: ImagePlacement = .copy, recordedAs: URL? = nil) throws {
         let categories = dataset.categories.sorted { $0.id < $1.id }
         let indexForID = Dictionary(categories.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let byImage = dataset.annotationsByImage
@@ -96,7 +97,7 @@ public enum YOLODataset {
             try placement.place(image, at: imageURL)
         }
         if splits.isEmpty { splits = ["train"] }
-        var yaml = "path: \(quoted(folder.standardizedFileURL.path))\n"
+        var yaml = "path: \(quoted((recordedAs ?? folder).standardizedFileURL.path))\n"
         for key in ["train", "val", "test"] where splits.contains(key) || key == "val" {
             // Ultralytics requires `val`; without a validation split it points at train.
             yaml += "\(key): images/\(splits.contains(key) ? key : splits[0])\n"
