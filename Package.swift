@@ -31,6 +31,9 @@ let package = Package(
         // C libraries from Debian. OpenBLAS is not linked: COpenBLAS loads it at first use,
         // after choosing the kernel for this CPU (see Sources/COpenBLAS/blas_loader.c).
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
+        // oneDNN (Debian's libdnnl-dev: headers only at build time) is not linked either: CDNNL
+        // loads libdnnl.so.2 at first use and falls back when it is missing or PERCEPT_NO_DNNL=1.
+        .target(name: "CDNNL", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // libdeflate's whole-buffer zlib decompressor: CImageCodecs' fast PNG decode path.
@@ -54,15 +57,17 @@ let package = Package(
         // Libraries, bottom to top.
         // The one xoshiro256** core the engine, augmentation and point clouds draw from.
         .target(name: "PerceptRandom"),
-        .target(name: "PerceptTensor", dependencies: ["COpenBLAS", "PerceptRandom"]),
+        // The one thread budget every threaded library draws from.
+        .target(name: "PerceptThreads"),
+        .target(name: "PerceptTensor", dependencies: ["COpenBLAS", "CDNNL", "PerceptRandom", "PerceptThreads"]),
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
-        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs", "CPixelKernels"]),
+        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs", "CPixelKernels", "PerceptThreads"]),
         .target(name: "PerceptLabels", dependencies: ["PerceptImage", .product(name: "Yams", package: "Yams")]),
         .target(name: "PerceptAugment", dependencies: [
             "PerceptImage", "PerceptLabels", "PerceptRandom", "CPixelKernels", .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
+        .target(name: "PerceptEval", dependencies: ["PerceptLabels", "PerceptThreads"]),
         .target(name: "PerceptPointCloud", dependencies: ["PCLBridge", "PerceptRandom"]),
         .target(name: "PerceptData", dependencies: [
             "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "CDeflate",
@@ -74,7 +79,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Web"]),
         .target(name: "Percept", dependencies: [
-            "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
+            "PerceptThreads", "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
             "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptTrain", "PerceptAnnotator",
         ]),
         .executableTarget(name: "PerceptCLI", dependencies: [
@@ -87,7 +92,7 @@ let package = Package(
 
         // Tests: one target per module.
         .testTarget(name: "PerceptRandomTests", dependencies: ["PerceptRandom"], path: "Tests/PerceptRandomTests"),
-        .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor", "COpenBLAS"], path: "Tests/PerceptTensorTests"),
+        .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor", "COpenBLAS", "PerceptThreads"], path: "Tests/PerceptTensorTests"),
         .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN", "PerceptResumeProbe"], path: "Tests/PerceptNNTests"),
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage", "CImageCodecs"], path: "Tests/PerceptImageTests"),
         .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),

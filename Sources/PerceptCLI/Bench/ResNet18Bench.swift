@@ -2,8 +2,8 @@ import Percept
 
 /// torchvision's ResNet-18 (BasicBlock, [2, 2, 2, 2], 10 classes) written directly with engine
 /// ops, for timing a training step before the NN library's layers exist: convolutions without
-/// bias, batch norm in training mode, ReLU, max pool, residual adds, global average pool, a
-/// linear layer and cross-entropy.
+/// bias, batch norm (training mode, or the running statistics for inference), ReLU, max pool,
+/// residual adds, global average pool, a linear layer and cross-entropy.
 struct FunctionalResNet18 {
     /// A convolution followed by batch norm, with the batch-norm state.
     struct ConvBatchNorm {
@@ -26,10 +26,10 @@ struct FunctionalResNet18 {
             padding = kernel / 2
         }
 
-        mutating func callAsFunction(_ x: Tensor) throws -> Tensor {
+        mutating func callAsFunction(_ x: Tensor, training: Bool) throws -> Tensor {
             let y = try x.conv2d(weight: weight, stride: SpatialPair(stride, stride), padding: SpatialPair(padding, padding))
             let normalized = try Tensor.batchNorm(y, runningMean: runningMean, runningVar: runningVariance,
-                                                  weight: scale, bias: shift, training: true)
+                                                  weight: scale, bias: shift, training: training)
             if let mean = normalized.runningMean { runningMean = mean }
             if let variance = normalized.runningVar { runningVariance = variance }
             return normalized.output
@@ -51,9 +51,9 @@ struct FunctionalResNet18 {
                 ? ConvBatchNorm(input, output, kernel: 1, stride: stride, generator: &generator) : nil
         }
 
-        mutating func callAsFunction(_ x: Tensor) throws -> Tensor {
-            let y = try second(first(x).relu())
-            let identity = try shortcut?(x) ?? x
+        mutating func callAsFunction(_ x: Tensor, training: Bool) throws -> Tensor {
+            let y = try second(first(x, training: training).relu(), training: training)
+            let identity = try shortcut?(x, training: training) ?? x
             return try (y + identity).relu()
         }
 
@@ -81,13 +81,18 @@ struct FunctionalResNet18 {
         fcBias = Tensor.randomUniform([classes], low: -bound, high: bound, generator: &generator).requiringGrad()
     }
 
-    /// Cross-entropy of the logits for `images` [N, 3, H, W] against `labels` (int64 [N]).
-    mutating func loss(_ images: Tensor, labels: Tensor) throws -> Tensor {
-        var x = try stem(images).relu().maxPool2d(kernelSize: 3, stride: 2, padding: 1)
-        for index in blocks.indices { x = try blocks[index](x) }
+    /// The logits `[N, classes]` for `images` `[N, 3, H, W]`; `training` normalises with the
+    /// batch's statistics (and moves the running ones), otherwise with the running ones.
+    mutating func logits(_ images: Tensor, training: Bool) throws -> Tensor {
+        var x = try stem(images, training: training).relu().maxPool2d(kernelSize: 3, stride: 2, padding: 1)
+        for index in blocks.indices { x = try blocks[index](x, training: training) }
         let features = try x.globalAvgPool2d().flattened(from: 1)
-        let logits = try features.matmul(fcWeight.transposed()) + fcBias
-        return try Tensor.crossEntropy(logits, targets: labels)
+        return try features.matmul(fcWeight.transposed()) + fcBias
+    }
+
+    /// Cross-entropy of the training-mode logits for `images` against `labels` (int64 [N]).
+    mutating func loss(_ images: Tensor, labels: Tensor) throws -> Tensor {
+        try Tensor.crossEntropy(logits(images, training: true), targets: labels)
     }
 
     var parameters: [Tensor] { stem.parameters + blocks.flatMap(\.parameters) + [fcWeight, fcBias] }

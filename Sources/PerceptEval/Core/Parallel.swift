@@ -1,9 +1,10 @@
 import Foundation
+import PerceptThreads
 
 /// Runs `body` over `0..<count` in contiguous chunks spread across the cores. Each index is
 /// handled by exactly one call, so results written per index do not depend on scheduling.
 func forEachChunk(count: Int, minimumChunk: Int = 16, _ body: (Range<Int>) -> Void) {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cores = ThreadBudget.threads
     guard cores > 1, count > minimumChunk else {
         body(0..<count)
         return

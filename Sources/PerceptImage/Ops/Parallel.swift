@@ -1,9 +1,10 @@
 import Foundation
+import PerceptThreads
 
 /// Runs `body` over `0..<rows` in contiguous blocks, across cores when the job is large
 /// enough (`rows * workPerRow` samples) to repay the thread hand-off.
 func forEachRowBlock(rows: Int, workPerRow: Int, _ body: (Range<Int>) -> Void) {
-    let cores = activeCoreCount
+    let cores = ThreadBudget.threads
     guard cores > 1, rows > 1, rows * workPerRow >= 1 << 16 else {
         body(0..<rows)
         return
@@ -13,6 +14,3 @@ func forEachRowBlock(rows: Int, workPerRow: Int, _ body: (Range<Int>) -> Void) {
         body(rows * block / blocks..<rows * (block + 1) / blocks)
     }
 }
-
-/// Cores available to this process.
-private let activeCoreCount = ProcessInfo.processInfo.activeProcessorCount

@@ -21,7 +21,8 @@ public class AffineNormalization: Module {
 /// PyTorch's `BatchNorm1d`/`BatchNorm2d`: per-channel normalisation with learned `weight`
 /// (ones) and `bias` (zeros) and the buffers `running_mean`, `running_var` and
 /// `num_batches_tracked`. Training normalises with the batch's statistics and moves the
-/// running ones by `momentum` (0.1); evaluation uses the running ones.
+/// running ones by `momentum` (0.1), or by `1/num_batches_tracked` (a cumulative average, PyTorch's
+/// `momentum=None`) when `momentum` is nil; evaluation uses the running ones.
 public class BatchNorm: AffineNormalization, Layer {
     /// Running mean per channel, or nil without `trackRunningStats`.
     public let runningMean: Buffer?
@@ -29,14 +30,17 @@ public class BatchNorm: AffineNormalization, Layer {
     public let runningVar: Buffer?
     /// Training batches seen (int64), or nil without `trackRunningStats`.
     public let numBatchesTracked: Buffer?
-    /// The weight of each new batch in the running statistics.
-    public let momentum: Float
+    /// The weight of each new batch in the running statistics; nil averages every batch equally.
+    public let momentum: Float?
     private let ranks: [Int]
     private let name: String
 
-    init(_ name: String, ranks: [Int], features: Int, epsilon: Float, momentum: Float, affine: Bool, trackRunningStats: Bool) throws {
+    init(_ name: String, ranks: [Int], features: Int, epsilon: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool) throws {
         guard features > 0 else {
             throw TensorError.invalidArgument(operation: name, message: "the number of features must be positive, got \(features)")
+        }
+        if let momentum, !(0...1).contains(momentum) {
+            throw TensorError.invalidArgument(operation: name, message: "momentum must be in [0, 1] or nil, got \(momentum)")
         }
         runningMean = trackRunningStats ? Buffer(Tensor.zeros([features])) : nil
         runningVar = trackRunningStats ? Buffer(Tensor.ones([features])) : nil
@@ -52,13 +56,16 @@ public class BatchNorm: AffineNormalization, Layer {
             throw TensorError.wrongRank(operation: name, expected: "an input of rank \(ranks.map(String.init).joined(separator: " or "))", shape: input.shape)
         }
         let useBatchStatistics = isTraining || runningMean == nil
+        // PyTorch counts the batch first, so the cumulative average's first factor is 1.
+        let batches = (numBatchesTracked?.value.toIntArray().first ?? 0) + 1
+        let factor = momentum ?? 1 / Float(batches)
         let result = try Tensor.batchNorm(input, runningMean: runningMean?.value, runningVar: runningVar?.value,
                                           weight: weight?.value, bias: bias?.value, training: useBatchStatistics,
-                                          momentum: momentum, eps: epsilon)
+                                          momentum: factor, eps: epsilon)
         if isTraining, let runningMean, let runningVar, let numBatchesTracked {
             if let mean = result.runningMean { runningMean.value = mean }
             if let variance = result.runningVar { runningVar.value = variance }
-            numBatchesTracked.value = try Tensor(indices: [numBatchesTracked.value.toIntArray().first.map { $0 + 1 } ?? 1], shape: [])
+            numBatchesTracked.value = try Tensor(indices: [batches], shape: [])
         }
         return result.output
     }
@@ -67,7 +74,7 @@ public class BatchNorm: AffineNormalization, Layer {
 /// Batch normalisation of `[N, C]` or `[N, C, L]`.
 public final class BatchNorm1d: BatchNorm {
     /// A batch norm over `features` channels with PyTorch's defaults.
-    public init(_ features: Int, epsilon: Float = 1e-5, momentum: Float = 0.1, affine: Bool = true, trackRunningStats: Bool = true) throws {
+    public init(_ features: Int, epsilon: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true, trackRunningStats: Bool = true) throws {
         try super.init("BatchNorm1d", ranks: [2, 3], features: features, epsilon: epsilon, momentum: momentum,
                        affine: affine, trackRunningStats: trackRunningStats)
     }
@@ -76,7 +83,7 @@ public final class BatchNorm1d: BatchNorm {
 /// Batch normalisation of `[N, C, H, W]`.
 public final class BatchNorm2d: BatchNorm {
     /// A batch norm over `features` channels with PyTorch's defaults.
-    public init(_ features: Int, epsilon: Float = 1e-5, momentum: Float = 0.1, affine: Bool = true, trackRunningStats: Bool = true) throws {
+    public init(_ features: Int, epsilon: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true, trackRunningStats: Bool = true) throws {
         try super.init("BatchNorm2d", ranks: [4], features: features, epsilon: epsilon, momentum: momentum,
                        affine: affine, trackRunningStats: trackRunningStats)
     }

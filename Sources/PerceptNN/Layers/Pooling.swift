@@ -4,8 +4,8 @@ import PerceptTensor
 /// defaults to the kernel size.
 public final class MaxPool1d: FunctionLayer {
     /// A max pool.
-    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1) {
-        super.init { try $0.maxPool1d(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation) }
+    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1, ceilMode: Bool = false) {
+        super.init { try $0.maxPool1d(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode) }
     }
 }
 
@@ -13,17 +13,25 @@ public final class MaxPool1d: FunctionLayer {
 /// defaults to the kernel size.
 public final class MaxPool2d: FunctionLayer {
     /// A max pool.
-    public init(kernelSize: SpatialPair, stride: SpatialPair? = nil, padding: SpatialPair = 0, dilation: SpatialPair = 1) {
-        super.init { try $0.maxPool2d(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation) }
+    public init(kernelSize: SpatialPair, stride: SpatialPair? = nil, padding: SpatialPair = 0, dilation: SpatialPair = 1,
+                ceilMode: Bool = false) {
+        super.init {
+            try $0.maxPool2d(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+        }
     }
 }
 
 /// The mean of each window of `[N, C, H, W]`, PyTorch's `nn.AvgPool2d`; the stride defaults
-/// to the kernel size and padding counts as zeros unless `countIncludePad` is false.
+/// to the kernel size and padding counts as zeros unless `countIncludePad` is false; a
+/// `divisorOverride` replaces every window's divisor.
 public final class AvgPool2d: FunctionLayer {
     /// An average pool.
-    public init(kernelSize: SpatialPair, stride: SpatialPair? = nil, padding: SpatialPair = 0, countIncludePad: Bool = true) {
-        super.init { try $0.avgPool2d(kernelSize: kernelSize, stride: stride, padding: padding, countIncludePad: countIncludePad) }
+    public init(kernelSize: SpatialPair, stride: SpatialPair? = nil, padding: SpatialPair = 0, ceilMode: Bool = false,
+                countIncludePad: Bool = true, divisorOverride: Int? = nil) {
+        super.init {
+            try $0.avgPool2d(kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode,
+                             countIncludePad: countIncludePad, divisorOverride: divisorOverride)
+        }
     }
 }
 
@@ -36,22 +44,37 @@ public final class AdaptiveAvgPool2d: FunctionLayer {
     }
 }
 
-/// Resizes `[N, C, H, W]` to `size` or by `scaleFactor`, nearest or bilinear, PyTorch's `nn.Upsample`.
+/// Resizes `[N, C, H, W]` to `size` or by scale factors, PyTorch's `nn.Upsample`: nearest,
+/// nearest-exact, bilinear or bicubic, with PyTorch's output sizes and source indices.
+///
+/// ```swift
+/// let up = try Upsample(scaleFactor: 2, mode: .bilinear)
+/// ```
 public final class Upsample: FunctionLayer {
-    /// The interpolation.
-    public enum Mode: String, Sendable { case nearest, bilinear }
+    /// The interpolation: PyTorch's `mode` names.
+    public typealias Mode = InterpolationMode
 
-    /// An upsampling layer; give exactly one of `size` and `scaleFactor`.
-    public init(size: SpatialPair? = nil, scaleFactor: Float? = nil, mode: Mode = .nearest, alignCorners: Bool = false) throws {
-        guard (size == nil) != (scaleFactor == nil) else {
-            throw TensorError.invalidArgument(operation: "Upsample", message: "give exactly one of size and scaleFactor")
+    /// An upsampling layer to a fixed `size`, or by one `scaleFactor` for both axes; give exactly one.
+    public convenience init(size: SpatialPair? = nil, scaleFactor: Double? = nil, mode: Mode = .nearest,
+                            alignCorners: Bool = false) throws {
+        switch (size, scaleFactor) {
+        case let (size?, nil): self.init(mode: mode) { try $0.upsample2d(size: size, mode: mode, alignCorners: alignCorners) }
+        case let (nil, factor?): try self.init(scaleFactors: ScaleFactors(factor), mode: mode, alignCorners: alignCorners)
+        default: throw TensorError.invalidArgument(operation: "Upsample", message: "give exactly one of size and scaleFactor")
         }
-        super.init { input in
-            switch mode {
-            case .nearest: try input.upsampleNearest2d(size: size, scaleFactor: scaleFactor)
-            case .bilinear: try input.upsampleBilinear2d(size: size, scaleFactor: scaleFactor, alignCorners: alignCorners)
-            }
-        }
+    }
+
+    /// An upsampling layer by separate height and width factors.
+    public convenience init(scaleFactors: ScaleFactors, mode: Mode = .nearest, alignCorners: Bool = false) throws {
+        self.init(mode: mode) { try $0.upsample2d(scaleFactors: scaleFactors, mode: mode, alignCorners: alignCorners) }
+    }
+
+    /// How the layer interpolates.
+    public let mode: Mode
+
+    private init(mode: Mode, _ resize: @escaping (Tensor) throws -> Tensor) {
+        self.mode = mode
+        super.init(resize)
     }
 }
 

@@ -1,4 +1,5 @@
 import COpenBLAS
+import PerceptThreads
 
 /// OpenBLAS, loaded at first use with the kernel chosen for this CPU.
 ///
@@ -12,6 +13,7 @@ public enum BLAS {
         if percept_blas_load() != 0 {
             throw TensorError.blasUnavailable(String(cString: percept_blas_error()))
         }
+        ThreadBudget.register("openblas") { percept_blas_set_threads(Int32($0)) }
     }
 
     /// Whether OpenBLAS is loaded and usable.

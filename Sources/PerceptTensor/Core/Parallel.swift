@@ -1,12 +1,17 @@
 import Dispatch
 import Foundation
+import PerceptThreads
 
-/// The engine's own threads for large loops. OpenBLAS keeps its own pool; the engine never
-/// calls BLAS from inside a parallel loop, so the two never run at the same time and the
-/// cores are not oversubscribed.
+/// The engine's own threads for large loops. OpenBLAS and oneDNN keep their own pools; the
+/// engine never calls either from inside a parallel loop, so the pools never run at the same
+/// time, and all three are sized by the one `ThreadBudget`.
 public enum Parallel {
-    /// Threads the engine's loops use; defaults to the number of cores.
-    nonisolated(unsafe) public static var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Threads the engine's loops use: the process's `ThreadBudget` (the number of cores unless
+    /// set); setting it sets the budget, and with it OpenBLAS's and oneDNN's threads.
+    public static var threads: Int {
+        get { ThreadBudget.threads }
+        set { ThreadBudget.set(newValue) }
+    }
 
     /// Runs `body(range)` over `0..<count` split into contiguous ranges, in parallel when the
     /// work (`count × costPerItem`) is large enough to pay for the threads.

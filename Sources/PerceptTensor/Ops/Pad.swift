@@ -7,11 +7,14 @@ public enum PaddingMode: Sendable, Equatable {
     case reflect
     /// The edge element repeated: `[1, 2, 3]` with 2 before gives `[1, 1, 1, 2, 3]`.
     case replicate
+    /// The axis wrapped around: `[1, 2, 3]` with 2 before gives `[2, 3, 1, 2, 3]`. Each padding
+    /// must be at most the size of its axis.
+    case circular
 }
 
 /// Padding the trailing axes. Constant padding copies the input into a filled result (its
-/// gradient is the matching window of the output's gradient); reflect and replicate padding
-/// select source positions with `indexSelect`, whose rule carries the gradient.
+/// gradient is the matching window of the output's gradient); reflect, replicate and circular
+/// padding select source positions with `indexSelect`, whose rule carries the gradient.
 extension Tensor {
     /// The tensor padded on its last `padding.count` axes: `padding[i]` is the amount added
     /// before and after axis `rank - padding.count + i`, so the pairs run in axis order.
@@ -28,11 +31,11 @@ extension Tensor {
         switch mode {
         case let .constant(value):
             return try constantPadded(padding, firstAxis: firstAxis, value: value)
-        case .reflect, .replicate:
+        case .reflect, .replicate, .circular:
             var result = self
             for (position, pad) in padding.enumerated() where pad.before != 0 || pad.after != 0 {
                 let axis = firstAxis + position
-                let sources = try Tensor.paddingSources(pad, size: shape[axis], axis: axis, reflect: mode == .reflect)
+                let sources = try Tensor.paddingSources(pad, size: shape[axis], axis: axis, mode: mode)
                 result = try result.indexSelect(axis: axis, indices: sources)
             }
             return result
@@ -86,20 +89,31 @@ extension Tensor {
     }
 
     /// For one padded axis of `size`, the source position of every output position.
-    private static func paddingSources(_ pad: (before: Int, after: Int), size: Int, axis: Int, reflect: Bool) throws -> Tensor {
-        let mode = reflect ? "reflect" : "replicate"
+    private static func paddingSources(_ pad: (before: Int, after: Int), size: Int, axis: Int, mode: PaddingMode) throws -> Tensor {
+        let name = mode == .reflect ? "reflect" : (mode == .circular ? "circular" : "replicate")
         guard pad.before >= 0, pad.after >= 0 else {
             throw TensorError.invalidArgument(operation: "pad", message:
-                "\(mode) padding must not be negative, got (\(pad.before), \(pad.after)) on axis \(axis)")
+                "\(name) padding must not be negative, got (\(pad.before), \(pad.after)) on axis \(axis)")
         }
-        guard reflect ? Swift.max(pad.before, pad.after) < size : size > 0 else {
-            throw TensorError.invalidArgument(operation: "pad", message: reflect
-                ? "reflect padding (\(pad.before), \(pad.after)) must be smaller than the size \(size) of axis \(axis)"
-                : "replicate padding needs a non-empty axis, axis \(axis) has size 0")
+        let largest = Swift.max(pad.before, pad.after)
+        switch mode {
+        case .reflect where largest >= size:
+            throw TensorError.invalidArgument(operation: "pad", message:
+                "reflect padding (\(pad.before), \(pad.after)) must be smaller than the size \(size) of axis \(axis)")
+        case .circular where largest > size || size == 0:
+            throw TensorError.invalidArgument(operation: "pad", message:
+                "circular padding (\(pad.before), \(pad.after)) must be at most the size \(size) of axis \(axis) (it wraps once)")
+        case .replicate where size == 0:
+            throw TensorError.invalidArgument(operation: "pad", message: "replicate padding needs a non-empty axis, axis \(axis) has size 0")
+        default:
+            break
         }
         let sources = (-pad.before..<(size + pad.after)).map { position in
-            if reflect { return position < 0 ? -position : (position >= size ? 2 * (size - 1) - position : position) }
-            return Swift.min(Swift.max(position, 0), size - 1)
+            switch mode {
+            case .reflect: return position < 0 ? -position : (position >= size ? 2 * (size - 1) - position : position)
+            case .circular: return (position + size) % size
+            default: return Swift.min(Swift.max(position, 0), size - 1)
+            }
         }
         return try Tensor(indices: sources)
     }

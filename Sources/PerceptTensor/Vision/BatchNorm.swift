@@ -58,7 +58,8 @@ extension Tensor {
 }
 
 extension NormalizationKernels {
-    /// Per-channel mean and biased variance of `[batch, channels, plane]` (two passes in Double).
+    /// Per-channel mean and biased variance of `[batch, channels, plane]` (two passes, Float
+    /// within blocks and Double across them).
     static func channelMoments(_ x: Tensor, batch: Int, channels: Int, plane: Int) -> (mean: [Float], variance: [Float]) {
         var mean = [Float](repeating: 0, count: channels), variance = mean
         let values = x.floats, count = Double(batch * plane)
@@ -69,19 +70,21 @@ extension NormalizationKernels {
                     for channel in range {
                         var total: Double = 0
                         for sample in 0..<batch {
-                            let line = values + (sample * channels + channel) * plane
-                            var partial: Float = 0
-                            for i in 0..<plane { partial += line[i] }
-                            total += Double(partial)
+                            total += Reductions.blockSum(values + (sample * channels + channel) * plane, count: plane)
                         }
                         let average = total / count
                         var squares: Double = 0
                         for sample in 0..<batch {
                             let line = values + (sample * channels + channel) * plane
                             let centre = Float(average)
-                            var partial: Float = 0
-                            for i in 0..<plane { let d = line[i] - centre; partial += d * d }
-                            squares += Double(partial)
+                            for blockStart in stride(from: 0, to: plane, by: Reductions.sumBlock) {
+                                var partial: Float = 0
+                                for i in blockStart..<Swift.min(blockStart + Reductions.sumBlock, plane) {
+                                    let d = line[i] - centre
+                                    partial += d * d
+                                }
+                                squares += Double(partial)
+                            }
                         }
                         means[channel] = Float(average)
                         variances[channel] = Float(squares / count)

@@ -1,5 +1,7 @@
-/// 2-D and 1-D convolution (cross-correlation, as in PyTorch) as im2col plus one sgemm per group
-/// for each step of images through the batch. Gradients: `VisionGradientTests` ("conv2d …").
+/// 2-D and 1-D convolution (cross-correlation, as in PyTorch) through oneDNN's primitives, or as
+/// im2col plus one sgemm per group for each step of images through the batch where oneDNN is
+/// absent or refuses. Gradients: `VisionGradientTests` ("conv2d …"); the two paths against each
+/// other: `DNNLConvolutionTests`.
 extension Tensor {
     /// Convolves `[N, Cin, H, W]` with `weight` `[Cout, Cin/groups, kH, kW]` (PyTorch's layout),
     /// adding `bias` `[Cout]` when given; the result is `[N, Cout, Hout, Wout]` with
@@ -104,14 +106,34 @@ enum Convolution {
         return stride(from: 0, to: g.batch, by: size).map { $0..<Swift.min(g.batch, $0 + size) }
     }
 
+    /// The convolution on `backend` (oneDNN by default, im2col where oneDNN refuses), with its
+    /// backward pass recorded on the same backend.
     static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
-                        columnBudget: Int = defaultColumnBudget) -> Tensor {
+                        columnBudget: Int = defaultColumnBudget, backend: ConvolutionBackend = .preferred) -> Tensor {
         let image = input.contiguousValues(), kernel = weight.contiguousValues()
-        let outputChannels = weight.shape[0], perGroupOutput = outputChannels / g.groups
-        let rows = g.rowsPerGroup, plane = g.outputPlane, steps = steps(g, budget: columnBudget)
-        let stepImages = steps.map(\.count).max() ?? 1
-        var result = Tensor(uninitializedShape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
+        let outputChannels = weight.shape[0], steps = steps(g, budget: columnBudget)
         let biasValues = bias?.contiguousValues()
+        var result = (backend == .dnnl
+            ? DNNLConvolution.forward(image: image, kernel: kernel, bias: biasValues, geometry: g, outputChannels: outputChannels)
+            : nil) ?? im2colForward(image: image, kernel: kernel, bias: biasValues, geometry: g, steps: steps)
+        let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+        let wanted = inputs.map(\.requiresGrad), weightShape = weight.shape
+        Autograd.record("conv2d", output: &result, inputs: inputs) { grad in
+            let gradients = backward(grad, image: image, kernel: kernel, geometry: g, steps: steps,
+                                     outputChannels: outputChannels, backend: backend,
+                                     wantInput: wanted[0], wantWeight: wanted[1], wantBias: wanted.count > 2 && wanted[2])
+            return Array([gradients.input, gradients.weight?.reshapedView(weightShape), gradients.bias].prefix(wanted.count))
+        }
+        return result
+    }
+
+    /// The forward pass as im2col plus one sgemm per group and step of images.
+    static func im2colForward(image: Tensor, kernel: Tensor, bias biasValues: Tensor?, geometry g: ConvolutionGeometry,
+                              steps: [Range<Int>]) -> Tensor {
+        let outputChannels = kernel.shape[0], perGroupOutput = outputChannels / g.groups
+        let rows = g.rowsPerGroup, plane = g.outputPlane
+        let stepImages = steps.map(\.count).max() ?? 1
+        let result = Tensor(uninitializedShape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
         withExtendedLifetime((image, kernel, biasValues)) {
             ScratchBuffers.with(count: rows * stepImages * plane) { cols in
                 // A one-image step's product is already that image's [Cout, plane] block of the output.
@@ -137,26 +159,28 @@ enum Convolution {
                 }
             }
         }
-        let inputs = [input, weight] + (bias.map { [$0] } ?? [])
-        let wanted = inputs.map(\.requiresGrad), weightShape = weight.shape
-        Autograd.record("conv2d", output: &result, inputs: inputs) { grad in
-            let gradients = backward(grad, image: image, kernel: kernel, geometry: g, steps: steps,
-                                     outputChannels: outputChannels,
-                                     wantInput: wanted[0], wantWeight: wanted[1], wantBias: wanted.count > 2 && wanted[2])
-            return Array([gradients.input, gradients.weight?.reshapedView(weightShape), gradients.bias].prefix(wanted.count))
-        }
         return result
     }
 
     /// Per step and group: dW += dY·colsᵀ and dCols = Wᵀ·dY (one sgemm each), col2im for dX;
     /// per-channel sums of dY for db.
+    /// On `.dnnl`, oneDNN's backward-data and backward-weights primitives, falling back here when
+    /// either refuses; the bias gradient is always the engine's block-accumulated channel sums.
     static func backward(_ grad: Tensor, image: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry,
-                         steps: [Range<Int>], outputChannels: Int, wantInput: Bool, wantWeight: Bool, wantBias: Bool)
+                         steps: [Range<Int>], outputChannels: Int, backend: ConvolutionBackend,
+                         wantInput: Bool, wantWeight: Bool, wantBias: Bool)
         -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
         let perGroupOutput = outputChannels / g.groups, rows = g.rowsPerGroup, plane = g.outputPlane
         let stepImages = steps.map(\.count).max() ?? 1, gradValues = grad.contiguousValues()
         let gradBias = wantBias
             ? Im2Col.channelSums(gradValues.floats, batch: g.batch, channels: outputChannels, plane: plane) : nil
+        if backend == .dnnl {
+            let input = wantInput
+                ? DNNLConvolution.backwardData(gradValues, kernel: kernel, geometry: g, outputChannels: outputChannels) : nil
+            let weight = wantWeight
+                ? DNNLConvolution.backwardWeights(gradValues, image: image, geometry: g, outputChannels: outputChannels) : nil
+            if (input != nil || !wantInput) && (weight != nil || !wantWeight) { return (input, weight, gradBias) }
+        }
         let gradWeight = wantWeight ? Tensor(uninitializedShape: [outputChannels, rows]) : nil
         let gradInput = wantInput ? Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width]) : nil
         guard wantWeight || wantInput else { return (nil, nil, gradBias) }

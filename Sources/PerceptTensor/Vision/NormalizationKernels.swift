@@ -15,13 +15,16 @@ enum NormalizationKernels {
                         var total: Double = 0, projection: Double = 0
                         for sample in 0..<batch {
                             let offset = (sample * channels + channel) * plane
-                            var partialTotal: Float = 0, partialProjection: Float = 0
-                            for i in offset..<offset + plane {
-                                partialTotal += g[i]
-                                partialProjection += g[i] * xhat[i]
+                            // Float within blocks, Double across them (as `Reductions.blockSum`).
+                            for blockStart in stride(from: offset, to: offset + plane, by: Reductions.sumBlock) {
+                                var partialTotal: Float = 0, partialProjection: Float = 0
+                                for i in blockStart..<Swift.min(blockStart + Reductions.sumBlock, offset + plane) {
+                                    partialTotal += g[i]
+                                    partialProjection += g[i] * xhat[i]
+                                }
+                                total += Double(partialTotal)
+                                projection += Double(partialProjection)
                             }
-                            total += Double(partialTotal)
-                            projection += Double(partialProjection)
                         }
                         sumOut[channel] = Float(total)
                         projectionOut[channel] = Float(projection)

@@ -1,6 +1,7 @@
 /// The inputs one output position of a pool reads along one axis: `count` positions from
 /// `start`, `step` apart, all inside the input; `paddedCount` also counts the padding the
-/// window covers (the divisor of an average that includes padding).
+/// window covers (the divisor of an average that includes padding), but not the part of a
+/// ceil-mode window that hangs past the right padding.
 struct PoolAxisWindow {
     let start: Int
     let count: Int
@@ -16,7 +17,7 @@ struct PoolAxisWindow {
             while first < kernel, origin + first * dilation < 0 { first += 1 }
             while last >= first, origin + last * dilation >= size { last -= 1 }
             return PoolAxisWindow(start: origin + first * dilation, count: Swift.max(0, last - first + 1),
-                                  step: dilation, paddedCount: kernel)
+                                  step: dilation, paddedCount: Swift.min(origin + kernel, size + padding) - origin)
         }
     }
 
@@ -69,13 +70,13 @@ enum PoolingKernels {
         return (values, indices)
     }
 
-    /// The mean of each window, dividing by the window's padded size when `includePadding`,
-    /// else by the number of input elements it covers.
+    /// The mean of each window, dividing by `divisorOverride` when given, else by the window's
+    /// padded size when `includePadding`, else by the number of input elements it covers.
     static func averagePool(_ input: Tensor, rows: [PoolAxisWindow], columns: [PoolAxisWindow],
-                            includePadding: Bool, name: String) -> Tensor {
+                            includePadding: Bool, divisorOverride: Int? = nil, name: String) -> Tensor {
         let width = input.shape[input.rank - 1]
         func divisor(_ row: PoolAxisWindow, _ column: PoolAxisWindow) -> Float {
-            let size = includePadding ? row.paddedCount * column.paddedCount : row.count * column.count
+            let size = divisorOverride ?? (includePadding ? row.paddedCount * column.paddedCount : row.count * column.count)
             return size > 0 ? 1 / Float(size) : 0
         }
         var result = mapPlanes(input, outputRows: rows.count, outputColumns: columns.count) { _, base, out in

@@ -56,14 +56,11 @@ extension ParityRunners {
         },
         "upsample_nearest2d": { inputs, parameters in
             try parameters.expect("mode", "nearest", reading: parameters.optionalString)
-            let (size, scale) = try parameters.upsampleTarget(inputs[0])
-            return [try inputs[0].upsampleNearest2d(size: size, scaleFactor: scale)]
+            return [try parameters.upsampled(inputs[0], mode: .nearest, alignCorners: false)]
         },
         "upsample_bilinear2d": { inputs, parameters in
             try parameters.expect("mode", "bilinear", reading: parameters.optionalString)
-            let (size, scale) = try parameters.upsampleTarget(inputs[0])
-            return [try inputs[0].upsampleBilinear2d(size: size, scaleFactor: scale,
-                                                     alignCorners: parameters.bool("align_corners"))]
+            return [try parameters.upsampled(inputs[0], mode: .bilinear, alignCorners: parameters.bool("align_corners"))]
         },
         "batch_norm": { inputs, parameters in
             let result = try Tensor.batchNorm(inputs[0], runningMean: inputs[3], runningVar: inputs[4], weight: inputs[1],
@@ -113,15 +110,13 @@ extension ParityParameters {
         try expect("return_indices", returnIndices, reading: optionalBool)
     }
 
-    /// `size`, or `scale_factor` when both axes share one. The API takes a single factor, so
-    /// different factors per axis become the output size they give: the same sampling when the
-    /// factors are whole numbers, as in the fixtures.
-    func upsampleTarget(_ input: Tensor) throws -> (size: SpatialPair?, scale: Float?) {
-        guard let factors = try optionalFloats("scale_factor") else { return (try pair("size"), nil) }
-        if factors.count == 2, factors[0] != factors[1] {
-            let height = input.shape[input.rank - 2], width = input.shape[input.rank - 1]
-            return (SpatialPair(Int(Float(height) * factors[0]), Int(Float(width) * factors[1])), nil)
+    /// The input resized as the case asks: to its `size`, or by its (one or two) `scale_factor`s.
+    func upsampled(_ input: Tensor, mode: InterpolationMode, alignCorners: Bool) throws -> Tensor {
+        guard let factors = try optionalFloats("scale_factor") else {
+            return try input.upsample2d(size: pair("size"), mode: mode, alignCorners: alignCorners)
         }
-        return (nil, factors.first)
+        // The fixture stores Float32 copies of Python's factors; 1.5-style factors survive that exactly.
+        let scales = ScaleFactors(Double(factors[0]), Double(factors[factors.count > 1 ? 1 : 0]))
+        return try input.upsample2d(scaleFactors: scales, mode: mode, alignCorners: alignCorners)
     }
 }

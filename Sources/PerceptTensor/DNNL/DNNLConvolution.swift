@@ -1,0 +1,51 @@
+import CDNNL
+
+/// Convolution forward, backward-data and backward-weights through oneDNN (`CDNNL`), on
+/// contiguous NCHW tensors. Each returns nil when oneDNN refuses the case or a size does not
+/// fit its 32-bit interface; the caller then runs the im2col kernels.
+enum DNNLConvolution {
+    /// The geometry in CDNNL's terms, or nil when a size exceeds Int32.
+    static func shape(_ g: ConvolutionGeometry, outputChannels: Int) -> percept_dnnl_convolution? {
+        let sizes = [g.batch, g.channels, g.height, g.width, outputChannels, g.groups, g.kernel.height, g.kernel.width,
+                     g.stride.height, g.stride.width, g.padding.height, g.padding.width, g.dilation.height, g.dilation.width,
+                     g.outputHeight, g.outputWidth]
+        guard sizes.allSatisfy({ $0 <= Int(Int32.max) }) else { return nil }
+        let s = sizes.map { Int32($0) }
+        return percept_dnnl_convolution(
+            batch: s[0], channels: s[1], height: s[2], width: s[3], output_channels: s[4], groups: s[5],
+            kernel_height: s[6], kernel_width: s[7], stride_height: s[8], stride_width: s[9],
+            padding_height: s[10], padding_width: s[11], dilation_height: s[12], dilation_width: s[13],
+            output_height: s[14], output_width: s[15])
+    }
+
+    /// `[N, Cout, Hout, Wout]` = image ⋆ kernel + bias, all contiguous.
+    static func forward(image: Tensor, kernel: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
+                        outputChannels: Int) -> Tensor? {
+        guard var shape = shape(g, outputChannels: outputChannels) else { return nil }
+        let result = Tensor(uninitializedShape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
+        let status = withExtendedLifetime((image, kernel, bias)) {
+            percept_dnnl_convolution_forward(&shape, image.floats, kernel.floats, bias?.floats, result.floats)
+        }
+        return status == 0 ? result : nil
+    }
+
+    /// The input gradient `[N, Cin, H, W]` from the contiguous output gradient.
+    static func backwardData(_ grad: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry, outputChannels: Int) -> Tensor? {
+        guard var shape = shape(g, outputChannels: outputChannels) else { return nil }
+        let result = Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width])
+        let status = withExtendedLifetime((grad, kernel)) {
+            percept_dnnl_convolution_backward_data(&shape, grad.floats, kernel.floats, result.floats)
+        }
+        return status == 0 ? result : nil
+    }
+
+    /// The weight gradient `[Cout, Cin/groups · kH · kW]` from the image and the output gradient.
+    static func backwardWeights(_ grad: Tensor, image: Tensor, geometry g: ConvolutionGeometry, outputChannels: Int) -> Tensor? {
+        guard var shape = shape(g, outputChannels: outputChannels) else { return nil }
+        let result = Tensor(uninitializedShape: [outputChannels, g.rowsPerGroup])
+        let status = withExtendedLifetime((grad, image)) {
+            percept_dnnl_convolution_backward_weights(&shape, image.floats, grad.floats, result.floats)
+        }
+        return status == 0 ? result : nil
+    }
+}

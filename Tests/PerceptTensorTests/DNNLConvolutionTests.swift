@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import PerceptTensor
+
+/// oneDNN's convolution path against the im2col fallback and both against a Float64
+/// definition, to the issue's "parity to 1e-4": the largest |a − b| / (|b| + 1e-3 · max(1, max|b|))
+/// at most 1e-4, on shapes with strides, padding, dilation, groups (depthwise too), batches of
+/// one and more, channel counts that are not a multiple of the 16-channel block, and
+/// non-contiguous inputs.
+@Suite("oneDNN convolution against the fallback")
+struct DNNLConvolutionTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var input: [Int], weight: [Int], stride: SpatialPair = 1, padding: SpatialPair = 0, dilation: SpatialPair = 1
+        var groups = 1, transposed = false
+        var testDescription: String {
+            "input \(input) weight \(weight) stride \(stride) padding \(padding) dilation \(dilation) groups \(groups)"
+                + (transposed ? " non-contiguous" : "")
+        }
+    }
+
+    static let cases = [
+        Case(input: [1, 3, 9, 8], weight: [5, 3, 3, 3], padding: 1),
+        Case(input: [2, 17, 7, 9], weight: [19, 17, 3, 2], stride: SpatialPair(2, 1), padding: SpatialPair(1, 0),
+             dilation: SpatialPair(1, 2), transposed: true),
+        Case(input: [3, 8, 6, 6], weight: [8, 1, 3, 3], padding: 1, groups: 8),
+        Case(input: [2, 12, 10, 5], weight: [6, 4, 1, 1], stride: 2, groups: 3, transposed: true),
+        Case(input: [1, 32, 5, 5], weight: [64, 32, 3, 3], padding: 1),
+        Case(input: [2, 6, 11, 7], weight: [4, 3, 5, 3], stride: SpatialPair(3, 2), padding: SpatialPair(2, 1),
+             dilation: SpatialPair(2, 1), groups: 2),
+        Case(input: [4, 16, 8, 8], weight: [32, 16, 3, 3], stride: 2, padding: 1),
+        Case(input: [2, 3, 20, 20], weight: [16, 3, 7, 7], stride: 2, padding: 3, transposed: true),
+    ]
+
+    /// The issue's parity measure of `actual` against the Float64 `reference`.
+    static func parityError(_ actual: [Float], _ reference: [Double]) -> Double {
+        let scale = 1e-3 * Swift.max(1, reference.map(Swift.abs).max() ?? 0)
+        return zip(actual, reference).map { Swift.abs(Double($0) - $1) / (Swift.abs($1) + scale) }.max() ?? 0
+    }
+
+    /// Output, input gradient, weight gradient and bias gradient of the definition, in Double,
+    /// for the upstream gradient `upstream`.
+    static func reference(_ x: Tensor, _ w: Tensor, _ b: Tensor, upstream: Tensor, _ c: Case)
+        -> (output: [Double], input: [Double], weight: [Double], bias: [Double]) {
+        let xs = x.contiguous().toArray().map(Double.init), ws = w.toArray().map(Double.init)
+        let bs = b.toArray().map(Double.init), dy = upstream.toArray().map(Double.init)
+        let (n, ch, h, wd) = (c.input[0], c.input[1], c.input[2], c.input[3])
+        let (o, kh, kw) = (c.weight[0], c.weight[2], c.weight[3])
+        let (oh, ow) = (upstream.shape[2], upstream.shape[3]), cg = ch / c.groups, og = o / c.groups
+        var out = [Double](repeating: 0, count: n * o * oh * ow), dx = [Double](repeating: 0, count: xs.count)
+        var dw = [Double](repeating: 0, count: ws.count), db = [Double](repeating: 0, count: o)
+        for image in 0..<n { for oc in 0..<o { for y in 0..<oh { for xo in 0..<ow {
+            let index = ((image * o + oc) * oh + y) * ow + xo, g = dy[index]
+            var total = bs[oc]
+            db[oc] += g
+            for ic in 0..<cg { for i in 0..<kh { for j in 0..<kw {
+                let iy = y * c.stride.height - c.padding.height + i * c.dilation.height
+                let ix = xo * c.stride.width - c.padding.width + j * c.dilation.width
+                guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
+                let inputIndex = ((image * ch + (oc / og) * cg + ic) * h + iy) * wd + ix
+                let weightIndex = ((oc * cg + ic) * kh + i) * kw + j
+                total += xs[inputIndex] * ws[weightIndex]
+                dx[inputIndex] += g * ws[weightIndex]
+                dw[weightIndex] += g * xs[inputIndex]
+            } } }
+            out[index] = total
+        } } } }
+        return (out, dx, dw, db)
+    }
+
+    static func geometry(_ c: Case) -> ConvolutionGeometry {
+        let (h, w) = (c.input[2], c.input[3]), (kh, kw) = (c.weight[2], c.weight[3])
+        return ConvolutionGeometry(
+            batch: c.input[0], channels: c.input[1], groups: c.groups, height: h, width: w,
+            kernel: SpatialPair(kh, kw), stride: c.stride, padding: c.padding, dilation: c.dilation,
+            outputHeight: (h + 2 * c.padding.height - c.dilation.height * (kh - 1) - 1) / c.stride.height + 1,
+            outputWidth: (w + 2 * c.padding.width - c.dilation.width * (kw - 1) - 1) / c.stride.width + 1)
+    }
+
+    @Test("oneDNN and im2col give the definition's outputs and gradients to 1e-4", arguments: cases)
+    func bothPathsMatchDefinition(_ c: Case) throws {
+        let x = try VisionGradientTests.image(c.input, transposed: c.transposed, seed: 21)
+        #expect(x.isContiguous == !c.transposed)
+        let w = GradientCheck.random(c.weight, seed: 22), b = GradientCheck.random([c.weight[0]], seed: 23)
+        let g = Self.geometry(c)
+        let upstream = GradientCheck.random([g.batch, c.weight[0], g.outputHeight, g.outputWidth], seed: 24)
+        let expected = Self.reference(x, w, b, upstream: upstream, c)
+        for backend in [ConvolutionBackend.dnnl, .im2col] {
+            let (input, weight, bias) = (x.requiringGrad(), w.requiringGrad(), b.requiringGrad())
+            let y = Convolution.forward(input: input, weight: weight, bias: bias, geometry: g, backend: backend)
+            try (y * upstream).sum().backward()
+            let label = "\(backend)"
+            #expect(Self.parityError(y.toArray(), expected.output) <= 1e-4, "\(label) output")
+            #expect(Self.parityError(try #require(input.grad).toArray(), expected.input) <= 1e-4, "\(label) input gradient")
+            #expect(Self.parityError(try #require(weight.grad).toArray(), expected.weight) <= 1e-4, "\(label) weight gradient")
+            #expect(Self.parityError(try #require(bias.grad).toArray(), expected.bias) <= 1e-4, "\(label) bias gradient")
+        }
+    }
+
+    @Test("oneDNN really runs the convolutions here, unless PERCEPT_NO_DNNL=1 turns it off")
+    func oneDNNRuns() throws {
+        let disabled = ProcessInfo.processInfo.environment["PERCEPT_NO_DNNL"] == "1"
+        #expect(DNNL.isAvailable == !disabled, "\(DNNL.unavailableReason ?? "")")
+        guard DNNL.isAvailable else { return }
+        #expect(DNNL.version?.hasPrefix("2.") == true)
+        let c = Self.cases[1], g = Self.geometry(c)
+        let x = GradientCheck.random(c.input), w = GradientCheck.random(c.weight, seed: 2)
+        let forward = try #require(DNNLConvolution.forward(image: x, kernel: w, bias: nil, geometry: g, outputChannels: c.weight[0]))
+        let grad = GradientCheck.random(forward.shape, seed: 3)
+        #expect(DNNLConvolution.backwardData(grad, kernel: w, geometry: g, outputChannels: c.weight[0]) != nil)
+        #expect(DNNLConvolution.backwardWeights(grad, image: x, geometry: g, outputChannels: c.weight[0]) != nil)
+    }
+}
