@@ -90,6 +90,7 @@ let package = Package(
         .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment", "CPixelKernels"], path: "Tests/PerceptAugmentTests"),
         .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels"], path: "Tests/PerceptLabelsTests"),
         .testTarget(name: "PerceptEvalTests", dependencies: ["PerceptEval"], path: "Tests/PerceptEvalTests"),
+        .testTarget(name: "PerceptModelsTests", dependencies: ["PerceptModels"], path: "Tests/PerceptModelsTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
         .testTarget(name: "PerceptAnnotatorTests", dependencies: ["PerceptAnnotator", "PerceptCLI"], path: "Tests/PerceptAnnotatorTests"),
     ],

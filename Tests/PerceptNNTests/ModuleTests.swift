@@ -76,9 +76,9 @@ extension PerceptNNTests {
         }
 
         @Test("freezing by prefix and glob patterns, and counts of frozen parameters")
-        func freezingPatterns() {
+        func freezingPatterns() throws {
             let net = TinyNet()
-            net.freeze(matching: ["features", "blocks.*.bias"])
+            try net.freeze(matching: ["features", "blocks.*.bias"])
             let frozen = net.namedParameters().filter { $0.parameter.isFrozen }.map(\.name)
             #expect(frozen == ["features.0.weight", "features.0.bias", "features.2.weight", "features.2.bias", "blocks.0.bias", "blocks.1.bias"])
             #expect(net.parameterCounts.frozen == 16 + 20 + 8)

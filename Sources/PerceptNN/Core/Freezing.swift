@@ -14,14 +14,24 @@ extension Module {
         for (name, parameter) in namedParameters() where predicate(name) { parameter.isFrozen = false }
     }
 
-    /// Freezes the parameters matching any of `patterns` (see ``NamePattern``).
-    public func freeze(matching patterns: [String]) {
+    /// Freezes the parameters matching any of `patterns` (see ``NamePattern``). A pattern
+    /// that matches no parameter throws ``UnmatchedPatternError`` and nothing is changed.
+    public func freeze(matching patterns: [String]) throws {
+        try requireMatches(patterns)
         freeze(where: { name in patterns.contains { NamePattern($0).matches(name) } })
     }
 
-    /// Unfreezes the parameters matching any of `patterns` (see ``NamePattern``).
-    public func unfreeze(matching patterns: [String]) {
+    /// Unfreezes the parameters matching any of `patterns` (see ``NamePattern``). A pattern
+    /// that matches no parameter throws ``UnmatchedPatternError`` and nothing is changed.
+    public func unfreeze(matching patterns: [String]) throws {
+        try requireMatches(patterns)
         unfreeze(where: { name in patterns.contains { NamePattern($0).matches(name) } })
+    }
+
+    private func requireMatches(_ patterns: [String]) throws {
+        let names = namedParameters().map(\.name)
+        let unmatched = patterns.filter { pattern in !names.contains { NamePattern(pattern).matches($0) } }
+        if !unmatched.isEmpty { throw UnmatchedPatternError(patterns: unmatched, firstNames: Array(names.prefix(5))) }
     }
 
     /// Elements in all parameters, split into trainable and frozen.
@@ -32,6 +42,19 @@ extension Module {
             if parameter.requiresGrad { counts.trainable += parameter.count } else { counts.frozen += parameter.count }
         }
         return counts
+    }
+}
+
+/// Freeze or unfreeze patterns that matched no parameter, usually a typo.
+public struct UnmatchedPatternError: Error, CustomStringConvertible, Equatable {
+    /// The patterns that matched nothing.
+    public var patterns: [String]
+    /// The model's first parameter names, to show what names look like.
+    public var firstNames: [String]
+
+    public var description: String {
+        "error: no parameter matches " + patterns.map { "\"\($0)\"" }.joined(separator: ", ")
+            + " (parameter names look like " + firstNames.joined(separator: ", ") + ")"
     }
 }
 

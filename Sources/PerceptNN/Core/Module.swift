@@ -101,6 +101,28 @@ open class Module {
         for parameter in parameters() { parameter.grad = nil }
     }
 
+    /// Checks that every parameter, buffer and module stored anywhere in this module and its
+    /// descendants has a state-dict name; throws ``ModuleDiscoveryError`` listing the
+    /// properties that hold some without naming them (a set, a tuple, a struct, a dictionary
+    /// keyed by other than strings or integers). The model registry runs it on every model.
+    public func checkDiscoverable() throws {
+        var unnamed: [String] = []
+        for (prefix, module) in namedModules() {
+            let sink = UnnamedMembers()
+            var ignored: [(name: String, member: ModuleMember)] = []
+            var mirror: Mirror? = Mirror(reflecting: module)
+            while let current = mirror {
+                for child in current.children {
+                    guard let label = child.label else { continue }
+                    Self.collect(child.value, name: Self.stateDictName(label), into: &ignored, unnamed: sink)
+                }
+                mirror = current.superclassMirror
+            }
+            unnamed += sink.names.map { Self.join(prefix, $0) }
+        }
+        if !unnamed.isEmpty { throw ModuleDiscoveryError(modelType: String(describing: type(of: self)), unnamedProperties: unnamed) }
+    }
+
     /// Parameters and buffers with their full names, children expanded.
     func walk(prefix: String) -> [(name: String, member: ModuleMember)] {
         var result: [(name: String, member: ModuleMember)] = []
@@ -118,8 +140,11 @@ open class Module {
     static func join(_ prefix: String, _ name: String) -> String { prefix.isEmpty ? name : prefix + "." + name }
 
     /// Appends the members found in one stored value: a parameter, buffer or module, or an
-    /// array or optional holding them.
-    static func collect(_ value: Any, name: String, into found: inout [(name: String, member: ModuleMember)]) {
+    /// array, optional or dictionary holding them (dictionary entries in sorted key order,
+    /// named by their keys). Values that hold modules but give them no name (sets, tuples,
+    /// structs, enums, dictionaries with other keys) add their name to `unnamed` when it is given.
+    static func collect(_ value: Any, name: String, into found: inout [(name: String, member: ModuleMember)],
+                        unnamed: UnnamedMembers? = nil) {
         switch value {
         case let parameter as Parameter: found.append((name, .parameter(parameter)))
         case let buffer as Buffer: found.append((name, .buffer(buffer)))
@@ -128,14 +153,46 @@ open class Module {
             let mirror = Mirror(reflecting: value)
             switch mirror.displayStyle {
             case .optional:
-                if let wrapped = mirror.children.first { collect(wrapped.value, name: name, into: &found) }
+                if let wrapped = mirror.children.first { collect(wrapped.value, name: name, into: &found, unnamed: unnamed) }
             case .collection where !(value is [Int] || value is [Float] || value is [Double]):
                 for (index, element) in mirror.children.enumerated() {
-                    collect(element.value, name: join(name, String(index)), into: &found)
+                    collect(element.value, name: join(name, String(index)), into: &found, unnamed: unnamed)
                 }
-            default: break
+            case .dictionary:
+                guard let entries = dictionaryEntries(mirror) else {
+                    if let unnamed, holdsMembers(value) { unnamed.names.append(name) }
+                    return
+                }
+                for (key, element) in entries { collect(element, name: join(name, key), into: &found, unnamed: unnamed) }
+            default:
+                if let unnamed, mirror.displayStyle != nil, mirror.displayStyle != .collection, holdsMembers(value) { unnamed.names.append(name) }
             }
         }
+    }
+
+    /// A dictionary's entries with their keys as names, sorted (integers numerically), or nil
+    /// when a key is neither a string nor an integer.
+    static func dictionaryEntries(_ mirror: Mirror) -> [(key: String, value: Any)]? {
+        var textual: [(key: String, value: Any)] = [], numeric: [(key: Int, value: Any)] = []
+        for child in mirror.children {
+            let pair = Array(Mirror(reflecting: child.value).children)
+            guard pair.count == 2 else { return nil }
+            switch pair[0].value {
+            case let key as String: textual.append((key, pair[1].value))
+            case let key as Int: numeric.append((key, pair[1].value))
+            default: return nil
+            }
+        }
+        if !numeric.isEmpty, !textual.isEmpty { return nil }
+        return numeric.isEmpty ? textual.sorted { $0.key < $1.key } : numeric.sorted { $0.key < $1.key }.map { (String($0.key), $0.value) }
+    }
+
+    /// Whether a value that is not itself a member holds a parameter, buffer or module within
+    /// a few levels (deep enough for any container a model would store).
+    static func holdsMembers(_ value: Any, depth: Int = 4) -> Bool {
+        if value is Parameter || value is Buffer || value is Module { return true }
+        guard depth > 0 else { return false }
+        return Mirror(reflecting: value).children.contains { holdsMembers($0.value, depth: depth - 1) }
     }
 
     /// PyTorch's key for a Swift property name: `runningMean` → `running_mean`.
@@ -168,5 +225,24 @@ extension Layer {
         let output = try forward(input)
         trace.end(row, outputShape: output.shape)
         return output
+    }
+}
+
+/// Names of stored properties whose modules cannot be named, gathered by ``Module/checkDiscoverable()``.
+final class UnnamedMembers {
+    var names: [String] = []
+}
+
+/// A module stores parameters, buffers or modules where discovery cannot name them, so they
+/// would be missing from its state dict and its optimizer.
+public struct ModuleDiscoveryError: Error, CustomStringConvertible, Equatable {
+    /// The type of the module checked.
+    public var modelType: String
+    /// The dotted paths of the properties holding unnamed members.
+    public var unnamedProperties: [String]
+
+    public var description: String {
+        "error: \(modelType) holds parameters or modules that cannot be named in its state dict, in: "
+            + unnamedProperties.joined(separator: ", ") + " (store them in properties, arrays, optionals or dictionaries keyed by strings)"
     }
 }

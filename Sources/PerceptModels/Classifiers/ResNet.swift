@@ -1,0 +1,56 @@
+import PerceptNN
+import PerceptTensor
+
+/// torchvision's ResNet (`resnet18`, `resnet34` with basic blocks, `resnet50` with
+/// bottlenecks), with its state-dict names: a 7×7 stride-2 stem, 3×3 max pool, four stages of
+/// 64/128/256/512 planes, global average pooling and `fc`.
+public final class ResNet: Module, Layer {
+    /// Stem convolution, 7×7 stride 2.
+    public let conv1: Conv2d
+    /// Batch norm after the stem.
+    public let bn1: BatchNorm2d
+    /// Stage 1 (stride 1).
+    public let layer1: Sequential
+    /// Stage 2 (stride 2).
+    public let layer2: Sequential
+    /// Stage 3 (stride 2).
+    public let layer3: Sequential
+    /// Stage 4 (stride 2).
+    public let layer4: Sequential
+    /// The classification head.
+    public let fc: Linear
+
+    init<Block: ResidualBlock>(_ block: Block.Type, blocks: [Int], configuration: ModelConfiguration) throws {
+        conv1 = try Conv2d(configuration.inputChannels, 64, kernelSize: 7, stride: 2, padding: 3, bias: false)
+        bn1 = try BatchNorm2d(64)
+        var channels = 64
+        var stages: [Sequential] = []
+        for (index, planes) in [64, 128, 256, 512].enumerated() {
+            let made = try ResidualStage.make(block, inputChannels: channels, planes: planes, blocks: blocks[index], stride: index == 0 ? 1 : 2)
+            stages.append(made.stage)
+            channels = made.outputChannels
+        }
+        (layer1, layer2, layer3, layer4) = (stages[0], stages[1], stages[2], stages[3])
+        fc = try Linear(channels, configuration.numClasses)
+        super.init()
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        var x = try bn1(conv1(input)).relu().maxPool2d(kernelSize: 3, stride: 2, padding: 1)
+        x = try layer4(layer3(layer2(layer1(x))))
+        return try fc(x.adaptiveAvgPool2d(outputSize: 1).flattened(from: 1))
+    }
+
+    static let entries: [ModelEntry] = [
+        entry("resnet18", BasicBlock.self, [2, 2, 2, 2]),
+        entry("resnet34", BasicBlock.self, [3, 4, 6, 3]),
+        entry("resnet50", Bottleneck.self, [3, 4, 6, 3]),
+    ]
+
+    private static func entry<Block: ResidualBlock>(_ name: String, _ block: Block.Type, _ blocks: [Int]) -> ModelEntry {
+        let kind = Block.expansion == 1 ? "basic blocks" : "bottlenecks"
+        // The stem and four stride-2 steps leave one pixel from 32 on.
+        return ClassifierZoo.entry(name, summary: "torchvision ResNet, \(blocks.map(String.init).joined(separator: "/")) \(kind)",
+                                   defaults: ClassifierZoo.imageNet, minimumImageSize: 32) { try ResNet(block, blocks: blocks, configuration: $0) }
+    }
+}

@@ -1,5 +1,0 @@
-/// `PerceptModels`: see Sources/README.md for what this module owns and what it may import.
-public enum PerceptModelsModule {
-    /// The module's name, for diagnostics.
-    public static let name = "PerceptModels"
-}
