@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
         .target(name: "PerceptPointCloud", dependencies: ["PCLBridge"]),
         .target(name: "PerceptData", dependencies: [
-            "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud",
+            "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "CDeflate",
         ]),
         .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptModels", "PerceptData", "PerceptEval"]),
         .target(name: "PerceptAnnotator", dependencies: [
@@ -89,6 +89,7 @@ let package = Package(
         .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),
         .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment", "CPixelKernels"], path: "Tests/PerceptAugmentTests"),
         .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels"], path: "Tests/PerceptLabelsTests"),
+        .testTarget(name: "PerceptDataTests", dependencies: ["PerceptData", "PerceptAugment", "CDeflate"], path: "Tests/PerceptDataTests"),
         .testTarget(name: "PerceptEvalTests", dependencies: ["PerceptEval"], path: "Tests/PerceptEvalTests"),
         .testTarget(name: "PerceptModelsTests", dependencies: ["PerceptModels"], path: "Tests/PerceptModelsTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),

@@ -1,5 +1,0 @@
-/// `PerceptData`: see Sources/README.md for what this module owns and what it may import.
-public enum PerceptDataModule {
-    /// The module's name, for diagnostics.
-    public static let name = "PerceptData"
-}
