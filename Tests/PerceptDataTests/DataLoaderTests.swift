@@ -144,6 +144,7 @@ struct DataLoaderTests {
         }
         #expect(error == .badExample(file: "broken.png", index: 5, reason: "cannot decode"))
         #expect(delivered == 2)
+        #expect(try epoch.next() == nil)
     }
 
     @Test("examples of different shapes in one batch are an error naming the example")

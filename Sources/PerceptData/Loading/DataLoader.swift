@@ -96,12 +96,18 @@ public final class DataLoader: @unchecked Sendable {
         /// The number of batches in this epoch.
         public var count: Int { groups.count }
 
-        /// The next batch, or nil after the last; throws the error of an example that failed.
+        /// The next batch, or nil after the last; throws the error of an example that failed,
+        /// and the epoch ends there.
         public mutating func next() throws -> Batch? {
             if let prefetch { return try prefetch.prefetcher.take() }
             guard position < groups.count else { return nil }
-            defer { position += 1 }
-            return try maker.batch(number: position, indices: groups[position])
+            do {
+                defer { position += 1 }
+                return try maker.batch(number: position, indices: groups[position])
+            } catch {
+                position = groups.count
+                throw error
+            }
         }
     }
 }
