@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "percept", targets: ["PerceptCLI"]),
         .library(name: "Percept", targets: ["Percept"]),
+        .library(name: "PerceptRandom", targets: ["PerceptRandom"]),
         .library(name: "PerceptTensor", targets: ["PerceptTensor"]),
         .library(name: "PerceptNN", targets: ["PerceptNN"]),
         .library(name: "PerceptModels", targets: ["PerceptModels"]),
@@ -51,16 +52,18 @@ let package = Package(
         .target(name: "CPixelKernels"),
 
         // Libraries, bottom to top.
-        .target(name: "PerceptTensor", dependencies: ["COpenBLAS"]),
+        // The one xoshiro256** core the engine, augmentation and point clouds draw from.
+        .target(name: "PerceptRandom"),
+        .target(name: "PerceptTensor", dependencies: ["COpenBLAS", "PerceptRandom"]),
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
         .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs", "CPixelKernels"]),
         .target(name: "PerceptLabels", dependencies: ["PerceptImage", .product(name: "Yams", package: "Yams")]),
         .target(name: "PerceptAugment", dependencies: [
-            "PerceptImage", "PerceptLabels", "CPixelKernels", .product(name: "Yams", package: "Yams"),
+            "PerceptImage", "PerceptLabels", "PerceptRandom", "CPixelKernels", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
-        .target(name: "PerceptPointCloud", dependencies: ["PCLBridge"]),
+        .target(name: "PerceptPointCloud", dependencies: ["PCLBridge", "PerceptRandom"]),
         .target(name: "PerceptData", dependencies: [
             "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "CDeflate",
         ]),
@@ -83,6 +86,7 @@ let package = Package(
         .executableTarget(name: "PerceptResumeProbe", dependencies: ["PerceptNN"], path: "Sources/PerceptResumeProbe"),
 
         // Tests: one target per module.
+        .testTarget(name: "PerceptRandomTests", dependencies: ["PerceptRandom"], path: "Tests/PerceptRandomTests"),
         .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor", "COpenBLAS"], path: "Tests/PerceptTensorTests"),
         .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN", "PerceptResumeProbe"], path: "Tests/PerceptNNTests"),
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage", "CImageCodecs"], path: "Tests/PerceptImageTests"),

@@ -11,7 +11,9 @@ struct PerceptCommand: ParsableCommand {
         version: PerceptVersion.string,
         subcommands: [AnnotateCommand.self, BenchCommand.self, CloudCommand.self, DemoCommand.self, EvalCommand.self,
                       ImageCommand.self, WeightsCommand.self, ValidateCommand.self, ConvertCommand.self,
-                      AugmentCommand.self, PreviewCommand.self, SplitCommand.self, StatsCommand.self]
+                      AugmentCommand.self, PreviewCommand.self, SplitCommand.self, StatsCommand.self,
+                      ModelsCommand.self,
+                      SummaryCommand.self]
     )
 
     /// Runs the command with the project's exit codes: 0 fine, 1 errors in the data, 2 usage

@@ -1,6 +1,7 @@
 import Foundation
+import PerceptRandom
 
-/// The project's own random number generator (xoshiro256**, seeded through SplitMix64):
+/// The tensor engine's random number generator (PerceptRandom's xoshiro256** core, seeded through SplitMix64):
 /// the same seed gives the same numbers on every machine, and its state can be saved and
 /// restored for exact resumption.
 ///
@@ -9,45 +10,24 @@ import Foundation
 /// let noise = Tensor.randomNormal([2, 3], generator: &generator)
 /// ```
 public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
-    /// The four state words; saving and restoring them resumes the sequence exactly.
-    public var state: (UInt64, UInt64, UInt64, UInt64)
+    private var core: Xoshiro256StarStar
 
     /// A generator seeded from one 64-bit number.
-    public init(seed: UInt64) {
-        var mixer = seed
-        func splitMix() -> UInt64 {
-            mixer &+= 0x9E37_79B9_7F4A_7C15
-            var z = mixer
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        state = (splitMix(), splitMix(), splitMix(), splitMix())
-    }
+    public init(seed: UInt64) { core = Xoshiro256StarStar(seed: seed) }
 
     /// A generator resumed from saved state words.
     public init(state: [UInt64]) throws {
-        guard state.count == 4, state.contains(where: { $0 != 0 }) else {
+        guard let core = Xoshiro256StarStar(stateWords: state) else {
             throw TensorError.invalidArgument(operation: "RandomGenerator(state:)", message: "needs four words, not all zero")
         }
-        self.state = (state[0], state[1], state[2], state[3])
+        self.core = core
     }
 
     /// The state words, for checkpoints.
-    public var stateWords: [UInt64] { [state.0, state.1, state.2, state.3] }
+    public var stateWords: [UInt64] { core.stateWords }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        let result = rotateLeft(state.1 &* 5, 7) &* 9
-        let t = state.1 << 17
-        state.2 ^= state.0
-        state.3 ^= state.1
-        state.1 ^= state.2
-        state.0 ^= state.3
-        state.2 ^= t
-        state.3 = rotateLeft(state.3, 45)
-        return result
-    }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// A uniform Double in [0, 1) with 53 random bits.
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
@@ -59,10 +39,6 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
         let v = nextUnit()
         return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * v)
     }
-
-    public static func == (lhs: RandomGenerator, rhs: RandomGenerator) -> Bool { lhs.stateWords == rhs.stateWords }
-
-    private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
 
 /// The generator used when an op is not given one; `Tensor.manualSeed` resets it.
