@@ -84,7 +84,7 @@ let package = Package(
         ]),
         .executableTarget(name: "PerceptCLI", dependencies: [
             "Percept",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams"),
         ]),
 
         // A helper the PerceptNN tests run as a subprocess (the resume test); not in any product.
@@ -103,6 +103,7 @@ let package = Package(
         .testTarget(name: "PerceptModelsTests", dependencies: ["PerceptModels"], path: "Tests/PerceptModelsTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
         .testTarget(name: "PerceptAnnotatorTests", dependencies: ["PerceptAnnotator", "PerceptCLI"], path: "Tests/PerceptAnnotatorTests"),
+        .testTarget(name: "PerceptTrainTests", dependencies: ["PerceptTrain"], path: "Tests/PerceptTrainTests"),
     ],
     swiftLanguageModes: [.v5]
 )

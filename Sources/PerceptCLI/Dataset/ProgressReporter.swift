@@ -24,8 +24,9 @@ final class ProgressReporter: @unchecked Sendable {
         isTerminal = isatty(STDERR_FILENO) == 1
     }
 
-    /// Notes that `completed` of `total` items are done, and prints when it is time to.
-    func update(completed: Int, total: Int) {
+    /// Notes that `completed` of `total` items are done, and prints when it is time to;
+    /// `detail` (a loss, a metric) is shown after the figures.
+    func update(completed: Int, total: Int, detail: String = "") {
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
@@ -34,7 +35,7 @@ final class ProgressReporter: @unchecked Sendable {
         let interval = isTerminal ? 0.1 : 5
         guard completed == total || now.timeIntervalSince(lastPrinted) >= interval else { return }
         lastPrinted = now
-        let line = describe(completed: completed, total: total, elapsed: now.timeIntervalSince(start))
+        let line = describe(completed: completed, total: total, elapsed: now.timeIntervalSince(start)) + (detail.isEmpty ? "" : "  " + detail)
         if isTerminal {
             FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
         } else if line != lastLine {

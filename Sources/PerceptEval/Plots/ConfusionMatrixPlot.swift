@@ -6,7 +6,14 @@ import PerceptImage
 public enum ConfusionMatrixPlot {
     /// The chart of `matrix`.
     public static func draw(_ matrix: DetectionConfusionMatrix) -> Image {
-        let labels = matrix.categoryNames + ["background"]
+        draw(labels: matrix.categoryNames + ["background"], counts: matrix.counts,
+             notes: ["MATCHED AT IOU \(PlotCanvas.decimal(matrix.iouThreshold)) OR MORE, SCORES FROM \(PlotCanvas.decimal(matrix.scoreThreshold)),",
+                     "COLOUR: SHARE OF EACH TRUE COLUMN"])
+    }
+
+    /// A heat map of `counts[predicted][true]` over `labels`, each true column normalised,
+    /// with up to two lines of `notes` under the title (a classifier's matrix, for example).
+    public static func draw(labels: [String], counts: [[Int]], notes: [String]) -> Image {
         let size = labels.count
         let cell = max(14, min(64, 720 / max(size, 1)))
         let labelWidth = PlotCanvas.width(of: String(repeating: "M", count: 12)) + 12
@@ -14,13 +21,13 @@ public enum ConfusionMatrixPlot {
         let width = left + cell * size + 40, height = top + cell * size + labelWidth + 60
         var canvas = PlotCanvas(width: max(width, 760), height: height)
         canvas.text("CONFUSION MATRIX", x: 20, y: 14, scale: 3)
-        canvas.text("MATCHED AT IOU \(PlotCanvas.decimal(matrix.iouThreshold)) OR MORE, SCORES FROM \(PlotCanvas.decimal(matrix.scoreThreshold)),",
-                    x: 20, y: 48)
-        canvas.text("COLOUR: SHARE OF EACH TRUE COLUMN", x: 20, y: 68)
-        let totals = (0..<size).map { column in matrix.counts.reduce(0) { $0 + $1[column] } }
+        for (index, note) in notes.prefix(2).enumerated() { canvas.text(note, x: 20, y: 48 + 20 * index) }
+        // A ragged or short matrix reads as zeros rather than trapping.
+        func cellCount(_ row: Int, _ column: Int) -> Int { counts.indices.contains(row) && counts[row].indices.contains(column) ? counts[row][column] : 0 }
+        let totals = (0..<size).map { column in (0..<size).reduce(0) { $0 + cellCount($1, column) } }
         for row in 0..<size {
             for column in 0..<size {
-                let count = matrix.counts[row][column]
+                let count = cellCount(row, column)
                 let share = totals[column] > 0 ? Double(count) / Double(totals[column]) : 0
                 let color = blues(share)
                 let x = left + column * cell, y = top + row * cell

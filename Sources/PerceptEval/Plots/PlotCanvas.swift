@@ -41,44 +41,62 @@ struct PlotCanvas {
         text.count <= characters ? text : String(text.prefix(max(characters - 1, 1))) + "."
     }
 
-    /// Two digits after the point: 0.53.
+    /// `digits` digits after the point (two by default: 0.53; none: 12).
     static func decimal(_ value: Double, digits: Int = 2) -> String {
         guard value.isFinite else { return "-" }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = Int((abs(value) * scale).rounded())
         let whole = scaled / Int(scale), fraction = String(scaled % Int(scale))
+        guard digits > 0 else { return (value < 0 && whole > 0 ? "-" : "") + "\(whole)" }
         return (value < 0 ? "-" : "") + "\(whole)." + String(repeating: "0", count: digits - fraction.count) + fraction
     }
 }
 
-/// A unit square (x and y in 0…1) mapped onto a rectangle of the canvas, with a frame, grid
-/// and tick labels.
+/// A range of x and y values (the unit square unless given) mapped onto a rectangle of the
+/// canvas, with a frame, grid and tick labels.
 struct PlotFrame {
     var left: Int, top: Int, width: Int, height: Int
+    var xRange: ClosedRange<Double> = 0...1, yRange: ClosedRange<Double> = 0...1
 
     func point(x: Double, y: Double) -> Point {
-        Point(x: Double(left) + min(max(x, 0), 1) * Double(width - 1), y: Double(top) + (1 - min(max(y, 0), 1)) * Double(height - 1))
+        let u = Self.fraction(x, xRange), v = Self.fraction(y, yRange)
+        return Point(x: Double(left) + u * Double(width - 1), y: Double(top) + (1 - v) * Double(height - 1))
+    }
+
+    /// Where `value` lies in `range`, clamped to 0…1.
+    static func fraction(_ value: Double, _ range: ClosedRange<Double>) -> Double {
+        let span = range.upperBound - range.lowerBound
+        return span > 0 ? min(max((value - range.lowerBound) / span, 0), 1) : 0.5
     }
 
     /// Frame, light grid every 0.2, tick labels and axis titles.
     func draw(on canvas: inout PlotCanvas, xTitle: String, yTitle: String) {
         let grid = DrawColor(red: 0.88, green: 0.88, blue: 0.88), ink = DrawColor(red: 0.2, green: 0.2, blue: 0.2)
         for step in 0...5 {
-            let value = Double(step) / 5
-            canvas.line(point(x: value, y: 0), point(x: value, y: 1), color: grid)
-            canvas.line(point(x: 0, y: value), point(x: 1, y: value), color: grid)
-            let label = PlotCanvas.decimal(value, digits: 1)
-            let xTick = point(x: value, y: 0), yTick = point(x: 0, y: value)
-            canvas.centeredText(label, x: Int(xTick.x), y: top + height + 6)
-            canvas.text(label, x: left - PlotCanvas.width(of: label) - 6, y: Int(yTick.y) - 8)
+            let share = Double(step) / 5
+            let x = xRange.lowerBound + share * (xRange.upperBound - xRange.lowerBound)
+            let y = yRange.lowerBound + share * (yRange.upperBound - yRange.lowerBound)
+            let (x0, x1, y0, y1) = (xRange.lowerBound, xRange.upperBound, yRange.lowerBound, yRange.upperBound)
+            canvas.line(point(x: x, y: y0), point(x: x, y: y1), color: grid)
+            canvas.line(point(x: x0, y: y), point(x: x1, y: y), color: grid)
+            let xLabel = Self.tick(x, span: x1 - x0), yLabel = Self.tick(y, span: y1 - y0)
+            let xTick = point(x: x, y: y0), yTick = point(x: x0, y: y)
+            canvas.centeredText(xLabel, x: Int(xTick.x), y: top + height + 6)
+            canvas.text(yLabel, x: left - PlotCanvas.width(of: yLabel) - 6, y: Int(yTick.y) - 8)
         }
-        canvas.line(point(x: 0, y: 0), point(x: 1, y: 0), color: ink, thickness: 2)
-        canvas.line(point(x: 0, y: 0), point(x: 0, y: 1), color: ink, thickness: 2)
-        canvas.line(point(x: 1, y: 0), point(x: 1, y: 1), color: ink)
-        canvas.line(point(x: 0, y: 1), point(x: 1, y: 1), color: ink)
+        let (x0, x1, y0, y1) = (xRange.lowerBound, xRange.upperBound, yRange.lowerBound, yRange.upperBound)
+        canvas.line(point(x: x0, y: y0), point(x: x1, y: y0), color: ink, thickness: 2)
+        canvas.line(point(x: x0, y: y0), point(x: x0, y: y1), color: ink, thickness: 2)
+        canvas.line(point(x: x1, y: y0), point(x: x1, y: y1), color: ink)
+        canvas.line(point(x: x0, y: y1), point(x: x1, y: y1), color: ink)
         canvas.centeredText(xTitle, x: left + width / 2, y: top + height + 30)
         canvas.text(yTitle, x: max(left - 60, 4), y: top - 24)
+    }
+
+    /// A tick label with as many digits as the axis' span needs.
+    static func tick(_ value: Double, span: Double) -> String {
+        PlotCanvas.decimal(value, digits: span >= 10 ? 0 : span >= 1 ? 1 : span >= 0.1 ? 2 : 3)
     }
 
     /// A polyline through `values` (y) at evenly spaced x from 0 to 1.

@@ -37,6 +37,9 @@ public struct Checkpoint {
     public var architecture: String?
     /// The model's configuration as JSON, when known.
     public var configuration: String?
+    /// Further metadata written with the checkpoint (class names, normalisation), read back as
+    /// every entry not under `percept.optimizer.` or `percept.schedule.`.
+    public var metadata: [String: String] = [:]
 
     /// The current state of a training run.
     public static func capture(model: Module, optimizer: TrainingStateHolder, schedule: TrainingStateHolder? = nil, step: Int,
@@ -56,7 +59,9 @@ public struct Checkpoint {
     /// Writes the checkpoint atomically.
     public func write(to path: String) throws {
         var tensors: [String: Tensor] = [:]
-        var metadata: [String: String] = ["percept.step": String(step), "percept.rng": randomState.map(String.init).joined(separator: ",")]
+        var metadata = self.metadata
+        metadata["percept.step"] = String(step)
+        metadata["percept.rng"] = randomState.map(String.init).joined(separator: ",")
         metadata[ModelFile.architectureKey] = architecture
         metadata[ModelFile.configurationKey] = configuration
         for (key, value) in model { tensors["model." + key] = value }
@@ -91,6 +96,7 @@ public struct Checkpoint {
             if key.hasPrefix("schedule.") { checkpoint.schedule.tensors[String(key.dropFirst(9))] = value }
         }
         for (key, text) in metadata {
+            if !key.hasPrefix("percept.optimizer."), !key.hasPrefix("percept.schedule.") { checkpoint.metadata[key] = text }
             for (prefix, isOptimizer) in [("percept.optimizer.", true), ("percept.schedule.", false)] where key.hasPrefix(prefix) {
                 guard let value = Double(text) else {
                     throw ModelFileError.invalidMetadata(file: path, key: key, expected: "a number", found: text)

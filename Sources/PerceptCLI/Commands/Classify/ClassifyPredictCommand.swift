@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Percept
+
+/// `percept classify predict IMAGES… --weights W`: the top classes of each image with their
+/// probabilities, preprocessed as in training (channels, size and normalisation from the file).
+struct ClassifyPredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Classify images with trained weights: the top classes and their probabilities.",
+        discussion: """
+        IMAGES are files, folders (searched recursively) or quoted globs. With --out DIR the
+        predictions are also written to DIR/predictions.json (DIR must not exist or be empty).
+        Exit 1 when an image cannot be read (the others are still classified).
+        """
+    )
+
+    @Argument(help: "Images, folders or glob patterns.")
+    var images: [String]
+
+    @Option(help: "Weights of a trained classifier (best.safetensors or last.safetensors of a run).")
+    var weights: String
+
+    @Option(name: .customLong("top-k"), help: "How many classes to list per image (default 5).")
+    var topK = 5
+
+    @Flag(help: "Print one JSON document instead of text.")
+    var json = false
+
+    @Option(help: "A folder to write predictions.json into.")
+    var out: String?
+
+    @Flag(help: "Write into a non-empty --out folder.")
+    var force = false
+
+    func validate() throws {
+        guard topK >= 1 else { throw ValidationError("--top-k must be at least 1, got \(topK)") }
+        guard !images.isEmpty else { throw ValidationError("name at least one image, folder or pattern") }
+    }
+
+    func run() throws {
+        let files = try ImageFiles.expand(images)
+        guard !files.isEmpty else { throw CommandOutput.usage(file: images.joined(separator: " "), "no images found") }
+        if let out { try prepare(out, inputs: files) }
+        let trained: TrainedModel
+        do {
+            trained = try TrainedModel.load(weights)
+        } catch {
+            ClassifyCLI.fail(ClassifyCLI.message(error))
+        }
+        let preprocessing = ImagePreprocessing(trained.description)
+        var results: [[String: Any]] = [], failures = 0
+        for file in files {
+            do {
+                let input = try preprocessing.tensor(of: file.path).unsqueezed(0)
+                let logits = try withoutGrad { try trained.model(input) }
+                let probabilities = try logits.softmax(axis: 1).toArray()
+                let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(topK)
+                let names = trained.description.classNames
+                results.append(["file": file.path, "top": ranked.map { ["class": names[$0], "index": $0, "score": Double(probabilities[$0])] }])
+                if !json {
+                    print(file.path + ": " + ranked.map { "\(names[$0]) " + String(format: "%.3f", probabilities[$0]) }.joined(separator: ", "))
+                }
+            } catch {
+                CommandOutput.problem(file: file.path, kind: "error", "\(error)")
+                failures += 1
+            }
+        }
+        let document = try JSONSerialization.data(withJSONObject: ["weights": weights, "predictions": results], options: [.sortedKeys, .prettyPrinted])
+        if json { print(String(decoding: document, as: UTF8.self)) }
+        if let out { try RunFolder.write(String(decoding: document, as: UTF8.self) + "\n", to: (out as NSString).appendingPathComponent("predictions.json")) }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Creates `--out`, refusing a non-empty folder without `--force` and a folder that holds an input.
+    private func prepare(_ folder: String, inputs: [URL]) throws {
+        let target = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
+        guard !inputs.contains(where: { $0.deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path == target }) else {
+            throw CommandOutput.usage(file: folder, "is an input folder; choose another output folder")
+        }
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        guard existing.isEmpty || force else { throw CommandOutput.usage(file: folder, "folder exists and is not empty; use --force to write into it") }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CommandOutput.usage(file: folder, "cannot create the folder: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// How a trained classifier wants its images: its channel count and square size, with samples
+/// in `0...1` as the readers give them in training.
+struct ImagePreprocessing {
+    let channels: Int, size: Int
+
+    init(_ description: ModelDescription) {
+        channels = description.configuration.inputChannels
+        size = description.configuration.imageSize
+    }
+
+    /// The image at `path` as a `[C, size, size]` tensor.
+    func tensor(of path: String) throws -> Tensor {
+        var image = try Image(contentsOf: URL(fileURLWithPath: path)).withChannels(channels)
+        if image.width != size || image.height != size {
+            image = try image.resized(width: size, height: size, interpolation: size < image.width ? .area : .bilinear)
+        }
+        return image.tensor()
+    }
+}

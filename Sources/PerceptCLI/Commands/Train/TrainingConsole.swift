@@ -1,0 +1,54 @@
+import Foundation
+import Percept
+
+/// What a training command shows while it runs: a progress bar per epoch on standard error
+/// (batch i/n, loss, samples/s, ETA; plain lines when it is not a terminal) and a one-line
+/// summary per epoch on standard output (`--json`: one JSON object per epoch).
+final class TrainingConsole: TrainingCallback {
+    private let json: Bool
+    private var reporter: ProgressReporter?
+    private var reporterEpoch = 0
+
+    /// A console; `json` prints epoch summaries as JSON lines.
+    init(json: Bool) { self.json = json }
+
+    func batchEnded(_ progress: BatchProgress) {
+        if reporterEpoch != progress.epoch {
+            reporter?.finish()
+            reporter = ProgressReporter(label: "epoch \(progress.epoch)/\(progress.epochs)", unit: "batches")
+            reporterEpoch = progress.epoch
+        }
+        let rate = progress.seconds > 0 ? Double(progress.examples) / progress.seconds : 0
+        reporter?.update(completed: progress.batch, total: progress.batches,
+                         detail: "loss " + String(format: "%.4f", progress.loss) + "  " + String(format: "%.0f", rate) + " samples/s")
+    }
+
+    func epochEnded(_ record: EpochRecord, trainer: Trainer) throws {
+        reporter?.finish()
+        reporter = nil
+        reporterEpoch = 0
+        if json {
+            var object: [String: Any] = ["epoch": record.epoch, "train_loss": record.trainLoss, "lr": record.learningRate,
+                                         "time_s": record.seconds, "best": record.isBest]
+            if let loss = record.validationLoss { object["val_loss"] = loss }
+            for (name, value) in record.validationMetrics { object["val_" + name] = value }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            var parts = ["epoch \(record.epoch)/\(trainer.settings.epochs)", "train_loss " + String(format: "%.4f", record.trainLoss)]
+            if let loss = record.validationLoss { parts.append("val_loss " + String(format: "%.4f", loss)) }
+            for name in trainer.task.metricNames {
+                if let value = record.validationMetrics[name] { parts.append("val_\(name) " + String(format: "%.4f", value)) }
+            }
+            parts.append("lr " + String(format: "%.3g", record.learningRate))
+            parts.append(String(format: "%.1fs", record.seconds) + (record.isBest ? "  (best)" : ""))
+            print(parts.joined(separator: "  "))
+        }
+        fflush(stdout)
+    }
+
+    func trainingEnded(_ outcome: TrainingOutcome, trainer: Trainer) throws {
+        reporter?.finish()
+        reporter = nil
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+
+/// The options every `… train` command shares, defined once (later tasks add theirs here).
+/// Each is optional on the command line so a value can come, in this order, from the flag, the
+/// `--cfg` file, the resumed run's `args.yaml`, or the default; ``TrainingArguments`` resolves
+/// them and checks their types.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "A registry name (see `percept models`) or a weights file to start from.")
+    var model: String?
+    @Option(help: "The data: fashion-mnist, cifar10:DIR, cifar100:DIR, or a folder of class folders (or train/ and val/ of them).")
+    var data: String?
+    @Option(help: "Epochs to train (default 10).")
+    var epochs: String?
+    @Option(help: "The global batch size (default 64).")
+    var batch: String?
+    @Option(help: "The square input size the model is built for (default: the data's image size).")
+    var imgsz: String?
+    @Option(help: "The initial learning rate (default 0.001).")
+    var lr: String?
+    @Option(help: "sgd|adam|adamw|rmsprop (default adam).")
+    var optimizer: String?
+    @Option(help: "constant|cosine|step|onecycle (default constant).")
+    var schedule: String?
+    @Option(name: .customLong("warmup-epochs"), help: "Epochs of linear learning-rate warm-up (default 0).")
+    var warmupEpochs: String?
+    @Option(name: .customLong("weight-decay"), help: "Weight decay (default 0).")
+    var weightDecay: String?
+    @Option(help: "An augmentation pipeline file (YAML or JSON, as `percept augment` takes; default none).")
+    var augment: String?
+    @Option(help: "Data-loading threads (default 1; 0 loads on the training thread).")
+    var workers: String?
+    @Option(help: "The random seed (default 0).")
+    var seed: String?
+    @Option(help: "The folder of runs (default runs).")
+    var project: String?
+    @Option(help: "The run's name (default train, train2, …).")
+    var name: String?
+    @Option(help: "Resume a run: its folder or its weights/last.safetensors. Its args.yaml is used; other values are an error.")
+    var resume: String?
+    @Option(help: "Stop after this many epochs without a better validation accuracy (default: never).")
+    var patience: String?
+    @Option(name: .customLong("val-split"), help: "The validation share of a folder without train/ and val/ (default 0.2).")
+    var valSplit: String?
+    @Flag(name: .customLong("skip-bad"), help: "Skip unreadable samples with a warning instead of stopping.")
+    var skipBad = false
+    @Option(help: "A YAML file of options (keys as in args.yaml); flags override it.")
+    var cfg: String?
+    @Option(help: "Layers to freeze (reserved for fine-tuning; not yet supported).")
+    var freeze: String?
+    @Option(help: "When to unfreeze layers (reserved for fine-tuning; not yet supported).")
+    var unfreeze: String?
+
+    /// The values given on the command line, keyed as in `args.yaml`.
+    var given: [String: String] {
+        let pairs: [(String, String?)] = [
+            ("model", model), ("data", data), ("epochs", epochs), ("batch", batch), ("imgsz", imgsz), ("lr", lr),
+            ("optimizer", optimizer), ("schedule", schedule), ("warmup_epochs", warmupEpochs), ("weight_decay", weightDecay),
+            ("augment", augment), ("workers", workers), ("seed", seed), ("project", project), ("name", name),
+            ("patience", patience), ("val_split", valSplit), ("skip_bad", skipBad ? "true" : nil),
+        ]
+        return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
+    }
+
+    func validate() throws {
+        if freeze != nil { throw ValidationError("--freeze is not yet supported (it comes with fine-tuning)") }
+        if unfreeze != nil { throw ValidationError("--unfreeze is not yet supported (it comes with fine-tuning)") }
+    }
+}

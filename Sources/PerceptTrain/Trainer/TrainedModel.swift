@@ -1,0 +1,48 @@
+import Foundation
+import PerceptModels
+import PerceptNN
+import PerceptTensor
+
+/// A model rebuilt from a file alone: plain weights (`best.safetensors`, `percept … --weights`)
+/// or a training checkpoint (`last.safetensors`), whose model part is used.
+///
+/// ```swift
+/// let trained = try TrainedModel.load("runs/classify/train/weights/best.safetensors")
+/// trained.description.classNames
+/// ```
+public struct TrainedModel {
+    /// The model, in eval mode.
+    public var model: any ZooModel
+    /// Its registry name, configuration and metadata.
+    public var description: ModelDescription
+
+    /// Reads `path`; errors name the file (unknown architecture, bad configuration, weights that
+    /// do not fit).
+    public static func load(_ path: String) throws -> TrainedModel {
+        let (tensors, metadata) = try Tensor.loadSafetensors(from: path)
+        guard metadata["percept.step"] != nil else {
+            let loaded = try ModelRegistry.load(path)
+            loaded.model.train(false)
+            return TrainedModel(model: loaded.model,
+                                description: ModelDescription(name: loaded.name, configuration: loaded.configuration, metadata: loaded.file.metadata))
+        }
+        guard let name = metadata[ModelFile.architectureKey] else {
+            throw ModelFileError.missingMetadata(file: path, key: ModelFile.architectureKey)
+        }
+        guard let text = metadata[ModelFile.configurationKey] else {
+            throw ModelFileError.missingMetadata(file: path, key: ModelFile.configurationKey)
+        }
+        let configuration: ModelConfiguration
+        do {
+            configuration = try ModelConfiguration.parse(json: text)
+        } catch {
+            throw ModelFileError.invalidMetadata(file: path, key: ModelFile.configurationKey, expected: "a model configuration", found: text)
+        }
+        let model = try ModelRegistry.build(name, configuration: configuration)
+        var stateDict: [String: Tensor] = [:]
+        for (key, value) in tensors where key.hasPrefix("model.") { stateDict[String(key.dropFirst(6))] = value }
+        try model.load(stateDict, strict: true, source: path)
+        model.train(false)
+        return TrainedModel(model: model, description: ModelDescription(name: name, configuration: configuration, metadata: metadata))
+    }
+}
