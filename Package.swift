@@ -51,16 +51,18 @@ let package = Package(
         .target(name: "CPixelKernels"),
 
         // Libraries, bottom to top.
-        .target(name: "PerceptTensor", dependencies: ["COpenBLAS"]),
+        // Quoting file content for messages (control characters escaped, length bounded): every reader's.
+        .target(name: "PerceptMessages"),
+        .target(name: "PerceptTensor", dependencies: ["COpenBLAS", "PerceptMessages"]),
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
-        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs", "CPixelKernels"]),
-        .target(name: "PerceptLabels", dependencies: ["PerceptImage", .product(name: "Yams", package: "Yams")]),
+        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs", "CPixelKernels", "PerceptMessages"]),
+        .target(name: "PerceptLabels", dependencies: ["PerceptImage", "PerceptMessages", .product(name: "Yams", package: "Yams")]),
         .target(name: "PerceptAugment", dependencies: [
-            "PerceptImage", "PerceptLabels", "CPixelKernels", .product(name: "Yams", package: "Yams"),
+            "PerceptImage", "PerceptLabels", "PerceptMessages", "CPixelKernels", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels"]),
-        .target(name: "PerceptPointCloud", dependencies: ["PCLBridge"]),
+        .target(name: "PerceptPointCloud", dependencies: ["PCLBridge", "PerceptMessages"]),
         .target(name: "PerceptData", dependencies: [
             "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud",
         ]),
@@ -88,7 +90,7 @@ let package = Package(
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage", "CImageCodecs"], path: "Tests/PerceptImageTests"),
         .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),
         .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment", "CPixelKernels"], path: "Tests/PerceptAugmentTests"),
-        .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels"], path: "Tests/PerceptLabelsTests"),
+        .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels", "PerceptMessages"], path: "Tests/PerceptLabelsTests"),
         .testTarget(name: "PerceptEvalTests", dependencies: ["PerceptEval"], path: "Tests/PerceptEvalTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
         .testTarget(name: "PerceptAnnotatorTests", dependencies: ["PerceptAnnotator", "PerceptCLI"], path: "Tests/PerceptAnnotatorTests"),
