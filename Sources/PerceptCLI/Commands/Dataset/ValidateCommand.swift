@@ -26,8 +26,11 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "A class list (one name per line, or 'id name') giving the ids of names-only formats.")
     var classes: String?
 
-    @Flag(help: "Decode every image fully, to find truncated files (slower than reading headers).")
+    @Flag(help: "Decode every image fully, to find truncated or damaged files (slower than reading headers).")
     var decode = false
+
+    @Flag(help: "With --decode, report damaged image data (a JPEG scan with bad codes) as a warning, not an error.")
+    var lenient = false
 
     @Flag(help: "Print the problems and counts as JSON on standard output.")
     var json = false
@@ -41,7 +44,7 @@ struct ValidateCommand: ParsableCommand {
         let registry = try DatasetCLI.classes(classes)
         let (dataset, detected, readProblems) = try DatasetCLI.load(input, format: try DatasetCLI.format(format, option: "--format"),
                                                                     classes: registry, annotations: annotations)
-        let problems = readProblems + DatasetValidator(decodeImages: decode).validate(dataset, labelFile: input.path)
+        let problems = readProblems + DatasetValidator(decodeImages: decode, acceptDamagedImages: lenient).validate(dataset, labelFile: input.path)
         let summary = "\(input.path): \(detected.rawValue), \(dataset.images.count) image(s), \(dataset.annotations.count) annotation(s): \(DatasetCLI.tally(problems))"
         if json {
             DatasetCLI.printJSON(.object([
