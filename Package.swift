@@ -73,7 +73,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Web"]),
         .target(name: "Percept", dependencies: [
-            "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
+            "PerceptMessages", "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
             "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptTrain", "PerceptAnnotator",
         ]),
         .executableTarget(name: "PerceptCLI", dependencies: [

@@ -1,4 +1,5 @@
 /// `import Percept` brings every Percept library into scope.
+@_exported import PerceptMessages
 @_exported import PerceptTensor
 @_exported import PerceptNN
 @_exported import PerceptModels

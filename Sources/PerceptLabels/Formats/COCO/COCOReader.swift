@@ -212,7 +212,7 @@ struct COCOFields {
     private func describe(_ field: JSONValue) -> String {
         switch field {
         case .number(let number): JSONWriter.format(number)
-        case .string(let text): quotedToken(text)
+        case .string(let text): "\"\(escapedForMessage(text))\""
         default: field.kindName
         }
     }
