@@ -146,6 +146,15 @@ struct HostileInputTests {
     }
 }
 
+@Suite("problem lines: file names read from label files are escaped")
+struct ProblemLineTests {
+    @Test("an image file name with terminal escapes (from a COCO file_name) is printed escaped")
+    func escapedFileName() {
+        let problem = LabelProblem(file: "images/\u{1B}]0;x\u{7}a.png", severity: .error, message: "image file is missing")
+        #expect(problem.description == "images/\\u{1B}]0;x\\u{7}a.png: error: image file is missing")
+    }
+}
+
 @Suite("quotedToken: file content made safe for a terminal")
 struct QuotedTokenTests {
     @Test("plain tokens are quoted as they are")
