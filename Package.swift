@@ -59,16 +59,18 @@ let package = Package(
         .target(name: "PerceptRandom"),
         // The one thread budget every threaded library draws from.
         .target(name: "PerceptThreads"),
-        .target(name: "PerceptTensor", dependencies: ["COpenBLAS", "CDNNL", "PerceptRandom", "PerceptThreads"]),
+        // Quoting file content for messages (control characters escaped, length bounded): every reader's.
+        .target(name: "PerceptMessages"),
+        .target(name: "PerceptTensor", dependencies: ["COpenBLAS", "CDNNL", "PerceptRandom", "PerceptThreads", "PerceptMessages"]),
         .target(name: "PerceptNN", dependencies: ["PerceptTensor"]),
         .target(name: "PerceptModels", dependencies: ["PerceptNN"]),
-        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs", "CPixelKernels", "PerceptThreads"]),
-        .target(name: "PerceptLabels", dependencies: ["PerceptImage", .product(name: "Yams", package: "Yams")]),
+        .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs", "CPixelKernels", "PerceptThreads", "PerceptMessages"]),
+        .target(name: "PerceptLabels", dependencies: ["PerceptImage", "PerceptMessages", .product(name: "Yams", package: "Yams")]),
         .target(name: "PerceptAugment", dependencies: [
-            "PerceptImage", "PerceptLabels", "PerceptRandom", "CPixelKernels", .product(name: "Yams", package: "Yams"),
+            "PerceptImage", "PerceptLabels", "PerceptRandom", "PerceptMessages", "CPixelKernels", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels", "PerceptThreads"]),
-        .target(name: "PerceptPointCloud", dependencies: ["PCLBridge", "PerceptRandom"]),
+        .target(name: "PerceptPointCloud", dependencies: ["PCLBridge", "PerceptRandom", "PerceptMessages"]),
         .target(name: "PerceptData", dependencies: [
             "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "CDeflate",
         ]),
@@ -79,7 +81,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Web"]),
         .target(name: "Percept", dependencies: [
-            "PerceptThreads", "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
+            "PerceptThreads", "PerceptMessages", "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
             "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptTrain", "PerceptAnnotator",
         ]),
         .executableTarget(name: "PerceptCLI", dependencies: [
@@ -97,7 +99,7 @@ let package = Package(
         .testTarget(name: "PerceptImageTests", dependencies: ["PerceptImage", "CImageCodecs"], path: "Tests/PerceptImageTests"),
         .testTarget(name: "PerceptPointCloudTests", dependencies: ["PerceptPointCloud"], path: "Tests/PerceptPointCloudTests"),
         .testTarget(name: "PerceptAugmentTests", dependencies: ["PerceptAugment", "CPixelKernels"], path: "Tests/PerceptAugmentTests"),
-        .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels"], path: "Tests/PerceptLabelsTests"),
+        .testTarget(name: "PerceptLabelsTests", dependencies: ["PerceptLabels", "PerceptMessages"], path: "Tests/PerceptLabelsTests"),
         .testTarget(name: "PerceptDataTests", dependencies: ["PerceptData", "PerceptAugment", "CDeflate"], path: "Tests/PerceptDataTests"),
         .testTarget(name: "PerceptEvalTests", dependencies: ["PerceptEval"], path: "Tests/PerceptEvalTests"),
         .testTarget(name: "PerceptModelsTests", dependencies: ["PerceptModels"], path: "Tests/PerceptModelsTests"),

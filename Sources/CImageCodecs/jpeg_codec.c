@@ -14,6 +14,10 @@ typedef struct {
     jmp_buf jump;
     char *message;
     int truncated;
+    // The first corrupt-data warning (a bad Huffman code, a marker inside the scan, ...): libjpeg
+    // fills what it could not decode with gray and carries on.
+    int damaged;
+    char damage[JMSG_LENGTH_MAX];
 } JPEGErrorManager;
 
 static void jpeg_exit_by_jump(j_common_ptr info) {
@@ -24,14 +28,25 @@ static void jpeg_exit_by_jump(j_common_ptr info) {
     longjmp(manager->jump, 1);
 }
 
+// Warnings about metadata that leave every pixel as the file stores it.
+static int jpeg_warning_spares_pixels(int code) {
+    return code == JWRN_ADOBE_XFORM || code == JWRN_JFIF_MAJOR || code == JWRN_BOGUS_ICC;
+}
+
 // Libraries never print, so messages are dropped. libjpeg pads a truncated stream with gray
 // and only warns (JWRN_JPEG_EOF); that warning is remembered because a truncated file is an
-// error for Percept.
+// error for Percept. Every other warning about the image data is remembered as damage, with
+// libjpeg's message.
 static void jpeg_note_message(j_common_ptr info, int level) {
     JPEGErrorManager *manager = (JPEGErrorManager *)info->err;
-    if (level < 0) {
-        manager->base.num_warnings++;
-        if (manager->base.msg_code == JWRN_JPEG_EOF) manager->truncated = 1;
+    if (level >= 0) return;
+    manager->base.num_warnings++;
+    int code = manager->base.msg_code;
+    if (code == JWRN_JPEG_EOF) {
+        manager->truncated = 1;
+    } else if (!jpeg_warning_spares_pixels(code) && !manager->damaged) {
+        manager->damaged = 1;
+        manager->base.format_message(info, manager->damage);
     }
 }
 
@@ -41,6 +56,8 @@ static void jpeg_install_errors(JPEGErrorManager *manager, char *message) {
     manager->base.emit_message = jpeg_note_message;
     manager->message = message;
     manager->truncated = 0;
+    manager->damaged = 0;
+    manager->damage[0] = 0;
 }
 
 static void jpeg_describe(j_decompress_ptr info, PerceptCodecInfo *out) {
@@ -146,6 +163,10 @@ int percept_jpeg_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_
     if (errors.truncated) {
         snprintf(message, PERCEPT_CODEC_MESSAGE_CAPACITY, "file ends before the image data is complete");
         return PERCEPT_CODEC_TRUNCATED;
+    }
+    if (errors.damaged) {
+        snprintf(message, PERCEPT_CODEC_MESSAGE_CAPACITY, "%s", errors.damage);
+        return PERCEPT_CODEC_DAMAGED;
     }
     return 0;
 }

@@ -1,5 +1,6 @@
 /// `import Percept` brings every Percept library into scope.
 @_exported import PerceptThreads
+@_exported import PerceptMessages
 @_exported import PerceptTensor
 @_exported import PerceptNN
 @_exported import PerceptModels

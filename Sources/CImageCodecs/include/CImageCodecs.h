@@ -9,9 +9,12 @@
 // non-zero return with a message copied into the caller's buffer.
 
 #define PERCEPT_CODEC_MESSAGE_CAPACITY 256
-// Return codes: 0 success, 1 a failure described in the message, 2 the data ends too soon.
+// Return codes: 0 success, 1 a failure described in the message, 2 the data ends too soon,
+// 3 every pixel was written but some could not be decoded from damaged data (the message
+// says what the decoder found; the pixels it could not decode are gray).
 #define PERCEPT_CODEC_FAILED 1
 #define PERCEPT_CODEC_TRUNCATED 2
+#define PERCEPT_CODEC_DAMAGED 3
 
 /// What a PNG or JPEG header says, after the helpers' expansions (palette to RGB, tRNS to
 /// alpha, low bit depths to 8, CMYK to RGB).
@@ -65,7 +68,8 @@ int percept_png_encode_libpng(const uint8_t *pixels, uint32_t width, uint32_t he
 int percept_jpeg_info(const uint8_t *data, size_t size, PerceptCodecInfo *info, char *message);
 
 /// Decodes a JPEG into 8-bit gray (1 channel) or RGB (3 channels); CMYK and YCCK are
-/// converted to RGB. Returns 0 on success.
+/// converted to RGB. Returns 0 on success, PERCEPT_CODEC_DAMAGED when libjpeg warned of corrupt
+/// data (the pixels are all written; the message is libjpeg's first such warning).
 int percept_jpeg_decode(const uint8_t *data, size_t size, uint8_t *pixels, size_t capacity,
                         char *message);
 

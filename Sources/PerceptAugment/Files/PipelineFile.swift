@@ -1,4 +1,6 @@
 import Foundation
+import PerceptLabels
+import PerceptMessages
 import Yams
 
 extension Pipeline {
@@ -26,12 +28,12 @@ extension Pipeline {
     public init(text: String, file: String = "<pipeline>") throws {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try BoundedYAML.compose(text) else {
                 throw AugmentError.pipelineFile(file: file, line: nil, message: "the file is empty; expected a mapping with 'transforms'")
             }
             root = node
-        } catch let error as YamlError {
-            throw AugmentError.pipelineFile(file: file, line: Self.line(of: error), message: "not valid YAML or JSON: \(Self.problem(of: error))")
+        } catch let error as YAMLReadError {
+            throw AugmentError.pipelineFile(file: file, line: error.line, message: "not valid YAML or JSON: \(error.message)")
         }
         guard case .mapping(let top) = root else {
             throw AugmentError.pipelineFile(file: file, line: root.mark?.line, message: "expected a mapping with 'transforms' at the top")
@@ -41,20 +43,6 @@ extension Pipeline {
             self = try reader.readAlbumentations(saved)
         } else {
             self = try reader.readPercept(root, top)
-        }
-    }
-
-    private static func line(of error: YamlError) -> Int? {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): mark.line
-        default: nil
-        }
-    }
-
-    private static func problem(of error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _): problem
-        default: "\(error)"
         }
     }
 }
@@ -119,10 +107,10 @@ private struct PipelineReader {
     private mutating func transform(_ node: Node, key: String) throws -> (any Transform)? {
         let line = node.mark?.line
         guard case .mapping(let mapping) = node else {
-            throw AugmentError.pipelineFile(file: file, line: line, message: "each transform must be a mapping with '\(key)'")
+            throw AugmentError.pipelineFile(file: file, line: line, message: "each transform must be a mapping with \(quotedToken(key))")
         }
         guard let fullName = mapping[key]?.string else {
-            throw AugmentError.pipelineFile(file: file, line: line, message: "a transform needs '\(key)'")
+            throw AugmentError.pipelineFile(file: file, line: line, message: "a transform needs \(quotedToken(key))")
         }
         let name = String(fullName.split(separator: ".").last ?? Substring(fullName))
         var arguments = TransformArguments(file: file, name: name, mapping: mapping, line: line, strict: strict, reserved: [key])
@@ -137,7 +125,7 @@ private struct PipelineReader {
             }
             guard let builder = TransformRegistry.builder(name) else {
                 guard !strict else {
-                    throw AugmentError.pipelineFile(file: file, line: line, message: "unknown transform '\(name)'")
+                    throw AugmentError.pipelineFile(file: file, line: line, message: "unknown transform \(quotedToken(name))")
                 }
                 missing.append((name, line))
                 return nil

@@ -1,4 +1,5 @@
 import PerceptImage
+import PerceptMessages
 import Yams
 
 /// The arguments of one transform in a pipeline file, read with their line numbers. Every
@@ -45,36 +46,36 @@ struct TransformArguments {
 
     mutating func double(_ key: String, _ fallback: Double) throws -> Double {
         guard let node = node(key) else { return fallback }
-        guard let value = number(node) else { throw error(key, "expected a number, found '\(describe(node))'") }
+        guard let value = number(node) else { throw error(key, "expected a number, found \(quotedToken(describe(node)))") }
         return value
     }
 
     mutating func int(_ key: String, _ fallback: Int) throws -> Int {
         guard let node = node(key) else { return fallback }
         guard let value = number(node), value == value.rounded(), abs(value) < 1e9 else {
-            throw error(key, "expected a whole number, found '\(describe(node))'")
+            throw error(key, "expected a whole number, found \(quotedToken(describe(node)))")
         }
         return Int(value)
     }
 
     mutating func bool(_ key: String, _ fallback: Bool) throws -> Bool {
         guard let node = node(key) else { return fallback }
-        guard let value = node.bool else { throw error(key, "expected true or false, found '\(describe(node))'") }
+        guard let value = node.bool else { throw error(key, "expected true or false, found \(quotedToken(describe(node)))") }
         return value
     }
 
     mutating func string(_ key: String, _ fallback: String) throws -> String {
         guard let node = node(key) else { return fallback }
-        guard case .scalar = node, let value = node.string else { throw error(key, "expected text, found '\(describe(node))'") }
+        guard case .scalar = node, let value = node.string else { throw error(key, "expected text, found \(quotedToken(describe(node)))") }
         return value
     }
 
     mutating func doubles(_ key: String, _ fallback: [Double]) throws -> [Double] {
         guard let node = node(key) else { return fallback }
         if let value = number(node) { return [value] }
-        guard case .sequence = node else { throw error(key, "expected a number or a list of numbers, found '\(describe(node))'") }
+        guard case .sequence = node else { throw error(key, "expected a number or a list of numbers, found \(quotedToken(describe(node)))") }
         return try node.array().map { element in
-            guard let value = number(element) else { throw error(key, "expected numbers, found '\(describe(element))'") }
+            guard let value = number(element) else { throw error(key, "expected numbers, found \(quotedToken(describe(element)))") }
             return value
         }
     }
@@ -133,7 +134,7 @@ struct TransformArguments {
         case 3: return .area
         default:
             if let name = node.string, let value = Interpolation(rawValue: name == "linear" ? "bilinear" : name) { return value }
-            throw error(key, "expected 0 (nearest), 1 (linear), 2 (cubic), 3 (area) or a name, found '\(describe(node))'")
+            throw error(key, "expected 0 (nearest), 1 (linear), 2 (cubic), 3 (area) or a name, found \(quotedToken(describe(node)))")
         }
     }
 
@@ -149,7 +150,7 @@ struct TransformArguments {
         case 0: return .constant(fill)
         case 1: return .replicate
         case 2, 4: return .reflect
-        default: throw error("border_mode", "expected 0 (constant), 1 (replicate), 2 or 4 (reflect), found '\(describe(node))'")
+        default: throw error("border_mode", "expected 0 (constant), 1 (replicate), 2 or 4 (reflect), found \(quotedToken(describe(node)))")
         }
     }
 

@@ -1,4 +1,5 @@
 import PerceptImage
+import PerceptMessages
 
 /// Builds a transform from its file arguments.
 typealias TransformBuilder = (inout TransformArguments) throws -> any Transform
@@ -29,7 +30,7 @@ enum TransformRegistry {
     private static func warp(_ arguments: inout TransformArguments) throws -> WarpOptions {
         let rule = try arguments.string("rotate_method", "largest_box")
         guard let boxRule = BoxRotationRule(rawValue: rule) else {
-            throw arguments.error("rotate_method", "expected largest_box or ellipse, found '\(rule)'")
+            throw arguments.error("rotate_method", "expected largest_box or ellipse, found \(quotedToken(rule))")
         }
         return WarpOptions(interpolation: try arguments.interpolation(), border: try arguments.border(),
                            maskFill: try arguments.double("fill_mask", 0), boxRule: boxRule)
@@ -183,7 +184,7 @@ enum TransformRegistry {
         },
         "ImageCompression": { arguments in
             let kind = try arguments.string("compression_type", "jpeg")
-            guard kind == "jpeg" else { throw arguments.error("compression_type", "only jpeg is available, found '\(kind)'") }
+            guard kind == "jpeg" else { throw arguments.error("compression_type", "only jpeg is available, found \(quotedToken(kind))") }
             return try ImageCompression(quality: try arguments.intRange("quality_range", 99...100, lowest: 1), probability: try arguments.double("p", 0.5))
         },
         "Downscale": { arguments in

@@ -34,6 +34,9 @@ struct ImageConvertCommand: ParsableCommand {
     @Flag(help: "Replace an output folder Percept wrote, or an existing output file.")
     var force = false
 
+    @Flag(help: "Convert images with damaged data (a JPEG scan with bad codes) with a warning instead of failing; the pixels the decoder could not recover are gray.")
+    var lenient = false
+
     func validate() throws {
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1-100, found \(quality)") }
         if let resize { _ = try ResizeTarget(resize) }
@@ -93,7 +96,12 @@ struct ImageConvertCommand: ParsableCommand {
     private func convert(_ source: URL, to destination: URL, format: ImageFormat, resize: ResizeTarget?,
                          options: ImageWriteOptions) -> Bool {
         do {
-            var image = try Image(contentsOf: source)
+            let (decoded, damage) = try Image.readReportingDamage(contentsOf: source)
+            var image = decoded
+            if let damage {
+                guard lenient else { throw damage }
+                CommandOutput.problem(file: source.path, kind: "warning", "\(damage.message) (converted anyway: --lenient)")
+            }
             if let resize {
                 let size = resize.size(for: image.size)
                 image = try image.resized(width: size.width, height: size.height, interpolation: size.width < image.width ? .area : .bilinear)

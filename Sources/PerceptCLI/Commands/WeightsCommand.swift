@@ -46,7 +46,9 @@ struct InspectWeightsCommand: ParsableCommand {
     }
 
     static func table(_ inspection: WeightsInspection) -> String {
-        let rows = inspection.entries.map { [$0.name, $0.dtype, "[" + $0.shape.map(String.init).joined(separator: ", ") + "]", range($0)] }
+        // Names and metadata come from the file: control characters are escaped, not sent to the terminal.
+        func shown(_ text: String) -> String { escapedForMessage(text, limit: .max) }
+        let rows = inspection.entries.map { [shown($0.name), shown($0.dtype), "[" + $0.shape.map(String.init).joined(separator: ", ") + "]", range($0)] }
         let headers = ["name", "dtype", "shape", "range"]
         let widths = headers.indices.map { column in ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String]) -> String {
@@ -54,7 +56,7 @@ struct InspectWeightsCommand: ParsableCommand {
                 .trimmingCharacters(in: .whitespaces)
         }
         var lines = [line(headers)] + rows.map(line)
-        for key in inspection.metadata.keys.sorted() { lines.append("metadata \(key): \(inspection.metadata[key] ?? "")") }
+        for key in inspection.metadata.keys.sorted() { lines.append("metadata \(shown(key)): \(shown(inspection.metadata[key] ?? ""))") }
         lines.append("\(inspection.entries.count) tensors, \(inspection.totalCount) parameters")
         return lines.joined(separator: "\n")
     }

@@ -1,4 +1,5 @@
 import CImageCodecs
+import PerceptMessages
 
 /// One file format: reads its header, decodes its pixels, encodes an image.
 protocol ImageCodec {
@@ -34,7 +35,19 @@ func callCodecHelper(file: String, format: String, byteCount: Int,
     if status == PERCEPT_CODEC_TRUNCATED {
         throw ImageError.truncated(file: file, expectedBytes: nil, foundBytes: byteCount)
     }
-    throw ImageError.corrupt(file: file, place: "\(format) stream", detail: text)
+    if status == PERCEPT_CODEC_DAMAGED {
+        throw DamagedPixels(image: nil, damage: .corrupt(file: file, place: "\(format) image data", detail: escapedForMessage(text)))
+    }
+    throw ImageError.corrupt(file: file, place: "\(format) stream", detail: escapedForMessage(text))
+}
+
+/// A decoder wrote every pixel but could not decode some from damaged data (libjpeg's
+/// corrupt-data warnings); `image` holds what it made of them, gray where data was missing.
+struct DamagedPixels: Error {
+    /// The decoded image, once the pixels are in one.
+    var image: Image?
+    /// What the decoder found wrong.
+    var damage: ImageError
 }
 
 /// A codec whose header and pixels come from a pair of C helpers in CImageCodecs.
@@ -82,12 +95,19 @@ func readCodecHeader(_ bytes: [UInt8], file: String, format: String,
 func decodeWithCodecHelper(_ bytes: [UInt8], info: ImageInfo, file: String, format: String,
                            _ decoder: (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?, Int, UnsafeMutablePointer<CChar>?) -> Int32) throws -> Image {
     let count = info.width * info.height * info.channels
+    var damage: ImageError?
     let samples = try ImageSamples.filled(count: count, type: info.sampleType) { buffer in
-        try callCodecHelper(file: file, format: format, byteCount: bytes.count) { message in
-            decoder(bytes, bytes.count, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), buffer.count, message)
+        do {
+            try callCodecHelper(file: file, format: format, byteCount: bytes.count) { message in
+                decoder(bytes, bytes.count, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), buffer.count, message)
+            }
+        } catch let damaged as DamagedPixels {
+            damage = damaged.damage
         }
     }
-    return Image(uncheckedWidth: info.width, height: info.height, channels: info.channels, samples: samples)
+    let image = Image(uncheckedWidth: info.width, height: info.height, channels: info.channels, samples: samples)
+    if let damage { throw DamagedPixels(image: image, damage: damage) }
+    return image
 }
 
 /// Checks an image can be written by a codec that takes 8-bit (and optionally 16-bit) samples

@@ -1,3 +1,5 @@
+import PerceptMessages
+
 /// The image file formats Percept reads and writes. Reading picks the format from the
 /// file's first bytes, never from its name.
 public enum ImageFormat: String, Sendable, CaseIterable, Codable {
@@ -77,7 +79,7 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
         }
         if bytes.count >= 12, String(decoding: bytes[4..<8], as: UTF8.self) == "ftyp" {
             let brand = String(decoding: bytes[8..<12], as: UTF8.self)
-            return brand.hasPrefix("avi") ? "AVIF" : (brand.hasPrefix("hei") || brand.hasPrefix("mif") ? "HEIF" : "ISO media '\(brand)'")
+            return brand.hasPrefix("avi") ? "AVIF" : (brand.hasPrefix("hei") || brand.hasPrefix("mif") ? "HEIF" : "ISO media \(quotedToken(brand))")
         }
         if text.hasPrefix("RIFF") { return "RIFF container (not WebP)" }
         let hex = bytes.prefix(8).map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: " ")

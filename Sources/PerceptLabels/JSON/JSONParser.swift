@@ -1,3 +1,5 @@
+import PerceptMessages
+
 /// Parses JSON (RFC 8259) and reports the line and column of the first mistake, which
 /// Foundation's parser does not.
 ///
@@ -98,7 +100,7 @@ public struct JSONParser {
             let key = try parser.parseString()
             parser.skipWhitespace()
             guard parser.offset < parser.bytes.count, parser.bytes[parser.offset] == UInt8(ascii: ":") else {
-                throw parser.error("expected ':' after the member name \"\(key)\", found \(parser.describeCurrent())")
+                throw parser.error("expected ':' after the member name \(quotedToken(key)), found \(parser.describeCurrent())")
             }
             parser.offset += 1
             parser.skipWhitespace()
@@ -168,7 +170,7 @@ public struct JSONParser {
         let text = String(decoding: bytes[start..<offset], as: UTF8.self)
         guard let value = Double(text) else {
             offset = start
-            throw error("the number \(text) is out of range")
+            throw error("the number \(escapedForMessage(text)) is out of range")
         }
         return value
     }

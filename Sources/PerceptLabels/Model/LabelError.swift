@@ -1,3 +1,5 @@
+import PerceptMessages
+
 /// A label file that cannot be used at all. Messages name the file, the place in it, and what
 /// was expected against what was found. Problems that let a run go on are `LabelProblem`s.
 public enum LabelError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -68,10 +70,11 @@ public struct LabelProblem: Error, Equatable, Hashable, Sendable, Codable, Custo
 
     /// `FILE[:LINE[:COLUMN]]: error|warning: message`.
     public var description: String {
-        var place = file
+        // The file may be a name read from a label file (an image's file_name): shown escaped.
+        var place = escapedForMessage(file, limit: .max)
         if let line { place += ":\(line)" }
         if let line = line, line > 0, let column { place += ":\(column)" }
-        return "\(place): \(severity.rawValue): \(message)"
+        return "\(place): \(severity.rawValue): \(escapedForMessage(message, limit: .max))"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PerceptMessages
 
 /// A fixed list of classes with their ids, read from a `--classes` file: one name per line
 /// (ids 0, 1, 2, … in line order) or `id name` per line. Formats that store only names (VOC,
@@ -12,7 +13,7 @@ public struct ClassRegistry: Equatable, Sendable {
         var ids = Set<Int>(), names = Set<String>()
         for category in classes {
             guard ids.insert(category.id).inserted else { throw LabelError.invalidArgument("class id \(category.id) appears twice") }
-            guard names.insert(category.name).inserted else { throw LabelError.invalidArgument("class name '\(category.name)' appears twice") }
+            guard names.insert(category.name).inserted else { throw LabelError.invalidArgument("class name \(quotedToken(category.name)) appears twice") }
         }
         self.classes = classes
     }
@@ -29,7 +30,7 @@ public struct ClassRegistry: Equatable, Sendable {
             let hasID = parts.count == 2 && Int(parts[0]) != nil
             if let numbered, numbered != hasID {
                 throw LabelError.invalid(file: file, place: "line \(index + 1)",
-                                         detail: "expected \(numbered ? "'id name'" : "a class name only") like the lines before, found '\(line)'")
+                                         detail: "expected \(numbered ? "'id name'" : "a class name only") like the lines before, found \(quotedToken(line))")
             }
             numbered = hasID
             let id = hasID ? Int(parts[0]) ?? 0 : classes.count
@@ -53,9 +54,9 @@ public struct ClassRegistry: Equatable, Sendable {
         for pair in text.split(separator: ",") {
             let parts = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw LabelError.invalidArgument("--remap: expected 'old:new', found '\(pair)'")
+                throw LabelError.invalidArgument("--remap: expected 'old:new', found \(quotedToken(pair))")
             }
-            guard result[parts[0]] == nil else { throw LabelError.invalidArgument("--remap: '\(parts[0])' is renamed twice") }
+            guard result[parts[0]] == nil else { throw LabelError.invalidArgument("--remap: \(quotedToken(parts[0])) is renamed twice") }
             result[parts[0]] = parts[1]
         }
         return result

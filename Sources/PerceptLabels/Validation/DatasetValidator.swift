@@ -8,13 +8,17 @@ import PerceptImage
 public struct DatasetValidator: Sendable {
     /// Decode every image fully (slow) instead of reading headers only, to find truncated files.
     public var decodeImages: Bool
+    /// With `decodeImages`, report image data the decoder could only partly recover (a JPEG
+    /// scan with bad codes or cut short) as a warning instead of an error.
+    public var acceptDamagedImages: Bool
     /// How far (in pixels) a box may cross the image border before it is an error rather than
     /// a warning about float drift.
     public var borderTolerance: Double
 
     /// A validator with the given settings.
-    public init(decodeImages: Bool = false, borderTolerance: Double = 0.5) {
+    public init(decodeImages: Bool = false, acceptDamagedImages: Bool = false, borderTolerance: Double = 0.5) {
         self.decodeImages = decodeImages
+        self.acceptDamagedImages = acceptDamagedImages
         self.borderTolerance = borderTolerance
     }
 
@@ -74,7 +78,10 @@ public struct DatasetValidator: Sendable {
         }
         do {
             let info = try ImageInfo(contentsOf: source)
-            if decodeImages { _ = try Image(contentsOf: source) }
+            if decodeImages, let damage = try Image.readReportingDamage(contentsOf: source).damage {
+                guard acceptDamagedImages else { throw damage }
+                report(file, .warning, "damaged image data, decoded with gray where it is missing: \(damage.message)")
+            }
             let displayed = info.displayedSize
             guard displayed != image.size else { return }
             if info.exifOrientation >= 5, image.width == info.width, image.height == info.height {

@@ -1,3 +1,5 @@
+import PerceptMessages
+
 /// The data modes of a PCD file.
 public enum PCDDataMode: String, Sendable, CaseIterable {
     /// One text line per point.
@@ -114,7 +116,7 @@ struct PCDHeader {
                 throw PointCloudFileError.sizeTypeMismatch(file: file, field: names[index], type: code, size: sizes[index])
             }
             guard (1...65_536).contains(counts[index]) else {
-                throw PointCloudFileError.badHeader(file: file, line: line, expected: "COUNT between 1 and 65536 for field '\(names[index])'",
+                throw PointCloudFileError.badHeader(file: file, line: line, expected: "COUNT between 1 and 65536 for field \(quotedToken(names[index]))",
                                                     found: "\(counts[index])")
             }
             return Field(name: names[index], type: type, count: counts[index])

@@ -1,3 +1,5 @@
+import PerceptMessages
+
 /// A point-cloud file that cannot be read or written; every case names the file and the place.
 public enum PointCloudFileError: Error, Equatable, CustomStringConvertible {
     /// The extension or the content names a format this library does not handle.
@@ -53,17 +55,17 @@ public enum PointCloudFileError: Error, Equatable, CustomStringConvertible {
     public var message: String {
         switch self {
         case let .unsupportedFormat(_, format):
-            return "unsupported format '\(format)' (readable: pcd, ply, bin, las, xyz, csv)"
+            return "unsupported format \(quotedToken(format)) (readable: pcd, ply, bin, las, xyz, csv)"
         case let .truncated(_, offset, expected, found):
             return "truncated data at byte \(offset): expected \(expected) bytes, found \(found)"
         case let .badHeader(_, _, expected, found):
-            return "bad header: expected \(expected), found '\(found)'"
+            return "bad header: expected \(expected), found \(quotedToken(found))"
         case let .pointCountMismatch(_, declared, found):
             return "the header declares \(declared) points but the file holds \(found)"
         case let .unknownType(_, field, type):
-            return "field '\(field)' has unknown type '\(type)'"
+            return "field \(quotedToken(field)) has unknown type \(quotedToken(type))"
         case let .sizeTypeMismatch(_, field, type, size):
-            return "field '\(field)' has TYPE \(type) with SIZE \(size), which do not fit together"
+            return "field \(quotedToken(field)) has TYPE \(type) with SIZE \(size), which do not fit together"
         case let .decompressedSizeMismatch(_, expected, found):
             return "compressed data decompresses to \(found) bytes, the header declares \(expected)"
         case let .corruptCompressedData(_, offset, reason):
@@ -73,7 +75,7 @@ public enum PointCloudFileError: Error, Equatable, CustomStringConvertible {
         case let .labelCountMismatch(_, labels, points):
             return "\(labels) labels for a scan of \(points) points"
         case let .badValue(_, _, field, found):
-            return "field '\(field)': cannot read '\(found)' as a number"
+            return "field \(quotedToken(field)): cannot read \(quotedToken(found)) as a number"
         case let .wrongValueCount(_, _, expected, found):
             return "expected \(expected) values on the line, found \(found)"
         case let .inputOutput(_, reason):

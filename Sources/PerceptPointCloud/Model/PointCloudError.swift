@@ -1,3 +1,5 @@
+import PerceptMessages
+
 /// Mistakes in the use of a point cloud's in-memory API (mismatched lengths, bad parameters).
 public enum PointCloudError: Error, Equatable, CustomStringConvertible {
     /// An attribute (or a mask, or the organised size) does not have one entry per point.
@@ -10,11 +12,11 @@ public enum PointCloudError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .attributeCountMismatch(field, expected, found):
-            return "field '\(field)' has \(found) values, expected \(expected) (one per point)"
+            return "field \(quotedToken(field)) has \(found) values, expected \(expected) (one per point)"
         case let .invalidParameter(name, expected, found):
-            return "parameter '\(name)' must be \(expected), found \(found)"
+            return "parameter \(quotedToken(name)) must be \(expected), found \(found)"
         case let .missingAttribute(field, operation):
-            return "\(operation) needs the field '\(field)', which the cloud does not have"
+            return "\(operation) needs the field \(quotedToken(field)), which the cloud does not have"
         }
     }
 }

@@ -1,3 +1,5 @@
+import PerceptMessages
+
 /// Every error the safetensors reader and writer throw. Each message names the file, the tensor
 /// (or header field) involved, what was expected and what was found.
 public enum SafetensorsError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -66,40 +68,40 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable, Sendabl
         case let .headerNotObject(file, found):
             return "\(file): error: header must be a JSON object, found \(found)"
         case let .duplicateName(file, tensor):
-            return "\(file): error: tensor '\(tensor)': the name appears more than once in the header"
+            return "\(file): error: tensor \(quotedToken(tensor)): the name appears more than once in the header"
         case let .duplicateField(file, tensor, field):
-            return "\(file): error: '\(tensor)': key '\(field)' appears more than once"
+            return "\(file): error: \(quotedToken(tensor)): key \(quotedToken(field)) appears more than once"
         case let .entryNotObject(file, tensor, found):
-            return "\(file): error: tensor '\(tensor)': expected an object with dtype, shape and data_offsets, found \(found)"
+            return "\(file): error: tensor \(quotedToken(tensor)): expected an object with dtype, shape and data_offsets, found \(found)"
         case let .missingField(file, tensor, field):
-            return "\(file): error: tensor '\(tensor)': missing field '\(field)'"
+            return "\(file): error: tensor \(quotedToken(tensor)): missing field \(quotedToken(field))"
         case let .wrongFieldType(file, tensor, field, expected, found):
-            return "\(file): error: tensor '\(tensor)': field '\(field)' must be \(expected), found \(found)"
+            return "\(file): error: tensor \(quotedToken(tensor)): field \(quotedToken(field)) must be \(expected), found \(found)"
         case let .unknownDType(file, tensor, dtype):
             let known = SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
-            return "\(file): error: tensor '\(tensor)': unknown dtype '\(dtype)' (known: \(known))"
+            return "\(file): error: tensor \(quotedToken(tensor)): unknown dtype \(quotedToken(dtype)) (known: \(known))"
         case let .invalidDimension(file, tensor, index, found):
-            return "\(file): error: tensor '\(tensor)': shape[\(index)] must be a non-negative integer, found \(found)"
+            return "\(file): error: tensor \(quotedToken(tensor)): shape[\(index)] must be a non-negative integer, found \(found)"
         case let .invalidOffset(file, tensor, index, found):
-            return "\(file): error: tensor '\(tensor)': data_offsets[\(index)] must be a non-negative integer, found \(found)"
+            return "\(file): error: tensor \(quotedToken(tensor)): data_offsets[\(index)] must be a non-negative integer, found \(found)"
         case let .offsetsOutOfRange(file, tensor, begin, end, dataSize):
-            return "\(file): error: tensor '\(tensor)': data_offsets [\(begin), \(end)] must satisfy begin <= end <= \(dataSize) (the data size)"
+            return "\(file): error: tensor \(quotedToken(tensor)): data_offsets [\(begin), \(end)] must satisfy begin <= end <= \(dataSize) (the data size)"
         case let .byteSizeMismatch(file, tensor, dtype, shape, expected, found):
             let expectation = expected.map { "\($0) bytes" } ?? "more bytes than an Int can count"
-            return "\(file): error: tensor '\(tensor)': \(dtype) with shape \(TensorError.format(shape)) needs \(expectation), data_offsets span \(found)"
+            return "\(file): error: tensor \(quotedToken(tensor)): \(dtype) with shape \(TensorError.format(shape)) needs \(expectation), data_offsets span \(found)"
         case let .overlappingTensors(file, tensor, other):
-            return "\(file): error: tensor '\(tensor)': its bytes overlap those of tensor '\(other)'"
+            return "\(file): error: tensor \(quotedToken(tensor)): its bytes overlap those of tensor \(quotedToken(other))"
         case let .invalidMetadata(file, key, found):
             if let key {
-                return "\(file): error: __metadata__ value of '\(key)' must be a string, found \(found)"
+                return "\(file): error: __metadata__ value of \(quotedToken(key)) must be a string, found \(found)"
             }
             return "\(file): error: __metadata__ must be an object of strings, found \(found)"
         case let .tensorNotFound(file, tensor):
-            return "\(file): error: no tensor named '\(tensor)'"
+            return "\(file): error: no tensor named \(quotedToken(tensor))"
         case let .unsupportedConversion(file, tensor, dtype, conversion):
-            return "\(file): error: tensor '\(tensor)': \(conversion) does not accept dtype \(dtype)"
+            return "\(file): error: tensor \(quotedToken(tensor)): \(conversion) does not accept dtype \(dtype)"
         case let .invalidTensor(tensor, message):
-            return "tensor '\(tensor)': \(message)"
+            return "tensor \(quotedToken(tensor)): \(message)"
         case let .writeFailed(file, reason):
             return "\(file): error: cannot write: \(reason)"
         }

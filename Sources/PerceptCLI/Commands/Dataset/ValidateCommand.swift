@@ -26,8 +26,11 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "A class list (one name per line, or 'id name'): gives names-only formats their ids; labels of other classes are errors.")
     var classes: String?
 
-    @Flag(help: "Decode every image fully, to find truncated files (slower than reading headers).")
+    @Flag(help: "Decode every image fully, to find truncated or damaged files (slower than reading headers).")
     var decode = false
+
+    @Flag(help: "With --decode, report damaged image data (a JPEG scan with bad codes) as a warning, not an error.")
+    var lenient = false
 
     @Flag(help: "Print the problems and counts as JSON on standard output.")
     var json = false
@@ -41,7 +44,7 @@ struct ValidateCommand: ParsableCommand {
         let registry = try DatasetCLI.classes(classes)
         let (dataset, detected, readProblems) = try DatasetCLI.load(input, format: try DatasetCLI.format(format, option: "--format"),
                                                                     classes: registry, annotations: annotations)
-        let validator = DatasetValidator(decodeImages: decode)
+        let validator = DatasetValidator(decodeImages: decode, acceptDamagedImages: lenient)
         var problems = readProblems + validator.validate(dataset, labelFile: input.path)
         // COCO and YOLO name their classes themselves, so their readers do not use the list.
         if let registry, let classes, detected == .coco || detected == .yolo {

@@ -1,4 +1,5 @@
 import PerceptImage
+import PerceptMessages
 
 /// Reads COCO instances JSON into a `LabelDataset`. Unknown fields are kept (images: `extra`,
 /// annotations: `attributes`); a record with a wrong field is skipped and reported with its
@@ -211,7 +212,7 @@ struct COCOFields {
     private func describe(_ field: JSONValue) -> String {
         switch field {
         case .number(let number): JSONWriter.format(number)
-        case .string(let text): "\"\(text)\""
+        case .string(let text): "\"\(escapedForMessage(text))\""
         default: field.kindName
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PerceptImage
+import PerceptMessages
 
 /// CVAT for images 1.1: one `annotations.xml` with `<image name width height>` elements
 /// holding `<box xtl ytl xbr ybr>` and `<polygon points="x,y;x,y">` shapes, each with a
@@ -31,7 +32,7 @@ public enum CVATDataset {
                 for shape in element.children where shape.name == "box" || shape.name == "polygon" {
                     do {
                         guard let label = shape.attributes["label"], let categoryID = namer.id(for: label) else {
-                            throw LabelError.invalid(file: file, place: "line \(shape.line)", detail: "label '\(shape.attributes["label"] ?? "")' is not in the class list")
+                            throw LabelError.invalid(file: file, place: "line \(shape.line)", detail: "label \(quotedToken(shape.attributes["label"] ?? "")) is not in the class list")
                         }
                         var annotation = try self.annotation(shape, file: file)
                         annotation.id = dataset.annotations.count + 1

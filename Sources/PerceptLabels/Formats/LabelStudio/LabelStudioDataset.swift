@@ -1,5 +1,6 @@
 import Foundation
 import PerceptImage
+import PerceptMessages
 
 /// Label Studio's JSON export: a list of tasks, each with `data.image` and `annotations[].result[]`
 /// regions of type `rectanglelabels` or `polygonlabels`, coordinates in percent of
@@ -49,7 +50,7 @@ public enum LabelStudioDataset {
                     do {
                         guard let (label, annotation) = try region(result, size: size, file: file, place: place) else { continue }
                         guard let categoryID = namer.id(for: label) else {
-                            throw LabelError.invalid(file: file, place: place, detail: "label '\(label)' is not in the class list")
+                            throw LabelError.invalid(file: file, place: place, detail: "label \(quotedToken(label)) is not in the class list")
                         }
                         var placed = annotation
                         placed.id = dataset.annotations.count + 1

@@ -1,5 +1,6 @@
 import Foundation
 import PerceptImage
+import PerceptMessages
 
 /// Pascal VOC: one XML file per image (`Annotations/<stem>.xml`, or beside the images), images
 /// under `JPEGImages/` or beside the XML. Coordinates are 1-based pixel indices: reading maps
@@ -24,7 +25,7 @@ public enum VOCDataset {
             do {
                 let root = try XMLElement.parse(try DatasetFiles.read(url, file: file), file: file)
                 guard root.name == "annotation" else {
-                    throw LabelError.invalid(file: file, place: "line \(root.line)", detail: "expected <annotation>, found <\(root.name)>")
+                    throw LabelError.invalid(file: file, place: "line \(root.line)", detail: "expected <annotation>, found <\(escapedForMessage(root.name))>")
                 }
                 let directory = (relative as NSString).deletingLastPathComponent
                 let imageName = root.text("filename") ?? DatasetFiles.stem(relative) + ".jpg"
@@ -41,7 +42,7 @@ public enum VOCDataset {
                         continue
                     }
                     guard let categoryID = namer.id(for: name) else {
-                        problems.append(LabelProblem(file: file, line: object.line, severity: .error, message: "class '\(name)' is not in the class list"))
+                        problems.append(LabelProblem(file: file, line: object.line, severity: .error, message: "class \(quotedToken(name)) is not in the class list"))
                         continue
                     }
                     let edges = ["xmin", "ymin", "xmax", "ymax"].map { object.child("bndbox")?.text($0).flatMap(Double.init) }

@@ -1,5 +1,6 @@
 import Foundation
 import PerceptImage
+import PerceptMessages
 import Yams
 
 /// The Ultralytics YOLO layout: `data.yaml` (`path`, `train`, `val`, `test`, `names`, and
@@ -126,9 +127,9 @@ struct DataConfig {
         let text = String(decoding: try DatasetFiles.read(url, file: file), as: UTF8.self)
         let loaded: Any?
         do {
-            loaded = try Yams.load(yaml: text)
+            loaded = try BoundedYAML.compose(text)?.any
         } catch {
-            throw LabelError.invalid(file: file, place: "YAML", detail: "\(error)")
+            throw LabelError.malformed(file: file, line: error.line ?? 1, column: 1, detail: "YAML: \(error.message)")
         }
         guard let root = loaded as? [String: Any] else {
             throw LabelError.invalid(file: file, place: "top level", detail: "expected a mapping with path, train, val and names")
@@ -140,7 +141,7 @@ struct DataConfig {
             let map = try DataConfig.integerKeys(anyMap, file: file, place: "names")
             let keys = map.keys.sorted()
             guard keys == Array(0..<keys.count) else {
-                throw LabelError.invalid(file: file, place: "names", detail: "expected class indices 0...\(keys.count - 1), found \(keys)")
+                throw LabelError.invalid(file: file, place: "names", detail: "expected class indices 0...\(keys.count - 1), found \(escapedForMessage("\(keys)"))")
             }
             names = keys.map { "\(map[$0] ?? "")" }
         default:
@@ -175,7 +176,7 @@ struct DataConfig {
             for entry in entries {
                 let target = entry.hasPrefix("/") ? URL(fileURLWithPath: entry) : base.appendingPathComponent(entry)
                 guard DatasetFiles.isDirectory(target) else {
-                    throw LabelError.invalid(file: file, place: key, detail: "'\(entry)' is not a folder of images (\(target.path))")
+                    throw LabelError.invalid(file: file, place: key, detail: "\(quotedToken(entry)) is not a folder of images (\(escapedForMessage(target.path, limit: 200)))")
                 }
                 splits.append((key, target))
             }
@@ -188,7 +189,7 @@ struct DataConfig {
         for (key, value) in map {
             // Yams may hand back integer keys boxed in other types; their text is the index.
             guard let index = (key.base as? Int) ?? Int("\(key.base)") else {
-                throw LabelError.invalid(file: file, place: place, detail: "expected integer class indices, found '\(key.base)'")
+                throw LabelError.invalid(file: file, place: place, detail: "expected integer class indices, found \(quotedToken("\(key.base)"))")
             }
             result[index] = value
         }

@@ -1,5 +1,6 @@
 import Foundation
 import PerceptImage
+import PerceptMessages
 
 /// One Ultralytics label file: a line per object, `class cx cy w h` for a box or
 /// `class x1 y1 x2 y2 …` for a polygon, all normalised to 0…1; an empty file is a background
@@ -33,7 +34,7 @@ public enum YOLOLabelFile {
                 problems.append(LabelProblem(file: file, line: line, severity: severity, message: message))
             }
             guard let classIndex = Int(fields[0]) else {
-                report(.error, "expected an integer class index, found '\(fields[0])'")
+                report(.error, "expected an integer class index, found \(quotedToken(fields[0]))")
                 continue
             }
             guard classIndex >= 0, classIndex < classCount else {
@@ -42,7 +43,7 @@ public enum YOLOLabelFile {
             }
             let numbers = fields.dropFirst().map { Double($0) }
             if let bad = numbers.firstIndex(where: { !($0?.isFinite ?? false) }) {
-                report(.error, "field \(bad + 2) is '\(fields[bad + 1])', expected a number")
+                report(.error, "field \(bad + 2) is \(quotedToken(fields[bad + 1])), expected a number")
                 continue
             }
             var values = numbers.compactMap { $0 }
