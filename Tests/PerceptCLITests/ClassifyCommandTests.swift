@@ -130,4 +130,23 @@ struct ClassifyCommandTests {
         let result = try runPercept(["classify", "train", "--model", "mlp", "--data", "x", "--freeze", "backbone"])
         #expect(result.status == 2 && result.stderr.contains("not yet supported"))
     }
+
+    @Test("a hostile --cfg file (alias bomb, control characters in a key) is refused quickly, naming the file")
+    func hostileConfigurationFile() throws {
+        let root = try ClassifyFixtures.imageFolder()
+        let bomb = root.appendingPathComponent("bomb.yaml")
+        var text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1..<9 { text += "l\(level): &l\(level) [" + Array(repeating: level == 1 ? "*a" : "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        try text.write(to: bomb, atomically: true, encoding: .utf8)
+        let started = Date()
+        let bombed = try ClassifyFixtures.train(root, extra: ["--cfg", bomb.path])
+        #expect(bombed.status != 0 && bombed.stderr.contains(bomb.path))
+        #expect(Date().timeIntervalSince(started) < 5)
+
+        let escape = root.appendingPathComponent("escape.yaml")
+        try "\"ep\\e[2Jochs\": 3\n".write(to: escape, atomically: true, encoding: .utf8)
+        let escaped = try ClassifyFixtures.train(root, extra: ["--cfg", escape.path])
+        #expect(escaped.status != 0 && escaped.stderr.contains(escape.path))
+        #expect(!escaped.stderr.unicodeScalars.contains { $0.value == 0x1B })
+    }
 }

@@ -41,13 +41,39 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     }
 }
 
-/// The generator used when an op is not given one; `Tensor.manualSeed` resets it.
+/// The generator used when an op is not given one; `Tensor.manualSeed` resets it. Each thread
+/// has its own, seeded alike: code running at the same time on other threads (a server's
+/// requests, parallel tests, a second trainer) cannot draw numbers out of a seeded run's
+/// sequence, and no two threads mutate one generator.
 public enum DefaultRandom {
-    nonisolated(unsafe) static var generator = RandomGenerator(seed: 0x5EED)
+    /// The calling thread's generator, kept in thread-local storage.
+    private final class Box {
+        var generator = RandomGenerator(seed: 0x5EED)
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { pointer in
+            if let pointer { Unmanaged<Box>.fromOpaque(pointer).release() }
+        }
+        return key
+    }()
+
+    private static var box: Box {
+        if let pointer = pthread_getspecific(key) { return Unmanaged<Box>.fromOpaque(pointer).takeUnretainedValue() }
+        let box = Box()
+        pthread_setspecific(key, Unmanaged.passRetained(box).toOpaque())
+        return box
+    }
+
+    static var generator: RandomGenerator {
+        get { box.generator }
+        set { box.generator = newValue }
+    }
 }
 
 extension Tensor {
-    /// Reseeds the default generator, for reproducible runs.
+    /// Reseeds the calling thread's default generator, for reproducible runs.
     public static func manualSeed(_ seed: UInt64) { DefaultRandom.generator = RandomGenerator(seed: seed) }
 
     /// Uniform values in [low, high).

@@ -123,7 +123,7 @@ struct TrainingArguments: Equatable {
         guard data.count <= 1 << 20 else { throw ArgumentsFileError(file: path, message: "larger than 1 MiB; expected a short list of options") }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: String(decoding: data, as: UTF8.self))
+            root = try BoundedYAML.compose(String(decoding: data, as: UTF8.self))
         } catch {
             throw ArgumentsFileError(file: path, message: "not valid YAML: \(error)")
         }
@@ -133,7 +133,7 @@ struct TrainingArguments: Equatable {
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.string, known.contains(key) else {
                 let line = keyNode.mark.map { ":\($0.line)" } ?? ""
-                throw ArgumentsFileError(file: path + line, message: "unknown option '\(keyNode.string ?? "?")'; expected one of \(keys.map(\.key).joined(separator: ", "))")
+                throw ArgumentsFileError(file: path + line, message: "unknown option \(quotedToken(keyNode.string ?? "?")); expected one of \(keys.map(\.key).joined(separator: ", "))")
             }
             guard case .scalar(let scalar) = valueNode else {
                 throw ArgumentsFileError(file: path, message: "\(key): expected a single value")
