@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "PerceptData", targets: ["PerceptData"]),
         .library(name: "PerceptTrain", targets: ["PerceptTrain"]),
         .library(name: "PerceptAnnotator", targets: ["PerceptAnnotator"]),
+        // PCL's bridge as its own shared library (libPerceptPCL.so), which PCLBridge loads at first use.
+        .library(name: "PerceptPCL", type: .dynamic, targets: ["PCLBridgeLibrary"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,11 +42,15 @@ let package = Package(
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // PCL: pkg-config pcl_common gives the include paths (PCL and Eigen) and -lpcl_common; the other
         // PCL libraries are named here, since their pkg-config files drag in HDF5, MPI and OpenNI.
+        // PCL and its chain would cost every start ~70 ms of symbol binding, so nothing links them:
+        // PCLBridgeLibrary becomes libPerceptPCL.so (product PerceptPCL) and PCLBridge, the C API
+        // Swift imports, loads it at the first call (see Sources/PCLBridge/pcl_bridge_loader.c).
         .systemLibrary(name: "CPCL", pkgConfig: "pcl_common", providers: [.apt(["libpcl-dev"])]),
-        .target(name: "PCLBridge", dependencies: ["CPCL"], linkerSettings: [
+        .target(name: "PCLBridgeLibrary", dependencies: ["CPCL"], linkerSettings: [
             .linkedLibrary("pcl_filters"), .linkedLibrary("pcl_segmentation"), .linkedLibrary("pcl_search"),
             .linkedLibrary("pcl_kdtree"), .linkedLibrary("pcl_sample_consensus"), .linkedLibrary("pcl_features"),
         ]),
+        .target(name: "PCLBridge", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         // libpng and libjpeg report errors by longjmp and libtiff through varargs callbacks;
@@ -67,12 +73,12 @@ let package = Package(
         .target(name: "PerceptImage", dependencies: ["CPNG", "CJPEG", "CWebP", "CImageCodecs", "CPixelKernels", "PerceptThreads", "PerceptMessages"]),
         .target(name: "PerceptLabels", dependencies: ["PerceptImage", "PerceptMessages", .product(name: "Yams", package: "Yams")]),
         .target(name: "PerceptAugment", dependencies: [
-            "PerceptImage", "PerceptLabels", "PerceptRandom", "PerceptMessages", "CPixelKernels", .product(name: "Yams", package: "Yams"),
+            "PerceptImage", "PerceptLabels", "PerceptRandom", "PerceptThreads", "PerceptMessages", "CPixelKernels", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "PerceptEval", dependencies: ["PerceptLabels", "PerceptThreads"]),
         .target(name: "PerceptPointCloud", dependencies: ["PCLBridge", "PerceptRandom", "PerceptMessages"]),
         .target(name: "PerceptData", dependencies: [
-            "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "CDeflate",
+            "PerceptTensor", "PerceptThreads", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "CDeflate",
         ]),
         .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptModels", "PerceptData", "PerceptEval"]),
         .target(name: "PerceptAnnotator", dependencies: [

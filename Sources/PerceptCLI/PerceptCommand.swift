@@ -19,6 +19,7 @@ struct PerceptCommand: ParsableCommand {
     /// Runs the command with the project's exit codes: 0 fine, 1 errors in the data, 2 usage
     /// (ArgumentParser's own code for usage errors is 64), after printing its usual message.
     static func main() {
+        ExitDiagnostics.installIfRequested()
         // Augmentation, conversion and evaluation allocate and free images one after another.
         ImageMemory.keepFreedBuffers()
         do {

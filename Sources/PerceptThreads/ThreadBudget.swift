@@ -45,6 +45,10 @@ public enum ThreadBudget {
         if let value { apply(value) }
     }
 
+    /// The default number of data-loader workers: half the budget (at least 1), leaving the
+    /// other half to the training step that consumes the batches.
+    public static var dataLoaderWorkers: Int { Swift.max(1, threads / 2) }
+
     /// The threads each of `workers` concurrent tasks may use inside itself (at least 1), so a
     /// pool of workers that each call a parallel library stays within the budget.
     public static func threadsPerWorker(_ workers: Int) -> Int { Swift.max(1, threads / Swift.max(1, workers)) }

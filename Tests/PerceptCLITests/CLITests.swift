@@ -23,6 +23,17 @@ func runPercept(_ arguments: [String], in directory: URL? = nil,
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 
+/// Runs `percept` with `PERCEPT_DIAGNOSTICS_AT_EXIT` and returns the JSON it wrote as it exited
+/// (the libraries it had mapped, its calls into OpenBLAS/oneDNN from inside parallel loops).
+func runPerceptWithDiagnostics(_ arguments: [String], environment: [String: String] = [:])
+    throws -> (status: Int32, stderr: String, diagnostics: [String: Any]) {
+    let report = FileManager.default.temporaryDirectory.appendingPathComponent("percept-diagnostics-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: report) }
+    let result = try runPercept(arguments, environment: environment.merging(["PERCEPT_DIAGNOSTICS_AT_EXIT": report.path]) { $1 })
+    let diagnostics = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any] ?? [:]
+    return (result.status, result.stderr, diagnostics)
+}
+
 @Suite("percept command line")
 struct CLITests {
     @Test("--version prints the version and exits 0")

@@ -1,6 +1,13 @@
 // A plain C interface over the parts of PCL that Percept uses. Every function catches every C++
 // exception and reports failure by returning nonzero (or NULL) with a message in `error`.
 // Arrays are structure-of-arrays, one float per point per coordinate, like PerceptPointCloud.
+//
+// PCL and its Boost/VTK/FLANN chain cost ~70 ms of symbol binding at every start, so they are
+// not linked into programs: the functions are implemented in PCLBridgeLibrary, built as the
+// shared library libPerceptPCL.so, and this target loads it at the first call (see
+// pcl_bridge_loader.c). If it cannot be loaded, every call that takes an `error` buffer fails
+// with a message naming the library; the others are only reachable through a cloud, which
+// cannot exist without it.
 #ifndef PERCEPT_PCL_BRIDGE_H
 #define PERCEPT_PCL_BRIDGE_H
 
@@ -13,6 +20,13 @@ extern "C" {
 
 /// Bytes a caller should provide for an error message.
 enum { pcl_bridge_error_capacity = 512 };
+
+/// Loads libPerceptPCL.so (once): from $PERCEPT_PCL_LIBRARY when set, else next to the running
+/// program, else in ../lib/percept beside it, else by the dynamic loader's search. Returns 0 on
+/// success; otherwise nonzero, and pcl_bridge_load_error() says why.
+int pcl_bridge_load(void);
+/// Why pcl_bridge_load() failed, naming the library; empty when it succeeded or was not tried.
+const char *pcl_bridge_load_error(void);
 
 /// A cloud converted to PCL's layout, with a k-d tree built on first use.
 typedef struct pcl_bridge_cloud pcl_bridge_cloud;

@@ -1,5 +1,6 @@
 import Foundation
 import PerceptImage
+import PerceptThreads
 
 /// The outcome of augmenting one sample.
 public struct AugmentResult: Sendable {
@@ -42,12 +43,12 @@ public struct Pipeline: Sendable {
         return try run(sample, random: &random, context: AugmentContext(settings: settings, replaying: records))
     }
 
-    /// Augments every sample on `threads` threads (all cores by default). Sample `i` uses the
+    /// Augments every sample on `threads` threads (the `ThreadBudget` by default). Sample `i` uses the
     /// seed `AugmentRandom.derivedSeed(seed, index: i)`, so results do not depend on the
     /// thread count. Each element is the result or the error for that sample.
     public func augment(batch samples: [Sample], seed: UInt64, threads: Int? = nil,
                         recording: Bool = false) -> [Result<AugmentResult, any Error>] {
-        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, samples.count))
+        let workers = max(1, min(threads ?? ThreadBudget.threads, samples.count))
         var results = [Result<AugmentResult, any Error>?](repeating: nil, count: samples.count)
         results.withUnsafeMutableBufferPointer { buffer in
             let buffer = buffer
@@ -56,7 +57,7 @@ public struct Pipeline: Sendable {
                     buffer[index] = Result { try augment(samples[index], seed: AugmentRandom.derivedSeed(seed, index: index), recording: recording) }
                 }
             }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+            ParallelLoop.run(iterations: workers, work)
         }
         return results.map { $0 ?? .failure(AugmentError.invalidSample("sample was not processed")) }
     }

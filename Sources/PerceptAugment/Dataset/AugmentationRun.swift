@@ -1,6 +1,7 @@
 import Foundation
 import PerceptImage
 import PerceptLabels
+import PerceptThreads
 
 /// The workers of one dataset augmentation: each takes the next source image with outputs
 /// still to make, decodes it once, makes its outputs, stages their images and journals them.
@@ -66,11 +67,7 @@ final class AugmentationRun: @unchecked Sendable {
     func execute() {
         progress(AugmentProgress(completed: completed, total: plan.outputs.count, failed: 0))
         let workers = max(1, min(settings.workers, groups.count))
-        if workers == 1 {
-            workLoop()
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in self.workLoop() }
-        }
+        ParallelLoop.run(iterations: workers) { _ in workLoop() }
     }
 
     private func workLoop() {

@@ -1,8 +1,5 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Percept
 
 /// `percept bench annotate`: the labeling app on a folder of 10,000 small images — the first
@@ -41,17 +38,18 @@ struct AnnotateBench {
         }
         let port = try startServer(store)
         if selected("annotate-list-\(imageCount)-http") {
-            let url = URL(string: "http://127.0.0.1:\(port)/api/images")
             var bytes = 0
-            let times = try measure(repeats: repeats) { bytes = try AnnotateBench.request(url, method: "GET", body: nil).count }
+            let times = try measure(repeats: repeats) {
+                bytes = try AnnotateBench.request(port: port, method: "GET", path: "/api/images", body: nil).count
+            }
             report(reporter, "annotate-list-\(imageCount)-http", times, extra: [("bytes", bytes)])
         }
         if selected("annotate-edit-http") {
-            let url = URL(string: "http://127.0.0.1:\(port)/api/images/\(id)/shapes")
             let points = shapes.map { "{\"kind\":\"rect\",\"class\":0,\"points\":[\($0.coordinates.map { String($0) }.joined(separator: ","))]}" }
             report(reporter, "annotate-edit-http", try measure(repeats: max(repeats, 20)) {
                 let version = try store.state(of: id).image.version
-                _ = try AnnotateBench.request(url, method: "PUT", body: "{\"version\":\(version),\"shapes\":[\(points.joined(separator: ","))]}")
+                _ = try AnnotateBench.request(port: port, method: "PUT", path: "/api/images/\(id)/shapes",
+                                              body: "{\"version\":\(version),\"shapes\":[\(points.joined(separator: ","))]}")
             })
         }
     }
@@ -88,34 +86,17 @@ struct AnnotateBench {
         return bound.value
     }
 
-    /// One HTTP request, waited for.
-    static func request(_ url: URL?, method: String, body: String?) throws -> Data {
-        guard let url else { throw CommandOutput.usage(file: "bench", "bad URL") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let done = DispatchSemaphore(value: 0)
-        let answer = BoundAnswer()
-        URLSession.shared.dataTask(with: request) { data, response, _ in
-            answer.data = data
-            answer.status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            done.signal()
-        }.resume()
-        done.wait()
-        guard answer.status == 200, let data = answer.data else {
-            CommandOutput.problem(file: url.absoluteString, kind: "error", "HTTP \(answer.status)")
+    /// One HTTP request to the bench's server; anything but 200 is an error naming the path.
+    static func request(port: Int, method: String, path: String, body: String?) throws -> [UInt8] {
+        let headers = body == nil ? [:] : ["Content-Type": "application/json"]
+        let request = LoopbackHTTP.request(port: port, method: method, path: path, headers: headers, body: body.map { Array($0.utf8) })
+        let answer = try LoopbackHTTP.exchange(port: port, request: request)
+        guard answer.status == 200 else {
+            CommandOutput.problem(file: "http://127.0.0.1:\(port)\(path)", kind: "error", "HTTP \(answer.status)")
             throw ExitCode(1)
         }
-        return data
+        return answer.body
     }
 }
 
 private final class BoundPort: @unchecked Sendable { var value = 0 }
-
-private final class BoundAnswer: @unchecked Sendable {
-    var data: Data?
-    var status = 0
-}

@@ -20,12 +20,12 @@ struct AugmentBench {
             Flip(.horizontal, probability: 0.5), Rotate(limit: -15...15, probability: 1),
             RandomBrightnessContrast(probability: 1), try Resize(width: 224, height: 224),
         ])
-        let pipelineCases = ["augment-detection-1-thread", "augment-detection-\(ProcessInfo.processInfo.activeProcessorCount)-threads",
+        let pipelineCases = ["augment-detection-1-thread", "augment-detection-\(ThreadBudget.threads)-threads",
                              "augment-classification-1-thread"]
             + (try referenceTransforms(alwaysOn: true)).map { "augment-stage-\($0.name)" }
         // Making the samples takes seconds; codec-only runs skip it.
         let samples = pipelineCases.contains(where: selected) ? try referenceSamples(count: 50) : []
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cores = ThreadBudget.threads
         for (name, threads) in [("augment-detection-1-thread", 1), ("augment-detection-\(cores)-threads", cores)] where selected(name) {
             var result = BenchResult(name: name, timesMs: try time(pipeline, on: samples, threads: threads))
             let rate = Double(samples.count) / (result.median / 1000)

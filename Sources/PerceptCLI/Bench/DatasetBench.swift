@@ -25,7 +25,7 @@ struct DatasetBench {
     func run(reporter: BenchReporter) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("percept-bench-dataset-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cores = ThreadBudget.threads
         let throughputCases = [("dataset-augment-2000-1-worker", 1), ("dataset-augment-2000-\(cores)-workers", cores)].filter { selected($0.0) }
         if !throughputCases.isEmpty {
             let input = scratch.appendingPathComponent("large")

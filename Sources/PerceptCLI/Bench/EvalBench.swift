@@ -36,7 +36,7 @@ struct EvalBench {
             // CPU time on all threads: comparable between runs even when other jobs share the cores.
             result.extra = [("cpu_ms", cpuMs.sorted()[cpuMs.count / 2]), ("reading_ms", readMs.sorted()[readMs.count / 2]), ("AP", String(format: "%.6f", stats.first ?? -1)),
                             ("AP50", String(format: "%.6f", stats.count > 1 ? stats[1] : -1)),
-                            ("peak_rss_mb", peakResidentMegabytes()), ("threads", ProcessInfo.processInfo.activeProcessorCount)]
+                            ("peak_rss_mb", peakResidentMegabytes()), ("threads", ThreadBudget.threads)]
             if images == 500 { result.extra.append(("vs_pycocotools_reference_x", pycocotoolsReferenceMs / result.median)) }
             reporter.report(result)
         }

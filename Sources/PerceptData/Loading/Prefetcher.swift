@@ -1,4 +1,5 @@
 import Foundation
+import PerceptThreads
 
 /// Builds an epoch's batches ahead of time on worker threads. Workers take batch numbers in
 /// order and keep at most `depth` finished batches waiting; the consumer takes them strictly in
@@ -20,7 +21,8 @@ final class Prefetcher: @unchecked Sendable {
         self.depth = max(2, 2 * workers)
         self.build = build
         for _ in 0..<workers {
-            let thread = Thread { [self] in work() }
+            // A worker counts as a parallel loop: image and tensor loops inside it run serially.
+            let thread = Thread { [self] in ParallelLoop.asWorker { work() } }
             thread.stackSize = 8 << 20
             thread.start()
         }

@@ -3,15 +3,16 @@ import PerceptThreads
 
 /// Runs `body` over `0..<count` in contiguous chunks spread across the cores. Each index is
 /// handled by exactly one call, so results written per index do not depend on scheduling.
+/// Inside another parallel loop it runs serially.
 func forEachChunk(count: Int, minimumChunk: Int = 16, _ body: (Range<Int>) -> Void) {
     let cores = ThreadBudget.threads
-    guard cores > 1, count > minimumChunk else {
+    guard cores > 1, count > minimumChunk, !ParallelLoop.isInside else {
         body(0..<count)
         return
     }
     // Several chunks per core even out cells of very different sizes.
     let chunks = min(cores * 8, (count + minimumChunk - 1) / minimumChunk)
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+    ParallelLoop.run(iterations: chunks) { chunk in
         body(count * chunk / chunks..<count * (chunk + 1) / chunks)
     }
 }

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 import PerceptThreads
 
 /// OpenBLAS, loaded at first use with the kernel chosen for this CPU.
@@ -10,6 +11,9 @@ import PerceptThreads
 public enum BLAS {
     /// Loads OpenBLAS if it is not loaded yet; throws if the library cannot be found.
     public static func load() throws {
+        // OpenBLAS starts its pool when it loads, sized from OPENBLAS_NUM_THREADS (else the cores),
+        // and never shrinks it: start it within the budget (a user's setting wins).
+        setenv("OPENBLAS_NUM_THREADS", String(ThreadBudget.threads), 0)
         if percept_blas_load() != 0 {
             throw TensorError.blasUnavailable(String(cString: percept_blas_error()))
         }
@@ -50,6 +54,7 @@ public enum BLAS {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        ParallelLoop.noteLibraryCall()
         percept_sgemm(
             transposeA ? 112 : 111,
             transposeB ? 112 : 111,

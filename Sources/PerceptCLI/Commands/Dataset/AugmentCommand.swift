@@ -41,8 +41,8 @@ struct AugmentCommand: ParsableCommand {
     @Option(help: "Drop boxes whose area in pixels falls below this (overrides the pipeline file).")
     var minArea: Double?
 
-    @Option(help: "Images processed at once (default: all cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Images processed at once (default: the thread budget, all cores unless PERCEPT_THREADS is set).")
+    var workers: Int = ThreadBudget.threads
 
     @Flag(help: "Write each original image too (as copy 0).")
     var keepOriginals = false

@@ -18,7 +18,7 @@ struct TrainingArguments: Equatable {
     static let keys: [(key: String, defaultValue: String?)] = [
         ("model", nil), ("data", nil), ("epochs", "10"), ("batch", "64"), ("imgsz", nil), ("lr", "0.001"),
         ("optimizer", "adam"), ("schedule", "constant"), ("warmup_epochs", "0"), ("weight_decay", "0"), ("augment", nil),
-        ("workers", String(max(ProcessInfo.processInfo.activeProcessorCount / 2, 1))), ("seed", "0"), ("project", "runs"),
+        ("workers", String(ThreadBudget.dataLoaderWorkers)), ("seed", "0"), ("project", "runs"),
         ("name", nil), ("patience", nil), ("val_split", "0.2"), ("skip_bad", "false"),
     ]
 

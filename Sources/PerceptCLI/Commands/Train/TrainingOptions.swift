@@ -28,7 +28,7 @@ struct TrainingOptions: ParsableArguments {
     var weightDecay: String?
     @Option(help: "An augmentation pipeline file (YAML or JSON, as `percept augment` takes; default none).")
     var augment: String?
-    @Option(help: "Data-loading threads (default 1; 0 loads on the training thread).")
+    @Option(help: "Data-loading threads (default: half the thread budget, at least 1; 0 loads on the training thread).")
     var workers: String?
     @Option(help: "The random seed (default 0).")
     var seed: String?

@@ -1,7 +1,11 @@
-// Internal to PCLBridge: the cloud handle and the exception barrier every entry point uses.
+// Internal to PCLBridgeLibrary: the cloud handle and the exception barrier every entry point uses.
 #pragma once
 
-#include "PCLBridge.h"
+// The entry points are declared once, in PCLBridge's header (the loader forwards the same names).
+// Here they are hidden: the library exports only its function table (FunctionTable.cpp).
+#pragma GCC visibility push(hidden)
+#include "../PCLBridge/bridge_functions.h"
+#pragma GCC visibility pop
 
 #include <pcl/PointIndices.h>
 #include <pcl/kdtree/kdtree_flann.h>
