@@ -1,13 +1,15 @@
 import Foundation
 import Testing
 
-/// Runs the built `percept` binary (it sits beside the test bundle in the build folder).
+/// The built `percept` binary (it sits beside the test bundle in the build folder).
+let perceptExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    .deletingLastPathComponent().appendingPathComponent("percept")
+
+/// Runs the built `percept` binary.
 func runPercept(_ arguments: [String], in directory: URL? = nil,
                 environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        .deletingLastPathComponent().appendingPathComponent("percept")
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = perceptExecutable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     if !environment.isEmpty {

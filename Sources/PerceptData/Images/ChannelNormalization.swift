@@ -25,6 +25,7 @@ public struct ChannelNormalization: Codable, Equatable, Sendable {
     /// The per-channel mean and (population) standard deviation of the inputs of `dataset`
     /// (`[C, …]` tensors), accumulated in Double. A channel with no spread gets std 1.
     public static func computed(over dataset: any Dataset) throws -> ChannelNormalization {
+        if let images = dataset as? ByteImageDataset { return try computed(over: images) }
         var sums: [Double] = [], squares: [Double] = [], counts: [Int] = []
         for index in 0..<dataset.count {
             let input = try dataset.example(at: index).input
@@ -63,6 +64,33 @@ public struct ChannelNormalization: Codable, Equatable, Sendable {
             return std > 1e-12 ? std : 1
         }
         return try ChannelNormalization(mean: means.map { Float($0) }, std: stds.map { Float($0) })
+    }
+
+    /// The same statistics for 8-bit images, from a histogram of each channel's bytes instead of
+    /// a tensor per image (Fashion-MNIST's 47 million samples in a fraction of a second).
+    private static func computed(over images: ByteImageDataset) throws -> ChannelNormalization {
+        let channels = images.imageShape[0], plane = images.imageShape[1] * images.imageShape[2]
+        var histograms = [[Int]](repeating: [Int](repeating: 0, count: 256), count: channels)
+        images.pixels.withUnsafeBufferPointer { bytes in
+            for image in 0..<images.count {
+                for channel in 0..<channels {
+                    let start = (image * channels + channel) * plane
+                    for byte in bytes[start..<start + plane] { histograms[channel][Int(byte)] += 1 }
+                }
+            }
+        }
+        var means: [Float] = [], stds: [Float] = []
+        for histogram in histograms {
+            let count = Double(histogram.reduce(0, +))
+            // The values the dataset's tensors hold: Float(byte) / 255.
+            let values = (0..<256).map { Double(Float($0) / 255) }
+            let mean = zip(histogram, values).reduce(0) { $0 + Double($1.0) * $1.1 } / count
+            let square = zip(histogram, values).reduce(0) { $0 + Double($1.0) * $1.1 * $1.1 } / count
+            let std = max(square - mean * mean, 0).squareRoot()
+            means.append(Float(mean))
+            stds.append(Float(std > 1e-12 ? std : 1))
+        }
+        return try ChannelNormalization(mean: means, std: stds)
     }
 
     /// One input, `[C, …]` with C channels, normalised channel by channel.

@@ -1,3 +1,4 @@
+import Foundation
 import PerceptImage
 
 /// A white RGB picture to draw charts on with PerceptImage's lines and 5×7 font.
@@ -70,22 +71,20 @@ struct PlotFrame {
         return span > 0 ? min(max((value - range.lowerBound) / span, 0), 1) : 0.5
     }
 
-    /// Frame, light grid every 0.2, tick labels and axis titles.
-    func draw(on canvas: inout PlotCanvas, xTitle: String, yTitle: String) {
+    /// Frame, light grid every 0.2 (or at `xTicks` along x), tick labels and axis titles.
+    func draw(on canvas: inout PlotCanvas, xTitle: String, yTitle: String, xTicks: [Double]? = nil) {
         let grid = DrawColor(red: 0.88, green: 0.88, blue: 0.88), ink = DrawColor(red: 0.2, green: 0.2, blue: 0.2)
-        for step in 0...5 {
-            let share = Double(step) / 5
-            let x = xRange.lowerBound + share * (xRange.upperBound - xRange.lowerBound)
-            let y = yRange.lowerBound + share * (yRange.upperBound - yRange.lowerBound)
-            let (x0, x1, y0, y1) = (xRange.lowerBound, xRange.upperBound, yRange.lowerBound, yRange.upperBound)
-            canvas.line(point(x: x, y: y0), point(x: x, y: y1), color: grid)
-            canvas.line(point(x: x0, y: y), point(x: x1, y: y), color: grid)
-            let xLabel = Self.tick(x, span: x1 - x0), yLabel = Self.tick(y, span: y1 - y0)
-            let xTick = point(x: x, y: y0), yTick = point(x: x0, y: y)
-            canvas.centeredText(xLabel, x: Int(xTick.x), y: top + height + 6)
-            canvas.text(yLabel, x: left - PlotCanvas.width(of: yLabel) - 6, y: Int(yTick.y) - 8)
-        }
         let (x0, x1, y0, y1) = (xRange.lowerBound, xRange.upperBound, yRange.lowerBound, yRange.upperBound)
+        let shares = (0...5).map { Double($0) / 5 }
+        for x in xTicks ?? shares.map({ x0 + $0 * (x1 - x0) }) {
+            canvas.line(point(x: x, y: y0), point(x: x, y: y1), color: grid)
+            canvas.centeredText(Self.tick(x, span: xTicks == nil ? x1 - x0 : 10), x: Int(point(x: x, y: y0).x), y: top + height + 6)
+        }
+        for y in shares.map({ y0 + $0 * (y1 - y0) }) {
+            canvas.line(point(x: x0, y: y), point(x: x1, y: y), color: grid)
+            let label = Self.tick(y, span: y1 - y0)
+            canvas.text(label, x: left - PlotCanvas.width(of: label) - 6, y: Int(point(x: x0, y: y).y) - 8)
+        }
         canvas.line(point(x: x0, y: y0), point(x: x1, y: y0), color: ink, thickness: 2)
         canvas.line(point(x: x0, y: y0), point(x: x0, y: y1), color: ink, thickness: 2)
         canvas.line(point(x: x1, y: y0), point(x: x1, y: y1), color: ink)
@@ -96,7 +95,9 @@ struct PlotFrame {
 
     /// A tick label with as many digits as the axis' span needs.
     static func tick(_ value: Double, span: Double) -> String {
-        PlotCanvas.decimal(value, digits: span >= 10 ? 0 : span >= 1 ? 1 : span >= 0.1 ? 2 : 3)
+        // Below a span of 0.1, one more digit per decade, so ticks 0.0002 apart still differ.
+        let fine = span > 0 ? Int((-log10(span / 5)).rounded(.up)) : 3
+        return PlotCanvas.decimal(value, digits: span >= 10 ? 0 : span >= 1 ? 1 : span >= 0.1 ? 2 : min(max(fine, 3), 8))
     }
 
     /// A polyline through `values` (y) at evenly spaced x from 0 to 1.

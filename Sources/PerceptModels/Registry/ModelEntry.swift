@@ -38,4 +38,10 @@ public struct ModelEntry: Sendable {
         try model.checkDiscoverable()
         return model
     }
+
+    /// The parameter counts of the model `configuration` builds, found without drawing or
+    /// storing its weights (``ShapeOnlyInitialization``), so listing the zoo takes milliseconds.
+    public func parameterCounts(_ configuration: ModelConfiguration) throws -> ParameterCounts {
+        try ShapeOnlyInitialization.measuring { try build(configuration) }.parameterCounts
+    }
 }

@@ -47,6 +47,7 @@ public enum Initializer: Sendable, Equatable {
 
     /// A tensor of `shape` drawn from `generator`.
     public func make(_ shape: [Int], generator: inout RandomGenerator) throws -> Tensor {
+        if let placeholder = try ShapeOnlyInitialization.placeholder(shape) { return placeholder }
         switch self {
         case .zeros: return Tensor.zeros(shape)
         case .ones: return Tensor.ones(shape)

@@ -1,10 +1,12 @@
 import Foundation
+import PerceptData
 import PerceptModels
 import PerceptNN
 import PerceptTensor
 
 /// What a weights file says about its model besides the tensors: the registry name, the
-/// configuration and the class names, so `val` and `predict` need nothing but the file.
+/// configuration, the class names and the input normalisation, so `val` and `predict` need
+/// nothing but the file.
 public struct ModelDescription: Equatable, Sendable {
     /// Metadata key of the class names (a JSON array of strings).
     public static let classNamesKey = "percept.classes"
@@ -16,11 +18,11 @@ public struct ModelDescription: Equatable, Sendable {
     /// Further metadata entries (class names).
     public var metadata: [String: String]
 
-    /// A description; `classNames` go into the metadata.
-    public init(name: String, configuration: ModelConfiguration, classNames: [String] = []) {
+    /// A description; `classNames` and `normalization` go into the metadata.
+    public init(name: String, configuration: ModelConfiguration, classNames: [String] = [], normalization: ChannelNormalization? = nil) {
         self.name = name
         self.configuration = configuration
-        var metadata: [String: String] = [:]
+        var metadata = normalization?.metadata ?? [:]
         if !classNames.isEmpty, let data = try? JSONEncoder().encode(classNames) { metadata[Self.classNamesKey] = String(decoding: data, as: UTF8.self) }
         self.metadata = metadata
     }
@@ -30,7 +32,14 @@ public struct ModelDescription: Equatable, Sendable {
         self.name = name
         self.configuration = configuration
         // The architecture, configuration and training state have their own fields or files.
-        self.metadata = metadata.filter { !$0.key.hasPrefix("percept.") || $0.key == Self.classNamesKey }
+        let kept: Set = [Self.classNamesKey, ChannelNormalization.metadataKey]
+        self.metadata = metadata.filter { !$0.key.hasPrefix("percept.") || kept.contains($0.key) }
+    }
+
+    /// The per-channel normalisation training applied to the inputs, or nil for none; a damaged
+    /// entry throws an error naming `file`.
+    public func normalization(file: String) throws -> ChannelNormalization? {
+        try ChannelNormalization.from(metadata: metadata, file: file)
     }
 
     /// The class names, or the class indices as names when the file has none.

@@ -1,4 +1,5 @@
 import Foundation
+import PerceptData
 import PerceptModels
 import PerceptNN
 import PerceptTensor
@@ -15,6 +16,15 @@ public struct TrainedModel {
     public var model: any ZooModel
     /// Its registry name, configuration and metadata.
     public var description: ModelDescription
+    /// The normalisation its inputs had in training (from the metadata), or nil for none.
+    public var normalization: ChannelNormalization?
+
+    /// A trained model; `file` names the weights in an error about a damaged normalisation entry.
+    public init(model: any ZooModel, description: ModelDescription, file: String) throws {
+        self.model = model
+        self.description = description
+        normalization = try description.normalization(file: file)
+    }
 
     /// Reads `path`; errors name the file (unknown architecture, bad configuration, weights that
     /// do not fit).
@@ -23,8 +33,9 @@ public struct TrainedModel {
         guard metadata["percept.step"] != nil else {
             let loaded = try ModelRegistry.load(path)
             loaded.model.train(false)
-            return TrainedModel(model: loaded.model,
-                                description: ModelDescription(name: loaded.name, configuration: loaded.configuration, metadata: loaded.file.metadata))
+            return try TrainedModel(model: loaded.model,
+                                    description: ModelDescription(name: loaded.name, configuration: loaded.configuration, metadata: loaded.file.metadata),
+                                    file: path)
         }
         guard let name = metadata[ModelFile.architectureKey] else {
             throw ModelFileError.missingMetadata(file: path, key: ModelFile.architectureKey)
@@ -43,6 +54,6 @@ public struct TrainedModel {
         for (key, value) in tensors where key.hasPrefix("model.") { stateDict[String(key.dropFirst(6))] = value }
         try model.load(stateDict, strict: true, source: path)
         model.train(false)
-        return TrainedModel(model: model, description: ModelDescription(name: name, configuration: configuration, metadata: metadata))
+        return try TrainedModel(model: model, description: ModelDescription(name: name, configuration: configuration, metadata: metadata), file: path)
     }
 }

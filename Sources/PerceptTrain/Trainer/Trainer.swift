@@ -44,6 +44,9 @@ public final class Trainer {
     private let validation: DataLoader?
     private let weightsFolder: String?
     private var bestState: [String: Tensor]?
+    /// The current epoch's seconds waiting for batches and in its training loop (not saved: a
+    /// resumed epoch reports the part after the resume).
+    private var epochDataWait = 0.0, epochTrainingLoop = 0.0
 
     /// A trainer at step 0. `weightsFolder`, when given, receives `last.safetensors` after every
     /// epoch and `best.safetensors` whenever the fitness improves.
@@ -125,7 +128,11 @@ public final class Trainer {
         let epochStart = Date(), secondsBefore = progress.epochSeconds
         var batches = training.batches(epoch: progress.epoch)
         var index = 0
-        while let batch = try batches.next() {
+        defer { epochTrainingLoop += Date().timeIntervalSince(epochStart) }
+        while true {
+            let waitStarted = Date()
+            guard let batch = try batches.next() else { break }
+            epochDataWait += Date().timeIntervalSince(waitStarted)
             defer { index += 1 }
             // A resumed epoch skips the batches trained before the interruption; the loader
             // gives the same batches for the same epoch, so the run continues where it stopped.
@@ -182,7 +189,10 @@ public final class Trainer {
         }
         let record = EpochRecord(epoch: progress.epoch, trainLoss: trainLoss, validationLoss: evaluated?.loss, validationMetrics: metrics,
                                  learningRate: optimizer.groups.first?.learningRate ?? 0,
-                                 seconds: progress.epochSeconds + Date().timeIntervalSince(started), isBest: isBest)
+                                 seconds: progress.epochSeconds + Date().timeIntervalSince(started), isBest: isBest,
+                                 dataWaitSeconds: epochDataWait, trainingSeconds: epochTrainingLoop)
+        epochDataWait = 0
+        epochTrainingLoop = 0
         for callback in callbacks { try callback.epochEnded(record, trainer: self) }
         progress.batchInEpoch = 0
         progress.lossSum = 0

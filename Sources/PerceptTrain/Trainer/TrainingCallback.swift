@@ -14,6 +14,13 @@ public struct EpochRecord: Equatable, Sendable, Codable {
     public var seconds: Double
     /// Whether this epoch is the best so far (its weights are `best`).
     public var isBest: Bool
+    /// Seconds of the epoch's training loop spent waiting for the loader's next batch.
+    public var dataWaitSeconds = 0.0
+    /// Seconds of the epoch's training loop (batches waited for and trained, validation not included).
+    public var trainingSeconds = 0.0
+
+    /// The share of the training loop spent waiting for batches (0 when nothing was timed).
+    public var dataWaitShare: Double { trainingSeconds > 0 ? dataWaitSeconds / trainingSeconds : 0 }
 }
 
 /// Where an epoch stands after a batch: what a progress bar shows.

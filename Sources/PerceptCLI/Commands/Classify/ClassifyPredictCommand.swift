@@ -48,13 +48,10 @@ struct ClassifyPredictCommand: ParsableCommand {
         } catch {
             ClassifyCLI.fail(ClassifyCLI.message(error))
         }
-        let preprocessing = ImagePreprocessing(trained.description)
         var results: [[String: Any]] = [], failures = 0
         for file in files {
             do {
-                let input = try preprocessing.tensor(of: file.path).unsqueezed(0)
-                let logits = try withoutGrad { try trained.model(input) }
-                let probabilities = try logits.softmax(axis: 1).toArray()
+                let probabilities = try trained.probabilities(ofImageAt: file.path)
                 let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(topK)
                 let names = trained.description.classNames
                 results.append(["file": file.path, "top": ranked.map { ["class": names[$0], "index": $0, "score": Double(probabilities[$0])] }])
@@ -85,25 +82,5 @@ struct ClassifyPredictCommand: ParsableCommand {
         } catch {
             throw CommandOutput.usage(file: folder, "cannot create the folder: \(error.localizedDescription)")
         }
-    }
-}
-
-/// How a trained classifier wants its images: its channel count and square size, with samples
-/// in `0...1` as the readers give them in training.
-struct ImagePreprocessing {
-    let channels: Int, size: Int
-
-    init(_ description: ModelDescription) {
-        channels = description.configuration.inputChannels
-        size = description.configuration.imageSize
-    }
-
-    /// The image at `path` as a `[C, size, size]` tensor.
-    func tensor(of path: String) throws -> Tensor {
-        var image = try Image(contentsOf: URL(fileURLWithPath: path)).withChannels(channels)
-        if image.width != size || image.height != size {
-            image = try image.resized(width: size, height: size, interpolation: size < image.width ? .area : .bilinear)
-        }
-        return image.tensor()
     }
 }

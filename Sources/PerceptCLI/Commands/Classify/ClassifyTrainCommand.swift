@@ -13,7 +13,8 @@ struct ClassifyTrainCommand: ParsableCommand {
           percept classify train --model fashion_cnn --data fashion-mnist --epochs 5
           percept classify train --model resnet18 --data photos/ --imgsz 64 --val-split 0.2
           percept classify train --resume runs/classify/train
-        Ctrl-C finishes the current step and writes weights/last.safetensors; --resume continues.
+        Ctrl-C finishes the current step, writes weights/last.safetensors and exits with status 130
+        ("interrupted"); --resume continues from there. Exit 1 for bad data, 2 for bad usage.
         """
     )
 
@@ -28,27 +29,8 @@ struct ClassifyTrainCommand: ParsableCommand {
 
     private func train() throws {
         let (arguments, resumed) = try resolveArguments()
-        Tensor.manualSeed(arguments.seed)
-        let data = try ClassifyData.load(arguments.data, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
-                                         seed: arguments.seed, skipBad: arguments.skipBad)
-        for warning in data.warnings { ClassifyCLI.printError("\(warning.file): warning: \(warning.message)") }
-        let (model, description) = try ClassifyCLI.model(arguments.model, data: data, imageSize: arguments.imageSize ?? ClassifyData.side(data))
-        try ClassifyCLI.checkInputSize(model, description: description, file: arguments.model)
-
-        let resize = ClassifyData.resizing(data, to: description.configuration.imageSize)
-        let training = try DataLoader(data.train, batchSize: arguments.batch, seed: arguments.seed, workers: arguments.workers,
-                                      name: arguments.data, transform: try ClassifyData.transform(augment: arguments.augment, resize: resize))
-        if training.isBatchClamped {
-            ClassifyCLI.printError("\(arguments.data): notice: --batch \(arguments.batch) is larger than the \(data.train.count) training examples; training with one batch of \(training.batchSize)")
-        }
-        let validation = try DataLoader(data.validation, batchSize: max(arguments.batch, 256), sampler: .sequential, workers: arguments.workers,
-                                        name: arguments.data, transform: resize)
-        let run = try resumed ?? RunFolder.create(project: arguments.project, task: "classify", name: arguments.name)
-        if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
-
-        let trainer = try Trainer(model: model, description: description, task: ClassificationTask(classes: data.classNames.count),
-                                  training: training, validation: validation, settings: arguments.settings, weightsFolder: run.weightsFolder)
-        if resumed != nil { try trainer.resume(from: run.lastWeights) }
+        let session = try ClassifyTraining(arguments, resumed: resumed, notice: ClassifyCLI.printError)
+        let (trainer, run, data, description) = (session.trainer, session.run, session.data, session.description)
         trainer.callbacks = [TrainingConsole(json: json), RunLog(folder: run, metricNames: trainer.task.metricNames)]
         ClassifyCLI.printError("\(resumed == nil ? "training" : "resuming") \(description.name) on \(data.train.count) images (\(data.validation.count) for validation), \(data.classNames.count) classes, into \(run.path)")
         let handler = InterruptHandler(stopping: trainer.stopFlag)
@@ -60,7 +42,12 @@ struct ClassifyTrainCommand: ParsableCommand {
         }
         withExtendedLifetime(handler) {}
         report(outcome, trainer: trainer, run: run)
+        // The shell's code for a run ended by Ctrl-C, so scripts can tell it from a finished run.
+        if case .interrupted = outcome { throw ExitCode(ClassifyTrainCommand.interruptedStatus) }
     }
+
+    /// The exit status of a run stopped by Ctrl-C after writing `last` (128 + SIGINT, as shells report).
+    static let interruptedStatus: Int32 = 130
 
     /// The run's arguments: from the flags (and `--cfg`), or from the resumed run's `args.yaml`,
     /// where any flag that differs from it is an error listing the differences.

@@ -57,8 +57,10 @@ struct ClassifyValCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             return RunFolder(path: path)
         } ?? RunFolder.create(project: "runs", task: "classify", name: nil, stem: "val")
+        // The inputs exactly as training validated them: resized, then normalised as the weights say.
+        let resize = ClassifyData.resizing(dataset, to: size)
         let loader = try DataLoader(dataset.validation, batchSize: batch, sampler: .sequential, workers: workers, name: data,
-                                    transform: ClassifyData.resizing(dataset, to: size))
+                                    transform: trained.normalization.map { $0.transform(after: resize) } ?? resize)
         let result = try ValidationResult.evaluate(trained.model, task: ClassificationTask(classes: dataset.classNames.count), data: loader)
         guard let accumulator = result.accumulator as? ClassificationValidation else { return }
         let report = ClassificationReport(accumulator.matrix, classNames: trained.description.classNames)

@@ -3,7 +3,8 @@ import Foundation
 import Percept
 
 /// `percept models [--task T] [--json]`: the registered architectures with their task,
-/// parameter count and default input, built at their default configuration.
+/// parameter count and default input, counted at their default configuration without
+/// allocating their weights.
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
@@ -25,11 +26,7 @@ struct ModelsCommand: ParsableCommand {
     func run() throws {
         let wanted = task.flatMap(ModelTask.init(rawValue:))
         let entries = ModelRegistry.entries.filter { wanted == nil || $0.task == wanted }
-        // Built one at a time so only one model's weights are in memory.
-        var rows: [(entry: ModelEntry, parameters: Int)] = []
-        for entry in entries {
-            rows.append((entry, try entry.build(entry.defaultConfiguration).parameterCounts.total))
-        }
+        let rows = try entries.map { entry in (entry: entry, parameters: try entry.parameterCounts(entry.defaultConfiguration).total) }
         print(json ? try Self.json(rows) : Self.table(rows))
     }
 

@@ -19,7 +19,7 @@ struct TrainingArguments: Equatable {
         ("model", nil), ("data", nil), ("epochs", "10"), ("batch", "64"), ("imgsz", nil), ("lr", "0.001"),
         ("optimizer", "adam"), ("schedule", "constant"), ("warmup_epochs", "0"), ("weight_decay", "0"), ("augment", nil),
         ("workers", String(ThreadBudget.dataLoaderWorkers)), ("seed", "0"), ("project", "runs"),
-        ("name", nil), ("patience", nil), ("val_split", "0.2"), ("skip_bad", "false"),
+        ("name", nil), ("patience", nil), ("val_split", "0.2"), ("skip_bad", "false"), ("normalize", "none"),
     ]
 
     /// The resolved values by key (absent: unset and without default).
@@ -32,6 +32,7 @@ struct TrainingArguments: Equatable {
     let learningRate: Double, warmupEpochs: Double, weightDecay: Double, validationSplit: Double
     let optimizer: OptimizerKind, schedule: ScheduleKind
     let skipBad: Bool
+    let normalize: NormalizationChoice
     var augment: String? { values["augment"] }
     var project: String { values["project"] ?? "runs" }
     var name: String? { values["name"] }
@@ -83,6 +84,10 @@ struct TrainingArguments: Equatable {
         self.schedule = schedule
         guard let skipBad = Bool(values["skip_bad"] ?? "false") else { throw fail("skip_bad", "true or false") }
         self.skipBad = skipBad
+        guard let normalize = NormalizationChoice(values["normalize"] ?? "none") else {
+            throw fail("normalize", "none, auto or MEAN/STD (comma-separated per channel, positive stds)")
+        }
+        self.normalize = normalize
     }
 
     /// The trainer's settings.

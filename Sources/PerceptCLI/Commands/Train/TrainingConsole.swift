@@ -29,7 +29,8 @@ final class TrainingConsole: TrainingCallback {
         reporterEpoch = 0
         if json {
             var object: [String: Any] = ["epoch": record.epoch, "train_loss": record.trainLoss, "lr": record.learningRate,
-                                         "time_s": record.seconds, "best": record.isBest]
+                                         "time_s": record.seconds, "best": record.isBest, "data_wait_share": record.dataWaitShare]
+            if let peak = ProcessMemory.peakResidentMegabytes() { object["peak_rss_mb"] = peak }
             if let loss = record.validationLoss { object["val_loss"] = loss }
             for (name, value) in record.validationMetrics { object["val_" + name] = value }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)

@@ -44,6 +44,8 @@ struct TrainingOptions: ParsableArguments {
     var valSplit: String?
     @Flag(name: .customLong("skip-bad"), help: "Skip unreadable samples with a warning instead of stopping.")
     var skipBad = false
+    @Option(help: "Input normalisation per channel: none, auto (mean/std of the training split) or MEAN/STD with comma-separated channels, e.g. 0.286/0.353 (default none). Stored in the weights; val and predict apply it.")
+    var normalize: String?
     @Option(help: "A YAML file of options (keys as in args.yaml); flags override it.")
     var cfg: String?
     @Option(help: "Layers to freeze (reserved for fine-tuning; not yet supported).")
@@ -57,7 +59,7 @@ struct TrainingOptions: ParsableArguments {
             ("model", model), ("data", data), ("epochs", epochs), ("batch", batch), ("imgsz", imgsz), ("lr", lr),
             ("optimizer", optimizer), ("schedule", schedule), ("warmup_epochs", warmupEpochs), ("weight_decay", weightDecay),
             ("augment", augment), ("workers", workers), ("seed", seed), ("project", project), ("name", name),
-            ("patience", patience), ("val_split", valSplit), ("skip_bad", skipBad ? "true" : nil),
+            ("patience", patience), ("val_split", valSplit), ("skip_bad", skipBad ? "true" : nil), ("normalize", normalize),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

@@ -1,0 +1,56 @@
+import Foundation
+import Percept
+
+/// One `classify train` run set up from resolved arguments: the data read and checked, the
+/// model built (or loaded) and checked against the input size, the normalisation, the loaders,
+/// the run folder and the trainer. The command, `percept bench train` and programmatic callers
+/// share it, so they time and test the same code path.
+struct ClassifyTraining {
+    /// The settings of the run.
+    let arguments: TrainingArguments
+    /// The data, as read.
+    let data: ClassificationData
+    /// The model's name, configuration, class names and normalisation.
+    let description: ModelDescription
+    /// The run folder (`runs/classify/train…`, or the resumed one).
+    let run: RunFolder
+    /// The trainer, resumed when `resumed` was given; it has no callbacks yet.
+    let trainer: Trainer
+
+    /// Reads the data and builds everything before any training, so bad input stops here;
+    /// `notice` receives the warnings of reading and the notice of a clamped batch.
+    init(_ arguments: TrainingArguments, resumed: RunFolder?, notice: (String) -> Void) throws {
+        self.arguments = arguments
+        ProcessMemory.boundForTraining()
+        Tensor.manualSeed(arguments.seed)
+        data = try ClassifyData.load(arguments.data, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
+                                     seed: arguments.seed, skipBad: arguments.skipBad)
+        for warning in data.warnings { notice("\(warning.file): warning: \(warning.message)") }
+        let normalization = try arguments.normalize.resolve(for: data, source: arguments.data)
+        let (model, built) = try ClassifyCLI.model(arguments.model, data: data, imageSize: arguments.imageSize ?? ClassifyData.side(data))
+        description = ModelDescription(name: built.name, configuration: built.configuration, classNames: data.classNames,
+                                       normalization: normalization)
+        try ClassifyCLI.checkInputSize(model, description: description, file: arguments.model)
+
+        let resize = ClassifyData.resizing(data, to: description.configuration.imageSize)
+        var trainTransform = try ClassifyData.transform(augment: arguments.augment, resize: resize), validationTransform = resize
+        if let normalization {
+            trainTransform = normalization.transform(after: trainTransform)
+            validationTransform = normalization.transform(after: validationTransform)
+        }
+        let training = try DataLoader(data.train, batchSize: arguments.batch, seed: arguments.seed, workers: arguments.workers,
+                                      name: arguments.data, transform: trainTransform)
+        if training.isBatchClamped {
+            notice("\(arguments.data): notice: --batch \(arguments.batch) is larger than the \(data.train.count) training examples; training with one batch of \(training.batchSize)")
+        }
+        // Validation batches as large as training's (at least 64): larger ones would map their
+        // activations afresh for every batch under the training allocator policy.
+        let validation = try DataLoader(data.validation, batchSize: max(arguments.batch, 64), sampler: .sequential, workers: arguments.workers,
+                                        name: arguments.data, transform: validationTransform)
+        run = try resumed ?? RunFolder.create(project: arguments.project, task: "classify", name: arguments.name)
+        if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
+        trainer = try Trainer(model: model, description: description, task: ClassificationTask(classes: data.classNames.count),
+                              training: training, validation: validation, settings: arguments.settings, weightsFolder: run.weightsFolder)
+        if resumed != nil { try trainer.resume(from: run.lastWeights) }
+    }
+}
