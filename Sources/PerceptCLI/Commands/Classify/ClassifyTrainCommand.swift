@@ -31,8 +31,11 @@ struct ClassifyTrainCommand: ParsableCommand {
         Tensor.manualSeed(arguments.seed)
         let data = try ClassifyData.load(arguments.data, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
                                          seed: arguments.seed, skipBad: arguments.skipBad)
+            .selecting(classes: arguments.classes, perClass: arguments.perClass)
         for warning in data.warnings { ClassifyCLI.printError("\(warning.file): warning: \(warning.message)") }
-        let (model, description) = try ClassifyCLI.model(arguments.model, data: data, imageSize: arguments.imageSize ?? ClassifyData.side(data))
+        let (model, description, notes) = try ClassifyCLI.model(arguments.model, weights: arguments.weights, data: data,
+                                                                imageSize: arguments.imageSize ?? ClassifyData.side(data))
+        notes.forEach(ClassifyCLI.printError)
         try ClassifyCLI.checkInputSize(model, description: description, file: arguments.model)
 
         let resize = ClassifyData.resizing(data, to: description.configuration.imageSize)
@@ -49,8 +52,11 @@ struct ClassifyTrainCommand: ParsableCommand {
         let trainer = try Trainer(model: model, description: description, task: ClassificationTask(classes: data.classNames.count),
                                   training: training, validation: validation, settings: arguments.settings, weightsFolder: run.weightsFolder)
         if resumed != nil { try trainer.resume(from: run.lastWeights) }
+        try arguments.freezing?.apply(to: model, completedEpochs: trainer.progress.epoch)
         trainer.callbacks = [TrainingConsole(json: json), RunLog(folder: run, metricNames: trainer.task.metricNames)]
         ClassifyCLI.printError("\(resumed == nil ? "training" : "resuming") \(description.name) on \(data.train.count) images (\(data.validation.count) for validation), \(data.classNames.count) classes, into \(run.path)")
+        let counts = model.parameterCounts
+        ClassifyCLI.printError("parameters: \(ClassifyCLI.grouped(counts.total)) total, \(ClassifyCLI.grouped(counts.trainable)) trainable, \(ClassifyCLI.grouped(counts.frozen)) frozen")
         let handler = InterruptHandler(stopping: trainer.stopFlag)
         let outcome: TrainingOutcome
         do {
