@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import Percept
 
-/// `percept weights …`: tools for safetensors weight files.
+/// `percept weights …`: tools for weight files (safetensors, and PyTorch's `.pt`/`.pth`).
 struct WeightsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weights",
-        abstract: "Look inside model weight files (safetensors, from Percept or PyTorch).",
-        subcommands: [InspectWeightsCommand.self]
+        abstract: "Look inside and convert model weight files (safetensors, or PyTorch .pt/.pth read without running them).",
+        subcommands: [InspectWeightsCommand.self, ConvertWeightsCommand.self]
     )
 }
 
@@ -16,10 +16,10 @@ struct WeightsCommand: ParsableCommand {
 struct InspectWeightsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "List the tensors (name, dtype, shape, value range), metadata and parameter count of a safetensors file."
+        abstract: "List the tensors (name, dtype, shape, value range), metadata and parameter count of a weights file (.safetensors, .pt, .pth)."
     )
 
-    @Argument(help: "The safetensors file.")
+    @Argument(help: "The weights file: safetensors, or a PyTorch torch.save file.")
     var file: String
 
     @Flag(help: "Print one JSON object instead of a table.")
@@ -28,9 +28,15 @@ struct InspectWeightsCommand: ParsableCommand {
     func run() throws {
         let inspection: WeightsInspection
         do {
-            inspection = try WeightsInspection(path: file)
+            if TorchFile.isTorchFile(file) {
+                let weights = try TorchFile.read(path: file)
+                for notice in weights.notices { FileHandle.standardError.write(Data("\(file): notice: \(notice)\n".utf8)) }
+                inspection = try WeightsInspection(file: SafetensorsFile(bytes: weights.safetensorsWriter().serialized(), name: file), path: file)
+            } else {
+                inspection = try WeightsInspection(path: file)
+            }
         } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            FileHandle.standardError.write(Data((ClassifyCLI.message(error) + "\n").utf8))
             throw ExitCode(1)
         }
         print(json ? try Self.json(inspection) : Self.table(inspection))

@@ -15,13 +15,33 @@ public struct PickleGlobal: Sendable {
     public let construct: Construct?
     /// How BUILD applies a state to a value it built; nil when BUILD is refused.
     public let setState: SetState?
+    /// Whether this is a class outside the table that may only be instantiated through NEWOBJ
+    /// (and BUILD), becoming an inert ``PickleRecord``; REDUCE on it is refused.
+    public let isClassRecord: Bool
 
     /// A table entry.
     public init(module: String, name: String, construct: Construct? = nil, setState: SetState? = nil) {
+        self.init(module: module, name: name, construct: construct, setState: setState, isClassRecord: false)
+    }
+
+    private init(module: String, name: String, construct: Construct?, setState: SetState?, isClassRecord: Bool) {
         self.module = module
         self.name = name
         self.construct = construct
         self.setState = setState
+        self.isClassRecord = isClassRecord
+    }
+
+    /// A class that NEWOBJ turns into an inert record of its name, arguments and BUILD state.
+    static func classRecord(module: String, name: String) -> PickleGlobal {
+        let className = "\(module).\(name)"
+        return PickleGlobal(module: module, name: name, construct: { arguments in
+            .record(PickleRecord(className: className, arguments: arguments, state: .none))
+        }, setState: { object, state in
+            guard case .record(var record) = object else { throw PickleArgumentError("BUILD on a record expected a record") }
+            record.state = state
+            return .record(record)
+        }, isClassRecord: true)
     }
 
     /// `module.name`.
@@ -37,6 +57,9 @@ public struct PickleGlobal: Sendable {
 /// ```
 public struct PickleAllowList: Sendable {
     private var globals: [String: PickleGlobal] = [:]
+    /// Whether classes outside the table may be instantiated through NEWOBJ as inert records
+    /// (pickled whole PyTorch modules); see ``allowingClassRecords()``.
+    public private(set) var acceptsClassRecords = false
 
     /// A table of exactly these globals.
     public init(_ globals: [PickleGlobal]) {
@@ -50,8 +73,33 @@ public struct PickleAllowList: Sendable {
         return result
     }
 
+    /// This table, also accepting class globals that only NEWOBJ instantiates, each becoming an
+    /// inert ``PickleRecord`` (its class name and BUILD state), never a call. A name counts as a
+    /// class when it starts with a capital letter (Python's convention: `Conv2d`, not `system`)
+    /// and its module is none of those that reach the system (``systemModules``).
+    public func allowingClassRecords() -> PickleAllowList {
+        var result = self
+        result.acceptsClassRecords = true
+        return result
+    }
+
+    /// Modules whose names are refused even as inert records: they run commands, load code or
+    /// reach files and the network (`os`, `subprocess`, `builtins`, …, and their submodules).
+    public static let systemModules: Set<String> = [
+        "os", "posix", "nt", "subprocess", "builtins", "__builtin__", "sys", "shutil", "socket", "pty", "importlib", "runpy",
+        "ctypes", "pickle", "_pickle", "marshal", "code", "codeop", "webbrowser", "multiprocessing", "asyncio", "io", "_io",
+        "types", "functools", "operator", "platform", "signal", "tempfile", "pathlib", "urllib", "http", "ftplib", "smtplib",
+        "telnetlib", "threading", "_thread", "inspect", "pdb", "timeit", "commands", "popen2", "copyreg", "copy_reg",
+    ]
+
     /// The entry for `module.name`, or nil when the pickle may not name it.
-    public func global(module: String, name: String) -> PickleGlobal? { globals["\(module).\(name)"] }
+    public func global(module: String, name: String) -> PickleGlobal? {
+        if let global = globals["\(module).\(name)"] { return global }
+        guard acceptsClassRecords, let first = name.unicodeScalars.first, ("A"..."Z").contains(first),
+              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+              !Self.systemModules.contains(String(module.split(separator: ".").first ?? "")) else { return nil }
+        return .classRecord(module: module, name: name)
+    }
 
     /// The qualified names in the table, sorted.
     public var names: [String] { globals.keys.sorted() }

@@ -138,23 +138,23 @@ struct PickleMachine {
             try push(.global(try resolve(module: moduleText, name: nameText)))
         case 0x52:                                                              // REDUCE
             let arguments = try pop(), callable = try pop()
-            try call(callable, arguments: try tupleElements(arguments, "REDUCE"))
+            try call(callable, arguments: try tupleElements(arguments, "REDUCE"), instantiating: false)
         case 0x81:                                                              // NEWOBJ
             let arguments = try pop(), type = try pop()
-            try call(type, arguments: try tupleElements(arguments, "NEWOBJ"))
+            try call(type, arguments: try tupleElements(arguments, "NEWOBJ"), instantiating: true)
         case 0x92:                                                              // NEWOBJ_EX
             let keywords = try freeze(try pop()).value, arguments = try pop(), type = try pop()
             guard keywords == .dict([]) else { throw malformed("NEWOBJ_EX with keyword arguments is not supported") }
-            try call(type, arguments: try tupleElements(arguments, "NEWOBJ_EX"))
+            try call(type, arguments: try tupleElements(arguments, "NEWOBJ_EX"), instantiating: true)
         case 0x69:                                                              // INST
             let module = try input.textLine("INST's module"), name = try input.textLine("INST's name")
             let global = try resolve(module: module, name: name)
-            try call(.global(global), arguments: try popMark().map { try freeze($0).value })
+            try call(.global(global), arguments: try popMark().map { try freeze($0).value }, instantiating: false)
         case 0x6F:                                                              // OBJ
             var items = try popMark()
             guard !items.isEmpty else { throw malformed("OBJ needs a class after the mark") }
             let type = items.removeFirst()
-            try call(type, arguments: try items.map { try freeze($0).value })
+            try call(type, arguments: try items.map { try freeze($0).value }, instantiating: false)
         case 0x62: try build(state: try freeze(try pop()).value)                // BUILD
         case 0x50:                                                              // PERSID
             try loadPersistent(.string(try input.textLine("PERSID")))

@@ -103,8 +103,13 @@ extension PickleMachine {
 
     /// Calls an allowed constructor. What it builds becomes an object BUILD can update when the
     /// global takes a state, a mutable container when it is a list, dict or set (OrderedDict then
-    /// receives SETITEMS), and a finished value otherwise.
-    mutating func call(_ callable: Item, arguments: [PickleValue]) throws {
+    /// receives SETITEMS), and a finished value otherwise. A class record is only made by
+    /// NEWOBJ (`instantiating`); REDUCE, INST or OBJ on one is refused.
+    mutating func call(_ callable: Item, arguments: [PickleValue], instantiating: Bool) throws {
+        if case .global(let global) = callable, global.isClassRecord, !instantiating {
+            throw PickleError.notCallable(file: input.file, offset: input.opcodeStart,
+                                          what: "\(global.qualifiedName) (a class outside the allow-list, accepted only through NEWOBJ)")
+        }
         guard case .global(let global) = callable, let construct = global.construct else {
             let what: String = switch callable {
             case .global(let global): "\(global.qualifiedName) (a type that may only be an argument)"
@@ -131,6 +136,8 @@ extension PickleMachine {
     }
 
     mutating func build(state: PickleValue) throws {
+        // An OrderedDict's attributes (a PyTorch state dict's `_metadata`): a plain dict keeps none.
+        if case .container(let id) = try top(), containers[id].kind == .dict, case .dict = state { return }
         guard case .object(let id) = try top(), let setState = objects[id].global.setState else {
             throw malformed("BUILD on a value that takes no state")
         }
@@ -162,6 +169,9 @@ extension PickleMachine {
             guard depth + height <= limits.maxDepth else { throw limit("values nest deeper than \(limits.maxDepth) levels") }
             return (value, height)
         case .global(let global):
+            guard !global.isClassRecord else {
+                throw PickleError.disallowedGlobal(file: input.file, offset: input.opcodeStart, module: global.module, name: global.name)
+            }
             return (.global(module: global.module, name: global.name), 0)
         case .object(let id):
             guard depth + objects[id].height <= limits.maxDepth else { throw limit("values nest deeper than \(limits.maxDepth) levels") }
@@ -195,6 +205,7 @@ extension PickleMachine {
         case .list(let values), .tuple(let values), .set(let values): 1 + (values.map(height).max() ?? 0)
         case .dict(let entries): 2 + (entries.map { max(height($0.key), height($0.value)) }.max() ?? 0)
         case .array, .dtype: 1
+        case .record(let record): 2 + max(record.arguments.map(height).max() ?? 0, height(record.state))
         default: 0
         }
     }

@@ -29,6 +29,9 @@ public indirect enum PickleValue: Sendable, Equatable {
     case array(NumpyArray)
     /// A numpy dtype.
     case dtype(NumpyDType)
+    /// An object of a class outside the allow-list, built by NEWOBJ and BUILD: inert data only
+    /// (only when the allow-list accepts class records).
+    case record(PickleRecord)
 
     /// The text of a `string`, or of `bytes` read as Latin-1 (a Python 2 `str`); nil otherwise.
     public var text: String? {
@@ -85,6 +88,7 @@ public indirect enum PickleValue: Sendable, Equatable {
         case .global(let module, let name): "\(module).\(name)"
         case .array: "numpy.ndarray"
         case .dtype: "numpy.dtype"
+        case .record(let record): record.className
         }
     }
 }
@@ -101,4 +105,15 @@ public struct PickleEntry: Sendable, Equatable {
         self.key = key
         self.value = value
     }
+}
+
+/// An instance of a class that was never run: the class's qualified name, NEWOBJ's arguments and
+/// BUILD's state (for a PyTorch module, its `__dict__` with `_parameters`, `_buffers`, `_modules`).
+public struct PickleRecord: Sendable, Equatable {
+    /// `module.Name` of the class.
+    public var className: String
+    /// The arguments NEWOBJ passed to `__new__`.
+    public var arguments: [PickleValue]
+    /// The state BUILD gave it; `none` without BUILD.
+    public var state: PickleValue
 }

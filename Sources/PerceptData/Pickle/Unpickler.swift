@@ -58,6 +58,15 @@ public struct Unpickler: Sendable {
         return try machine.run()
     }
 
+    /// The value pickled in `bytes` from `offset` on, and the offset just past its STOP: for
+    /// formats that put several pickles one after another (PyTorch's legacy files).
+    public func load(_ bytes: [UInt8], from offset: Int, file: String) throws -> (value: PickleValue, end: Int) {
+        var machine = PickleMachine(input: PickleInput(bytes: bytes, file: file, position: offset, opcodeStart: offset),
+                                    allowList: allowList, limits: limits, persistentLoad: persistentLoad)
+        let value = try machine.run()
+        return (value, machine.input.position)
+    }
+
     /// The value pickled in the file at `url`.
     public func load(contentsOf url: URL) throws -> PickleValue {
         let data: Data

@@ -17,21 +17,13 @@ extension Module {
     /// Freezes the parameters matching any of `patterns` (see ``NamePattern``). A pattern
     /// that matches no parameter throws ``UnmatchedPatternError`` and nothing is changed.
     public func freeze(matching patterns: [String]) throws {
-        try requireMatches(patterns)
-        freeze(where: { name in patterns.contains { NamePattern($0).matches(name) } })
+        try freeze(FreezeSpec.patterns(patterns))
     }
 
     /// Unfreezes the parameters matching any of `patterns` (see ``NamePattern``). A pattern
     /// that matches no parameter throws ``UnmatchedPatternError`` and nothing is changed.
     public func unfreeze(matching patterns: [String]) throws {
-        try requireMatches(patterns)
-        unfreeze(where: { name in patterns.contains { NamePattern($0).matches(name) } })
-    }
-
-    private func requireMatches(_ patterns: [String]) throws {
-        let names = namedParameters().map(\.name)
-        let unmatched = patterns.filter { pattern in !names.contains { NamePattern(pattern).matches($0) } }
-        if !unmatched.isEmpty { throw UnmatchedPatternError(patterns: unmatched, firstNames: Array(names.prefix(5))) }
+        try unfreeze(FreezeSpec.patterns(patterns))
     }
 
     /// Elements in all parameters, split into trainable and frozen.

@@ -32,7 +32,11 @@ public struct WeightsInspection: Sendable, Equatable {
     /// Reads and checks the file (a corrupt file throws a ``SafetensorsError`` naming the
     /// file and the place) and computes every tensor's range.
     public init(path: String) throws {
-        let file = try SafetensorsFile(path: path)
+        try self.init(file: try SafetensorsFile(path: path), path: path)
+    }
+
+    /// Inspects a safetensors file already open (one made in memory from another format), named `path`.
+    public init(file: SafetensorsFile, path: String) throws {
         self.path = path
         metadata = file.metadata
         entries = try file.entries.map { entry in

@@ -22,7 +22,7 @@ public struct SafetensorsEntry: Sendable, Hashable {
 
     /// The element count of `shape`, or nil when the product overflows `Int`.
     /// A zero dimension makes the count zero whatever the other dimensions are.
-    static func elementCount(of shape: [Int]) -> Int? {
+    public static func elementCount(of shape: [Int]) -> Int? {
         if shape.contains(0) { return 0 }
         var count = 1
         for dimension in shape {
@@ -34,7 +34,7 @@ public struct SafetensorsEntry: Sendable, Hashable {
     }
 
     /// The byte count dtype size × element count, or nil when it overflows `Int`.
-    static func byteCount(dtype: SafetensorsDType, shape: [Int]) -> Int? {
+    public static func byteCount(dtype: SafetensorsDType, shape: [Int]) -> Int? {
         guard let count = elementCount(of: shape) else { return nil }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
         return overflow ? nil : bytes

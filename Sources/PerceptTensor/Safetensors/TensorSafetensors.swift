@@ -55,3 +55,15 @@ extension Tensor {
         try writer.write(to: path)
     }
 }
+
+extension SafetensorsFile {
+    /// A writer holding every tensor of this file byte for byte with its dtype, and `metadata`
+    /// in place of the file's.
+    public func rawWriter(metadata: [String: String]) throws -> SafetensorsWriter {
+        var writer = SafetensorsWriter(metadata: metadata)
+        for entry in entries {
+            try withBytes(of: entry.name) { bytes in try writer.add(entry.name, dtype: entry.dtype, shape: entry.shape, bytes: Array(bytes)) }
+        }
+        return writer
+    }
+}

@@ -30,9 +30,13 @@ public struct LearningRatePlan: Equatable, Sendable {
         return schedule?.learningRate(at: step - warmupSteps, initial: initial) ?? initial
     }
 
-    /// Sets every group of `optimizer` to step `step`'s learning rate.
+    /// Sets every group of `optimizer` to step `step`'s learning rate, scaled by the group's
+    /// share of the initial rate (a backbone group at 0.1× stays at 0.1×).
     public func apply(to optimizer: Optimizer, atStep step: Int) {
         let rate = learningRate(atStep: step)
-        for index in optimizer.groups.indices { optimizer.groups[index].learningRate = rate }
+        for index in optimizer.groups.indices {
+            let share = initial > 0 ? (optimizer.groups[index].initialLearningRate ?? initial) / initial : 1
+            optimizer.groups[index].learningRate = rate * share
+        }
     }
 }

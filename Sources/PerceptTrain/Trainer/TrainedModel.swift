@@ -29,6 +29,7 @@ public struct TrainedModel {
     /// Reads `path`; errors name the file (unknown architecture, bad configuration, weights that
     /// do not fit).
     public static func load(_ path: String) throws -> TrainedModel {
+        if TorchFile.isTorchFile(path) { return try loadTorch(path) }
         let (tensors, metadata) = try Tensor.loadSafetensors(from: path)
         guard metadata["percept.step"] != nil else {
             let loaded = try ModelRegistry.load(path)
@@ -55,5 +56,19 @@ public struct TrainedModel {
         try model.load(stateDict, strict: true, source: path)
         model.train(false)
         return try TrainedModel(model: model, description: ModelDescription(name: name, configuration: configuration, metadata: metadata), file: path)
+    }
+
+    /// A PyTorch file: the architecture recognised from its tensor names, the configuration from
+    /// their shapes, the tensors loaded strictly.
+    private static func loadTorch(_ path: String) throws -> TrainedModel {
+        let weights = try PretrainedWeights.read(path)
+        guard let name = weights.architecture() else {
+            throw ModelFileError.missingMetadata(file: path, key: "\(ModelFile.architectureKey) (a PyTorch file whose tensors match no registered model; convert it with percept weights convert --arch NAME)")
+        }
+        let configuration = try weights.configuration(for: name)
+        let model = try ModelRegistry.build(name, configuration: configuration)
+        try model.load(weights.stateDict, strict: true, source: path)
+        model.train(false)
+        return TrainedModel(model: model, description: ModelDescription(name: name, configuration: configuration))
     }
 }

@@ -67,8 +67,21 @@ public final class Trainer {
                 throw RunFolderError.unwritable(file: weightsFolder, reason: error.localizedDescription)
             }
         }
-        optimizer = try settings.optimizer.make(model, learningRate: settings.learningRate, weightDecay: settings.weightDecay)
+        try settings.freezing?.check(model)
+        optimizer = try settings.optimizer.make(try Self.parameterGroups(model, description: description, settings: settings),
+                                                learningRate: settings.learningRate, weightDecay: settings.weightDecay)
         plan = LearningRatePlan(settings, stepsPerEpoch: training.batchesPerEpoch)
+    }
+
+    /// One group of every parameter, or with a backbone factor other than 1 the backbone
+    /// (everything but the head) at that share of the learning rate and the head at the full rate.
+    static func parameterGroups(_ model: any ZooModel, description: ModelDescription, settings: TrainerSettings) throws -> any ParameterGroups {
+        guard settings.backboneLearningRateFactor != 1 else { return model }
+        let heads = try PretrainedWeights.headNames(entry: ModelRegistry.entry(description.name), configuration: description.configuration)
+        let named = model.namedParameters()
+        return [ParameterGroup(named.filter { !heads.contains($0.name) }.map(\.parameter),
+                               learningRate: settings.learningRate * settings.backboneLearningRateFactor),
+                ParameterGroup(named.filter { heads.contains($0.name) }.map(\.parameter))]
     }
 
     /// The path of `last.safetensors`, or nil without a weights folder.
@@ -125,6 +138,10 @@ public final class Trainer {
     /// Trains the rest of the current epoch; false when a stop was requested before its end.
     private func trainEpoch() throws -> Bool {
         model.train(true)
+        if let freezing = settings.freezing {
+            try freezing.apply(to: model, completedEpochs: progress.epoch)
+            model.keepFrozenBatchNormInEval()
+        }
         let epochStart = Date(), secondsBefore = progress.epochSeconds
         var batches = training.batches(epoch: progress.epoch)
         var index = 0

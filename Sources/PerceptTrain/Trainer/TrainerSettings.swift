@@ -4,8 +4,9 @@ import PerceptNN
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
     case sgd, adam, adamw, rmsprop
 
-    /// The optimizer over `model`'s parameters (SGD with momentum 0.9, as Ultralytics trains).
-    public func make(_ model: Module, learningRate: Double, weightDecay: Double) throws -> Optimizer {
+    /// The optimizer over `model`'s parameters, or over parameter groups with their own learning
+    /// rates (SGD with momentum 0.9, as Ultralytics trains).
+    public func make(_ model: any ParameterGroups, learningRate: Double, weightDecay: Double) throws -> Optimizer {
         switch self {
         case .sgd: try SGD(model, learningRate: learningRate, momentum: 0.9, weightDecay: weightDecay)
         case .adam: try Adam(model, learningRate: learningRate, weightDecay: weightDecay)
@@ -64,6 +65,12 @@ public struct TrainerSettings: Codable, Equatable, Sendable {
     /// The decay of an exponential moving average of the weights, validated and saved instead of
     /// the raw weights; nil keeps none.
     public var emaDecay: Double?
+
+    /// What is frozen in which epoch (fine-tuning); nil trains every parameter.
+    public var freezing: FreezePlan?
+    /// The learning-rate factor of every parameter outside the head (the tensors that depend on
+    /// the class count), through a parameter group of its own.
+    public var backboneLearningRateFactor = 1.0
 
     /// The defaults of `percept … train`.
     public init() {}

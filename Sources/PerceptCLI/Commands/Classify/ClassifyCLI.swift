@@ -38,31 +38,71 @@ enum ClassifyCLI {
 
     /// An error as a `FILE: error: message` line (errors of the libraries mostly name their file already).
     static func message(_ error: Error) -> String {
+        if let pickle = error as? PickleError { return "\(pickle.file): error: \(pickle.message)" }
         let text = "\(error)"
         return text.contains("error:") ? text : "error: " + text
     }
 
-    /// The model to train: a registry name built for the data, or a weights file whose classes
-    /// and channels must match the data. Its description carries the data's class names and normalisation.
-    static func model(_ spec: String, data: ClassificationData, imageSize: Int) throws -> (any ZooModel, ModelDescription) {
-        guard FileManager.default.fileExists(atPath: spec) else {
-            let configuration = ModelConfiguration(numClasses: data.classNames.count, inputChannels: ClassifyData.channels(data), imageSize: imageSize)
-            let model: any ZooModel
-            do {
-                model = try ModelRegistry.build(spec, configuration: configuration)
-            } catch ModelRegistryError.unknownModel(let name, let closeMatches) {
-                throw ValidationError("--model: unknown model \"\(name)\"" + (closeMatches.isEmpty ? "" : "; did you mean \(closeMatches.joined(separator: ", "))?")
-                                      + " (`percept models` lists them)")
-            } catch ModelRegistryError.imageSizeTooSmall(let model, let imageSize, let minimum) {
-                throw ClassifyInputError(description: "\(spec): error: --imgsz \(imageSize) is too small for \(model): it needs at least \(minimum)")
+    /// The model to train: a registry name built for the data (with `weights` loaded into it when
+    /// given), or a weights file (Percept's safetensors, or a PyTorch `.pt`/`.pth` whose
+    /// architecture is recognised). Weights for another class count get a fresh head; the lines
+    /// to print say so. Its description carries the data's class names.
+    static func model(_ spec: String, weights: String? = nil, data: ClassificationData,
+                      imageSize: Int) throws -> (model: any ZooModel, description: ModelDescription, notes: [String]) {
+        var name = spec, source = weights, options: [String: Double] = [:], pretrained: PretrainedWeights?
+        if FileManager.default.fileExists(atPath: spec) {
+            guard weights == nil else { throw ValidationError("--weights goes with --model NAME; --model \(spec) is already a weights file") }
+            let file = try PretrainedWeights.read(spec)
+            pretrained = file
+            guard let recognised = file.architecture() else {
+                throw ClassifyInputError(description: "\(spec): error: the file names no architecture and its tensors match no registered model; name it: --model NAME --weights \(spec)")
             }
-            return (model, ModelDescription(name: spec, configuration: configuration, classNames: data.classNames))
+            (name, source) = (recognised, spec)
+            if let json = file.metadata[ModelFile.configurationKey], let stored = try? ModelConfiguration.parse(json: json) {
+                try requireChannels(stored.inputChannels, data: data, file: spec)
+                options = stored.options
+            }
         }
-        let trained = try TrainedModel.load(spec)
-        try requireFit(trained.description, data: data, file: spec)
-        trained.model.train(true)
-        return (trained.model, ModelDescription(name: trained.description.name, configuration: trained.description.configuration,
-                                                classNames: data.classNames))
+        let configuration = ModelConfiguration(numClasses: data.classNames.count, inputChannels: ClassifyData.channels(data),
+                                               imageSize: imageSize, options: options)
+        let model: any ZooModel
+        do {
+            model = try ModelRegistry.build(name, configuration: configuration)
+        } catch ModelRegistryError.unknownModel(let name, let closeMatches) {
+            throw ValidationError("--model: unknown model \"\(name)\"" + (closeMatches.isEmpty ? "" : "; did you mean \(closeMatches.joined(separator: ", "))?")
+                                  + " (`percept models` lists them)")
+        } catch ModelRegistryError.imageSizeTooSmall(let model, let imageSize, let minimum) {
+            throw ClassifyInputError(description: "\(spec): error: --imgsz \(imageSize) is too small for \(model): it needs at least \(minimum)")
+        }
+        var notes: [String] = []
+        if let source {
+            let file = try pretrained ?? PretrainedWeights.read(source)
+            if let stored = file.metadata[ModelFile.architectureKey], stored != name {
+                throw ModelFileError.architectureMismatch(file: source, expected: name, found: stored)
+            }
+            notes += file.notices.map { "\(source): notice: \($0)" }
+            let replaced = try file.load(into: model, name: name, configuration: configuration)
+            notes.append("\(source): loaded \(file.stateDict.count) tensors into \(name)"
+                         + (replaced.isEmpty ? "" : "; the head was replaced for \(data.classNames.count) classes: \(replaced.joined(separator: ", "))"))
+        }
+        model.train(true)
+        return (model, ModelDescription(name: name, configuration: configuration, classNames: data.classNames), notes)
+    }
+
+    /// `272019` as `272,019`.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        let groups = stride(from: digits.count, to: 0, by: -3).reversed().map { end in
+            String(digits[digits.index(digits.startIndex, offsetBy: max(end - 3, 0))..<digits.index(digits.startIndex, offsetBy: end)])
+        }
+        return (value < 0 ? "-" : "") + groups.joined(separator: ",")
+    }
+
+    /// Refuses weights built for another number of input channels than the data has.
+    static func requireChannels(_ channels: Int, data: ClassificationData, file: String) throws {
+        guard channels == ClassifyData.channels(data) else {
+            throw ClassifyInputError(description: "\(file): error: the weights take \(channels) input channels; the data has \(ClassifyData.channels(data))")
+        }
     }
 
     /// Refuses weights built for another number of classes or channels than the data has.

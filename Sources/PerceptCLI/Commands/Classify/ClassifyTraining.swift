@@ -25,9 +25,12 @@ struct ClassifyTraining {
         Tensor.manualSeed(arguments.seed)
         data = try ClassifyData.load(arguments.data, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
                                      seed: arguments.seed, skipBad: arguments.skipBad)
+            .selecting(classes: arguments.classes, perClass: arguments.perClass)
         for warning in data.warnings { notice("\(warning.file): warning: \(warning.message)") }
         let normalization = try arguments.normalize.resolve(for: data, source: arguments.data)
-        let (model, built) = try ClassifyCLI.model(arguments.model, data: data, imageSize: arguments.imageSize ?? ClassifyData.side(data))
+        let (model, built, notes) = try ClassifyCLI.model(arguments.model, weights: arguments.weights, data: data,
+                                                          imageSize: arguments.imageSize ?? ClassifyData.side(data))
+        notes.forEach(notice)
         description = ModelDescription(name: built.name, configuration: built.configuration, classNames: data.classNames,
                                        normalization: normalization)
         try ClassifyCLI.checkInputSize(model, description: description, file: arguments.model)
@@ -52,5 +55,6 @@ struct ClassifyTraining {
         trainer = try Trainer(model: model, description: description, task: ClassificationTask(classes: data.classNames.count),
                               training: training, validation: validation, settings: arguments.settings, weightsFolder: run.weightsFolder)
         if resumed != nil { try trainer.resume(from: run.lastWeights) }
+        try arguments.freezing?.apply(to: model, completedEpochs: trainer.progress.epoch)
     }
 }

@@ -16,10 +16,11 @@ struct ArgumentsFileError: Error, CustomStringConvertible {
 struct TrainingArguments: Equatable {
     /// The keys of `args.yaml`, in its order, with their defaults (nil: no default).
     static let keys: [(key: String, defaultValue: String?)] = [
-        ("model", nil), ("data", nil), ("epochs", "10"), ("batch", "64"), ("imgsz", nil), ("lr", "0.001"),
+        ("model", nil), ("weights", nil), ("data", nil), ("classes", nil), ("per_class", nil), ("epochs", "10"), ("batch", "64"), ("imgsz", nil), ("lr", "0.001"),
         ("optimizer", "adam"), ("schedule", "constant"), ("warmup_epochs", "0"), ("weight_decay", "0"), ("augment", nil),
         ("workers", String(ThreadBudget.dataLoaderWorkers)), ("seed", "0"), ("project", "runs"),
         ("name", nil), ("patience", nil), ("val_split", "0.2"), ("skip_bad", "false"), ("normalize", "none"),
+        ("freeze", nil), ("unfreeze", nil), ("backbone_lr_factor", nil),
     ]
 
     /// The resolved values by key (absent: unset and without default).
@@ -33,6 +34,12 @@ struct TrainingArguments: Equatable {
     let optimizer: OptimizerKind, schedule: ScheduleKind
     let skipBad: Bool
     let normalize: NormalizationChoice
+    /// The data's classes to keep (`--classes`), and the training examples per class (`--per-class`).
+    let classes: [Int]?, perClass: Int?
+    /// What is frozen when (`--freeze`, `--unfreeze`); nil when neither is given.
+    let freezing: FreezePlan?
+    let backboneLearningRateFactor: Double
+    var weights: String? { values["weights"] }
     var augment: String? { values["augment"] }
     var project: String { values["project"] ?? "runs" }
     var name: String? { values["name"] }
@@ -88,6 +95,14 @@ struct TrainingArguments: Equatable {
             throw fail("normalize", "none, auto or MEAN/STD (comma-separated per channel, positive stds)")
         }
         self.normalize = normalize
+        do { classes = try values["classes"].map(ClassSelection.parseClasses) } catch { throw fail("classes", "class indices and ranges such as 5-9 or 0,2,4") }
+        perClass = try integer("per_class", minimum: 1)
+        backboneLearningRateFactor = try values["backbone_lr_factor"] == nil ? 1 : number("backbone_lr_factor", { $0 > 0 }, "a number > 0")
+        func spec<T>(_ key: String, _ parse: (String) throws -> T) throws -> T? {
+            do { return try values[key].map(parse) } catch let error as FreezeSpecError { throw fail(key, error.message) }
+        }
+        let freeze = try spec("freeze", FreezeSpec.init(parsing:)), steps = try spec("unfreeze", FreezePlan.steps(parsing:)) ?? []
+        freezing = freeze == nil && steps.isEmpty ? nil : FreezePlan(freeze: freeze, unfreeze: steps)
     }
 
     /// The trainer's settings.
@@ -100,6 +115,8 @@ struct TrainingArguments: Equatable {
         settings.warmupEpochs = warmupEpochs
         settings.weightDecay = weightDecay
         settings.patience = patience
+        settings.freezing = freezing
+        settings.backboneLearningRateFactor = backboneLearningRateFactor
         return settings
     }
 

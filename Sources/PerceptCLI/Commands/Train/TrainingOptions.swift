@@ -6,14 +6,20 @@ import Foundation
 /// `--cfg` file, the resumed run's `args.yaml`, or the default; ``TrainingArguments`` resolves
 /// them and checks their types.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "A registry name (see `percept models`) or a weights file to start from.")
+    @Option(help: "A registry name (see `percept models`) or a weights file to start from (.safetensors, or PyTorch's .pt/.pth).")
     var model: String?
+    @Option(help: "Weights to start --model NAME from (.safetensors or PyTorch .pt/.pth); a head for another class count is replaced.")
+    var weights: String?
     @Option(help: "The data: fashion-mnist, cifar10:DIR, cifar100:DIR, or a folder of class folders (or train/ and val/ of them).")
     var data: String?
     @Option(help: "Epochs to train (default 10).")
     var epochs: String?
     @Option(help: "The global batch size (default 64).")
     var batch: String?
+    @Option(help: "Keep only these classes of the data, relabelled 0… in this order: indices and ranges, e.g. 5-9 or 0,2,4.")
+    var classes: String?
+    @Option(name: .customLong("per-class"), help: "Train on at most this many images of each class (the first ones; validation keeps all).")
+    var perClass: String?
     @Option(help: "The square input size the model is built for (default: the data's image size).")
     var imgsz: String?
     @Option(help: "The initial learning rate (default 0.001).")
@@ -48,24 +54,22 @@ struct TrainingOptions: ParsableArguments {
     var normalize: String?
     @Option(help: "A YAML file of options (keys as in args.yaml); flags override it.")
     var cfg: String?
-    @Option(help: "Layers to freeze (reserved for fine-tuning; not yet supported).")
+    @Option(help: "Parameters to freeze: name patterns (globs or prefixes, comma-separated), first:N or all-but-last:K tensors.")
     var freeze: String?
-    @Option(help: "When to unfreeze layers (reserved for fine-tuning; not yet supported).")
+    @Option(help: "Unfreeze during training: 'EPOCH:SPEC;EPOCH:SPEC' (after epoch EPOCH; SPEC as --freeze, * for all).")
     var unfreeze: String?
+    @Option(name: .customLong("backbone-lr-factor"), help: "Learning-rate factor of everything but the head (default 1).")
+    var backboneLRFactor: String?
 
     /// The values given on the command line, keyed as in `args.yaml`.
     var given: [String: String] {
         let pairs: [(String, String?)] = [
-            ("model", model), ("data", data), ("epochs", epochs), ("batch", batch), ("imgsz", imgsz), ("lr", lr),
+            ("model", model), ("weights", weights), ("data", data), ("classes", classes), ("per_class", perClass), ("epochs", epochs), ("batch", batch), ("imgsz", imgsz), ("lr", lr),
             ("optimizer", optimizer), ("schedule", schedule), ("warmup_epochs", warmupEpochs), ("weight_decay", weightDecay),
             ("augment", augment), ("workers", workers), ("seed", seed), ("project", project), ("name", name),
             ("patience", patience), ("val_split", valSplit), ("skip_bad", skipBad ? "true" : nil), ("normalize", normalize),
+            ("freeze", freeze), ("unfreeze", unfreeze), ("backbone_lr_factor", backboneLRFactor),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
-    }
-
-    func validate() throws {
-        if freeze != nil { throw ValidationError("--freeze is not yet supported (it comes with fine-tuning)") }
-        if unfreeze != nil { throw ValidationError("--unfreeze is not yet supported (it comes with fine-tuning)") }
     }
 }
