@@ -44,9 +44,11 @@ enum ClassifyCLI {
 
     /// The model to train: a registry name built for the data, or a weights file whose classes
     /// and channels must match the data. Its description carries the data's class names and normalisation.
-    static func model(_ spec: String, data: ClassificationData, imageSize: Int) throws -> (any ZooModel, ModelDescription) {
+    /// `options` are the family options of a model built by name (a weights file carries its own).
+    static func model(_ spec: String, data: ClassificationData, imageSize: Int, options: [String: Double] = [:]) throws -> (any ZooModel, ModelDescription) {
         guard FileManager.default.fileExists(atPath: spec) else {
-            let configuration = ModelConfiguration(numClasses: data.classNames.count, inputChannels: ClassifyData.channels(data), imageSize: imageSize)
+            let configuration = ModelConfiguration(numClasses: data.classNames.count, inputChannels: ClassifyData.channels(data), imageSize: imageSize,
+                                                   options: options)
             let model: any ZooModel
             do {
                 model = try ModelRegistry.build(spec, configuration: configuration)
@@ -55,6 +57,8 @@ enum ClassifyCLI {
                                       + " (`percept models` lists them)")
             } catch ModelRegistryError.imageSizeTooSmall(let model, let imageSize, let minimum) {
                 throw ClassifyInputError(description: "\(spec): error: --imgsz \(imageSize) is too small for \(model): it needs at least \(minimum)")
+            } catch ModelRegistryError.invalidConfiguration(let model, let message) {
+                throw ValidationError("--model-options: \(model): \(message)")
             }
             return (model, ModelDescription(name: spec, configuration: configuration, classNames: data.classNames))
         }

@@ -28,27 +28,14 @@ struct ClassifyTrainCommand: ParsableCommand {
 
     private func train() throws {
         let (arguments, resumed) = try resolveArguments()
-        Tensor.manualSeed(arguments.seed)
-        let data = try ClassifyData.load(arguments.data, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
-                                         seed: arguments.seed, skipBad: arguments.skipBad)
+        let data = try ClassifyTraining.loadData(arguments)
         for warning in data.warnings { ClassifyCLI.printError("\(warning.file): warning: \(warning.message)") }
-        let (model, description) = try ClassifyCLI.model(arguments.model, data: data, imageSize: arguments.imageSize ?? ClassifyData.side(data))
-        try ClassifyCLI.checkInputSize(model, description: description, file: arguments.model)
-
-        let resize = ClassifyData.resizing(data, to: description.configuration.imageSize)
-        let training = try DataLoader(data.train, batchSize: arguments.batch, seed: arguments.seed, workers: arguments.workers,
-                                      name: arguments.data, transform: try ClassifyData.transform(augment: arguments.augment, resize: resize))
-        if training.isBatchClamped {
-            ClassifyCLI.printError("\(arguments.data): notice: --batch \(arguments.batch) is larger than the \(data.train.count) training examples; training with one batch of \(training.batchSize)")
+        let session = try ClassifyTraining.prepare(arguments, data: data, resume: resumed != nil, notice: ClassifyCLI.printError) {
+            let run = try resumed ?? RunFolder.create(project: arguments.project, task: "classify", name: arguments.name)
+            if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
+            return run
         }
-        let validation = try DataLoader(data.validation, batchSize: max(arguments.batch, 256), sampler: .sequential, workers: arguments.workers,
-                                        name: arguments.data, transform: resize)
-        let run = try resumed ?? RunFolder.create(project: arguments.project, task: "classify", name: arguments.name)
-        if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
-
-        let trainer = try Trainer(model: model, description: description, task: ClassificationTask(classes: data.classNames.count),
-                                  training: training, validation: validation, settings: arguments.settings, weightsFolder: run.weightsFolder)
-        if resumed != nil { try trainer.resume(from: run.lastWeights) }
+        let trainer = session.trainer, run = session.run, description = session.description
         trainer.callbacks = [TrainingConsole(json: json), RunLog(folder: run, metricNames: trainer.task.metricNames)]
         ClassifyCLI.printError("\(resumed == nil ? "training" : "resuming") \(description.name) on \(data.train.count) images (\(data.validation.count) for validation), \(data.classNames.count) classes, into \(run.path)")
         let handler = InterruptHandler(stopping: trainer.stopFlag)

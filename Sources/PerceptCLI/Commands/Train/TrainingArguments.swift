@@ -20,7 +20,7 @@ struct TrainingArguments: Equatable {
         ("optimizer", "adam"), ("schedule", "constant"), ("warmup_epochs", "0"), ("weight_decay", "0"), ("augment", nil),
         ("workers", String(max(ProcessInfo.processInfo.activeProcessorCount / 2, 1))), ("seed", "0"), ("project", "runs"),
         ("name", nil), ("patience", nil), ("val_split", "0.2"), ("skip_bad", "false"),
-    ]
+    ] + [("model_options", nil)]
 
     /// The resolved values by key (absent: unset and without default).
     private(set) var values: [String: String]
@@ -32,6 +32,8 @@ struct TrainingArguments: Equatable {
     let learningRate: Double, warmupEpochs: Double, weightDecay: Double, validationSplit: Double
     let optimizer: OptimizerKind, schedule: ScheduleKind
     let skipBad: Bool
+    /// The model's family options (`width1=32,dropout=0.1` → `["width1": 32, "dropout": 0.1]`).
+    let modelOptions: [String: Double]
     var augment: String? { values["augment"] }
     var project: String { values["project"] ?? "runs" }
     var name: String? { values["name"] }
@@ -83,6 +85,19 @@ struct TrainingArguments: Equatable {
         self.schedule = schedule
         guard let skipBad = Bool(values["skip_bad"] ?? "false") else { throw fail("skip_bad", "true or false") }
         self.skipBad = skipBad
+        guard let modelOptions = Self.modelOptions(values["model_options"] ?? "") else { throw fail("model_options", "name=number pairs separated by commas") }
+        self.modelOptions = modelOptions
+    }
+
+    /// Parses `name=number,name=number` (empty: none); nil when malformed or a name repeats.
+    static func modelOptions(_ text: String) -> [String: Double]? {
+        var options: [String: Double] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, options[parts[0]] == nil, let value = Double(parts[1]), value.isFinite else { return nil }
+            options[parts[0]] = value
+        }
+        return options
     }
 
     /// The trainer's settings.

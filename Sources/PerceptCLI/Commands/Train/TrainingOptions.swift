@@ -44,6 +44,8 @@ struct TrainingOptions: ParsableArguments {
     var valSplit: String?
     @Flag(name: .customLong("skip-bad"), help: "Skip unreadable samples with a warning instead of stopping.")
     var skipBad = false
+    @Option(name: .customLong("model-options"), help: "The model's family options, such as width1=16,dropout=0.1 (`percept models` names them).")
+    var modelOptions: String?
     @Option(help: "A YAML file of options (keys as in args.yaml); flags override it.")
     var cfg: String?
     @Option(help: "Layers to freeze (reserved for fine-tuning; not yet supported).")
@@ -58,7 +60,7 @@ struct TrainingOptions: ParsableArguments {
             ("optimizer", optimizer), ("schedule", schedule), ("warmup_epochs", warmupEpochs), ("weight_decay", weightDecay),
             ("augment", augment), ("workers", workers), ("seed", seed), ("project", project), ("name", name),
             ("patience", patience), ("val_split", valSplit), ("skip_bad", skipBad ? "true" : nil),
-        ]
+        ] + [("model_options", modelOptions)]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
 
