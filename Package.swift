@@ -80,7 +80,8 @@ let package = Package(
         .target(name: "PerceptData", dependencies: [
             "PerceptTensor", "PerceptThreads", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "CDeflate",
         ]),
-        .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptModels", "PerceptData", "PerceptEval"]),
+        .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptModels", "PerceptData", "PerceptEval", "PerceptLabels", "PerceptRandom", "PerceptThreads",
+                                                  .product(name: "Yams", package: "Yams")]),
         .target(name: "PerceptAnnotator", dependencies: [
             "PerceptLabels", "PerceptImage",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),

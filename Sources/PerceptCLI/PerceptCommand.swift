@@ -13,7 +13,7 @@ struct PerceptCommand: ParsableCommand {
                       ImageCommand.self, WeightsCommand.self, ValidateCommand.self, ConvertCommand.self,
                       AugmentCommand.self, PreviewCommand.self, SplitCommand.self, StatsCommand.self,
                       ModelsCommand.self,
-                      SummaryCommand.self]
+                      SummaryCommand.self, TuneCommand.self]
     )
 
     /// Runs the command with the project's exit codes: 0 fine, 1 errors in the data, 2 usage

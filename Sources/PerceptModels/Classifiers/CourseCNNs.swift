@@ -33,7 +33,7 @@ public final class CourseCNN28: Module, Layer {
 
     static let entry = ClassifierZoo.entry(
         "course_cnn28", summary: "course CNN for 28×28: 2 × (conv5×5, ReLU, maxpool) with 32/64 channels, dropout, FC 1000",
-        defaults: ClassifierZoo.gray28, minimumImageSize: 4) { try CourseCNN28(configuration: $0) }
+        defaults: ClassifierZoo.gray28, minimumImageSize: 4, options: ["dropout"]) { try CourseCNN28(configuration: $0) }
 }
 
 /// The course's CNN for 32×32 RGB images (`course_cnn32`): conv5×5(32, stride 4, padding 2)-

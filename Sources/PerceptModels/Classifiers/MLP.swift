@@ -2,7 +2,8 @@ import PerceptNN
 import PerceptTensor
 
 /// A multilayer perceptron over flattened images: Linear → ReLU → Dropout → Linear.
-/// Options: `hidden` (width, default 256) and `dropout` (default 0).
+/// Options: `hidden` (width, default 256; `units`, Keras' name for it, is accepted too) and
+/// `dropout` (default 0).
 public final class MLP: Module, Layer {
     /// The hidden layer.
     public let hidden: Linear
@@ -25,14 +26,15 @@ public final class MLP: Module, Layer {
 
     static let entry = ClassifierZoo.entry(
         "mlp", summary: "multilayer perceptron: flatten, Linear(hidden), ReLU, dropout, Linear (options hidden, 256, and dropout, 0)",
-        defaults: ClassifierZoo.gray28, minimumImageSize: 1
+        defaults: ClassifierZoo.gray28, minimumImageSize: 1, options: ["hidden", "units", "dropout"]
     ) { configuration in
-        let hidden = configuration.option("hidden", default: 256)
-        guard hidden >= 1, hidden == hidden.rounded() else {
-            throw ModelRegistryError.invalidConfiguration(model: "mlp", message: "option hidden must be a positive integer, got \(hidden)")
+        guard configuration.options["units"] == nil || configuration.options["hidden"] == nil else {
+            throw ModelRegistryError.invalidConfiguration(model: "mlp", message: "options hidden and units are the same width; give one of them")
         }
+        let widthOption = configuration.options["units"] == nil ? "hidden" : "units"
+        let hidden = try ClassifierZoo.count(widthOption, of: configuration, default: 256, model: "mlp")
         return try MLP(inputFeatures: configuration.inputChannels * configuration.imageSize * configuration.imageSize,
-                       hiddenFeatures: Int(hidden), numClasses: configuration.numClasses,
-                       dropout: Float(configuration.option("dropout", default: 0)))
+                       hiddenFeatures: hidden, numClasses: configuration.numClasses,
+                       dropout: try ClassifierZoo.probability("dropout", of: configuration, default: 0, model: "mlp"))
     }
 }

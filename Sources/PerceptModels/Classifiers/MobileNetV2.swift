@@ -48,7 +48,7 @@ public final class MobileNetV2: Module, Layer {
 
     static let entry = ClassifierZoo.entry(
         "mobilenet_v2", summary: "torchvision MobileNetV2, inverted residuals with ReLU6 (options width, 1.0, and dropout, 0.2)",
-        defaults: ClassifierZoo.imageNet, minimumImageSize: 32
+        defaults: ClassifierZoo.imageNet, minimumImageSize: 32, options: ["width", "dropout"]
     ) { configuration in
         let width = configuration.option("width", default: 1)
         guard width > 0, width <= 10 else {

@@ -50,6 +50,6 @@ public final class VGG: Module, Layer {
     private static func entry(_ name: String, _ layout: [Int?], batchNorm: Bool) -> ModelEntry {
         // Five 2×2 max pools need 32 pixels to leave one.
         ClassifierZoo.entry(name, summary: "torchvision VGG, \(layout.compactMap { $0 }.count) conv layers\(batchNorm ? " with batch norm" : ""), classifier 4096-4096 (option dropout, 0.5)",
-                            defaults: ClassifierZoo.imageNet, minimumImageSize: 32) { try VGG(layout: layout, batchNorm: batchNorm, configuration: $0) }
+                            defaults: ClassifierZoo.imageNet, minimumImageSize: 32, options: ["dropout"]) { try VGG(layout: layout, batchNorm: batchNorm, configuration: $0) }
     }
 }

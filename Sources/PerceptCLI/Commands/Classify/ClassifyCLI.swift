@@ -47,9 +47,10 @@ enum ClassifyCLI {
     /// given), or a weights file (Percept's safetensors, or a PyTorch `.pt`/`.pth` whose
     /// architecture is recognised). Weights for another class count get a fresh head; the lines
     /// to print say so. Its description carries the data's class names.
-    static func model(_ spec: String, weights: String? = nil, data: ClassificationData,
-                      imageSize: Int) throws -> (model: any ZooModel, description: ModelDescription, notes: [String]) {
-        var name = spec, source = weights, options: [String: Double] = [:], pretrained: PretrainedWeights?
+    /// `options` are the family options of a model built by name (a weights file carries its own).
+    static func model(_ spec: String, weights: String? = nil, data: ClassificationData, imageSize: Int,
+                      options: [String: Double] = [:]) throws -> (model: any ZooModel, description: ModelDescription, notes: [String]) {
+        var name = spec, source = weights, options = options, pretrained: PretrainedWeights?
         if FileManager.default.fileExists(atPath: spec) {
             guard weights == nil else { throw ValidationError("--weights goes with --model NAME; --model \(spec) is already a weights file") }
             let file = try PretrainedWeights.read(spec)
@@ -73,6 +74,8 @@ enum ClassifyCLI {
                                   + " (`percept models` lists them)")
         } catch ModelRegistryError.imageSizeTooSmall(let model, let imageSize, let minimum) {
             throw ClassifyInputError(description: "\(spec): error: --imgsz \(imageSize) is too small for \(model): it needs at least \(minimum)")
+        } catch ModelRegistryError.invalidConfiguration(let model, let message) {
+            throw ValidationError("--model-options: \(model): \(message)")
         }
         var notes: [String] = []
         if let source {

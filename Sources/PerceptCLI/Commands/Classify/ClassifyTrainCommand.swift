@@ -33,7 +33,7 @@ struct ClassifyTrainCommand: ParsableCommand {
         let (trainer, run, data, description) = (session.trainer, session.run, session.data, session.description)
         trainer.callbacks = [TrainingConsole(json: json), RunLog(folder: run, metricNames: trainer.task.metricNames)]
         ClassifyCLI.printError("\(resumed == nil ? "training" : "resuming") \(description.name) on \(data.train.count) images (\(data.validation.count) for validation), \(data.classNames.count) classes, into \(run.path)")
-        let counts = model.parameterCounts
+        let counts = trainer.model.parameterCounts
         ClassifyCLI.printError("parameters: \(ClassifyCLI.grouped(counts.total)) total, \(ClassifyCLI.grouped(counts.trainable)) trainable, \(ClassifyCLI.grouped(counts.frozen)) frozen")
         let handler = InterruptHandler(stopping: trainer.stopFlag)
         let outcome: TrainingOutcome

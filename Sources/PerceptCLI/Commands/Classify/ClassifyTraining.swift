@@ -4,7 +4,7 @@ import Percept
 /// One `classify train` run set up from resolved arguments: the data read and checked, the
 /// model built (or loaded) and checked against the input size, the normalisation, the loaders,
 /// the run folder and the trainer. The command, `percept bench train` and programmatic callers
-/// share it, so they time and test the same code path.
+/// share it, and so does every trial of `percept tune`, so they time and test the same code path.
 struct ClassifyTraining {
     /// The settings of the run.
     let arguments: TrainingArguments
@@ -17,19 +17,41 @@ struct ClassifyTraining {
     /// The trainer, resumed when `resumed` was given; it has no callbacks yet.
     let trainer: Trainer
 
-    /// Reads the data and builds everything before any training, so bad input stops here;
-    /// `notice` receives the warnings of reading and the notice of a clamped batch.
-    init(_ arguments: TrainingArguments, resumed: RunFolder?, notice: (String) -> Void) throws {
-        self.arguments = arguments
-        ProcessMemory.boundForTraining()
-        Tensor.manualSeed(arguments.seed)
-        data = try ClassifyData.load(arguments.data, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
-                                     seed: arguments.seed, skipBad: arguments.skipBad)
+    /// Reads the data `arguments` name, cut to its `--classes` and `--per-class` selection.
+    static func loadData(_ arguments: TrainingArguments) throws -> ClassificationData {
+        try ClassifyData.load(arguments.data, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
+                              seed: arguments.seed, skipBad: arguments.skipBad)
             .selecting(classes: arguments.classes, perClass: arguments.perClass)
+    }
+
+    /// Reads the data and builds everything before any training, so bad input stops here;
+    /// `notice` receives the warnings of reading and the notice of a clamped batch. A new run
+    /// gets a fresh run folder with its `args.yaml`; `resumed` continues from its `last` checkpoint.
+    init(_ arguments: TrainingArguments, resumed: RunFolder?, notice: (String) -> Void) throws {
+        ProcessMemory.boundForTraining()
+        let data = try Self.loadData(arguments)
         for warning in data.warnings { notice("\(warning.file): warning: \(warning.message)") }
+        try self.init(arguments, data: data, resume: resumed != nil, notice: notice) {
+            let run = try resumed ?? RunFolder.create(project: arguments.project, task: "classify", name: arguments.name)
+            if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
+            return run
+        }
+    }
+
+    /// Builds the run of `arguments` on `data` already read (a search reads it once for many
+    /// trials). `runFolder` is asked for the folder only once the model and its input size are
+    /// known to be right, so a mistake leaves no folder behind; with `resume` the trainer
+    /// continues from the folder's `weights/last.safetensors`. Seeds the calling thread's
+    /// generator first, so a run draws the same weights on any thread.
+    init(_ arguments: TrainingArguments, data: ClassificationData, resume: Bool, notice: (String) -> Void,
+         runFolder: () throws -> RunFolder) throws {
+        self.arguments = arguments
+        self.data = data
+        Tensor.manualSeed(arguments.seed)
         let normalization = try arguments.normalize.resolve(for: data, source: arguments.data)
         let (model, built, notes) = try ClassifyCLI.model(arguments.model, weights: arguments.weights, data: data,
-                                                          imageSize: arguments.imageSize ?? ClassifyData.side(data))
+                                                          imageSize: arguments.imageSize ?? ClassifyData.side(data),
+                                                          options: arguments.modelOptions)
         notes.forEach(notice)
         description = ModelDescription(name: built.name, configuration: built.configuration, classNames: data.classNames,
                                        normalization: normalization)
@@ -50,11 +72,10 @@ struct ClassifyTraining {
         // activations afresh for every batch under the training allocator policy.
         let validation = try DataLoader(data.validation, batchSize: max(arguments.batch, 64), sampler: .sequential, workers: arguments.workers,
                                         name: arguments.data, transform: validationTransform)
-        run = try resumed ?? RunFolder.create(project: arguments.project, task: "classify", name: arguments.name)
-        if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
+        run = try runFolder()
         trainer = try Trainer(model: model, description: description, task: ClassificationTask(classes: data.classNames.count),
                               training: training, validation: validation, settings: arguments.settings, weightsFolder: run.weightsFolder)
-        if resumed != nil { try trainer.resume(from: run.lastWeights) }
+        if resume { try trainer.resume(from: run.lastWeights) }
         try arguments.freezing?.apply(to: model, completedEpochs: trainer.progress.epoch)
     }
 }

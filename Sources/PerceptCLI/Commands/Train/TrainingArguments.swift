@@ -20,7 +20,7 @@ struct TrainingArguments: Equatable {
         ("optimizer", "adam"), ("schedule", "constant"), ("warmup_epochs", "0"), ("weight_decay", "0"), ("augment", nil),
         ("workers", String(ThreadBudget.dataLoaderWorkers)), ("seed", "0"), ("project", "runs"),
         ("name", nil), ("patience", nil), ("val_split", "0.2"), ("skip_bad", "false"), ("normalize", "none"),
-        ("freeze", nil), ("unfreeze", nil), ("backbone_lr_factor", nil),
+        ("freeze", nil), ("unfreeze", nil), ("backbone_lr_factor", nil), ("model_options", nil),
     ]
 
     /// The resolved values by key (absent: unset and without default).
@@ -40,6 +40,8 @@ struct TrainingArguments: Equatable {
     let freezing: FreezePlan?
     let backboneLearningRateFactor: Double
     var weights: String? { values["weights"] }
+    /// The model's family options (`width1=32,dropout=0.1` → `["width1": 32, "dropout": 0.1]`).
+    let modelOptions: [String: Double]
     var augment: String? { values["augment"] }
     var project: String { values["project"] ?? "runs" }
     var name: String? { values["name"] }
@@ -103,6 +105,19 @@ struct TrainingArguments: Equatable {
         }
         let freeze = try spec("freeze", FreezeSpec.init(parsing:)), steps = try spec("unfreeze", FreezePlan.steps(parsing:)) ?? []
         freezing = freeze == nil && steps.isEmpty ? nil : FreezePlan(freeze: freeze, unfreeze: steps)
+        guard let modelOptions = Self.modelOptions(values["model_options"] ?? "") else { throw fail("model_options", "name=number pairs separated by commas") }
+        self.modelOptions = modelOptions
+    }
+
+    /// Parses `name=number,name=number` (empty: none); nil when malformed or a name repeats.
+    static func modelOptions(_ text: String) -> [String: Double]? {
+        var options: [String: Double] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, options[parts[0]] == nil, let value = Double(parts[1]), value.isFinite else { return nil }
+            options[parts[0]] = value
+        }
+        return options
     }
 
     /// The trainer's settings.

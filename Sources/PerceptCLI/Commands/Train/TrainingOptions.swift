@@ -52,6 +52,8 @@ struct TrainingOptions: ParsableArguments {
     var skipBad = false
     @Option(help: "Input normalisation per channel: none, auto (mean/std of the training split) or MEAN/STD with comma-separated channels, e.g. 0.286/0.353 (default none). Stored in the weights; val and predict apply it.")
     var normalize: String?
+    @Option(name: .customLong("model-options"), help: "The model's family options, such as width1=16,dropout=0.1 (`percept models` names them).")
+    var modelOptions: String?
     @Option(help: "A YAML file of options (keys as in args.yaml); flags override it.")
     var cfg: String?
     @Option(help: "Parameters to freeze: name patterns (globs or prefixes, comma-separated), first:N or all-but-last:K tensors.")
@@ -68,7 +70,7 @@ struct TrainingOptions: ParsableArguments {
             ("optimizer", optimizer), ("schedule", schedule), ("warmup_epochs", warmupEpochs), ("weight_decay", weightDecay),
             ("augment", augment), ("workers", workers), ("seed", seed), ("project", project), ("name", name),
             ("patience", patience), ("val_split", valSplit), ("skip_bad", skipBad ? "true" : nil), ("normalize", normalize),
-            ("freeze", freeze), ("unfreeze", unfreeze), ("backbone_lr_factor", backboneLRFactor),
+            ("freeze", freeze), ("unfreeze", unfreeze), ("backbone_lr_factor", backboneLRFactor), ("model_options", modelOptions),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }
