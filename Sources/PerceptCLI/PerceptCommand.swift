@@ -13,6 +13,7 @@ struct PerceptCommand: ParsableCommand {
                       ImageCommand.self, WeightsCommand.self, ValidateCommand.self, ConvertCommand.self,
                       AugmentCommand.self, PreviewCommand.self, SplitCommand.self, StatsCommand.self,
                       ModelsCommand.self,
+                      AutoencoderCommand.self,
                       SummaryCommand.self, TuneCommand.self]
     )
 

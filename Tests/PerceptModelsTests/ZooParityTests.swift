@@ -8,11 +8,13 @@ import PerceptTensor
 /// Tools/make-zoo-parity-fixtures; the formula is repeated here, so the two must change together.
 @Suite("Zoo parity with torchvision on formula weights")
 struct ZooParityTests {
-    static let fixture: (tensors: [String: Tensor], metadata: [String: String])? = {
+    static let fixture = parityFixture("classifiers.safetensors")
+
+    /// The fixture `name` of Fixtures/parity/zoo, or nil when it is missing.
+    static func parityFixture(_ name: String) -> (tensors: [String: Tensor], metadata: [String: String])? {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return try? Tensor.loadSafetensors(from: root.appendingPathComponent("Fixtures/parity/zoo/classifiers.safetensors").path,
-                                           loading: .readFully)
-    }()
+        return try? Tensor.loadSafetensors(from: root.appendingPathComponent("Fixtures/parity/zoo/" + name).path, loading: .readFully)
+    }
 
     /// The fixture script's weights: for the tensor at position k of the sorted keys (without
     /// `num_batches_tracked`), s_i = sin(0.37·i + k), scaled by the tensor's role.

@@ -11,6 +11,7 @@ struct TrainBench {
     /// Every family's cases, in the order they run.
     static let families: [Family] = [
         FashionCNNTrainBench.run,
+        autoencoderTrainBench,
     ]
 
     var repeats: Int

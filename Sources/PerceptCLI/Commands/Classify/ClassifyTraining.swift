@@ -16,6 +16,11 @@ struct ClassifyTraining {
     let run: RunFolder
     /// The trainer, resumed when `resumed` was given; it has no callbacks yet.
     let trainer: Trainer
+    /// The loaders the trainer draws from.
+    let training: DataLoader, validation: DataLoader
+
+    /// Makes the task a model trains on, once the model is built and the run folder exists.
+    typealias TaskMaker = (_ model: any ZooModel, _ run: RunFolder) throws -> any TrainingTask
 
     /// Reads the data `arguments` name, cut to its `--classes` and `--per-class` selection.
     static func loadData(_ arguments: TrainingArguments) throws -> ClassificationData {
@@ -27,12 +32,15 @@ struct ClassifyTraining {
     /// Reads the data and builds everything before any training, so bad input stops here;
     /// `notice` receives the warnings of reading and the notice of a clamped batch. A new run
     /// gets a fresh run folder with its `args.yaml`; `resumed` continues from its `last` checkpoint.
-    init(_ arguments: TrainingArguments, resumed: RunFolder?, notice: (String) -> Void) throws {
+    /// `task` names the run folder's task (`classify`, `autoencoder`); `makeTask` gives the
+    /// training task (classification over the data's classes unless given).
+    init(_ arguments: TrainingArguments, resumed: RunFolder?, task: String = "classify", notice: (String) -> Void,
+         makeTask: TaskMaker? = nil) throws {
         ProcessMemory.boundForTraining()
         let data = try Self.loadData(arguments)
         for warning in data.warnings { notice("\(warning.file): warning: \(warning.message)") }
-        try self.init(arguments, data: data, resume: resumed != nil, notice: notice) {
-            let run = try resumed ?? RunFolder.create(project: arguments.project, task: "classify", name: arguments.name)
+        try self.init(arguments, data: data, resume: resumed != nil, notice: notice, makeTask: makeTask) {
+            let run = try resumed ?? RunFolder.create(project: arguments.project, task: task, name: arguments.name)
             if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
             return run
         }
@@ -44,7 +52,7 @@ struct ClassifyTraining {
     /// continues from the folder's `weights/last.safetensors`. Seeds the calling thread's
     /// generator first, so a run draws the same weights on any thread.
     init(_ arguments: TrainingArguments, data: ClassificationData, resume: Bool, notice: (String) -> Void,
-         runFolder: () throws -> RunFolder) throws {
+         makeTask: TaskMaker? = nil, runFolder: () throws -> RunFolder) throws {
         self.arguments = arguments
         self.data = data
         Tensor.manualSeed(arguments.seed)
@@ -63,17 +71,18 @@ struct ClassifyTraining {
             trainTransform = normalization.transform(after: trainTransform)
             validationTransform = normalization.transform(after: validationTransform)
         }
-        let training = try DataLoader(data.train, batchSize: arguments.batch, seed: arguments.seed, workers: arguments.workers,
+        training = try DataLoader(data.train, batchSize: arguments.batch, seed: arguments.seed, workers: arguments.workers,
                                       name: arguments.data, transform: trainTransform)
         if training.isBatchClamped {
             notice("\(arguments.data): notice: --batch \(arguments.batch) is larger than the \(data.train.count) training examples; training with one batch of \(training.batchSize)")
         }
         // Validation batches as large as training's (at least 64): larger ones would map their
         // activations afresh for every batch under the training allocator policy.
-        let validation = try DataLoader(data.validation, batchSize: max(arguments.batch, 64), sampler: .sequential, workers: arguments.workers,
+        validation = try DataLoader(data.validation, batchSize: max(arguments.batch, 64), sampler: .sequential, workers: arguments.workers,
                                         name: arguments.data, transform: validationTransform)
         run = try runFolder()
-        trainer = try Trainer(model: model, description: description, task: ClassificationTask(classes: data.classNames.count),
+        let task = try makeTask?(model, run) ?? ClassificationTask(classes: data.classNames.count)
+        trainer = try Trainer(model: model, description: description, task: task,
                               training: training, validation: validation, settings: arguments.settings, weightsFolder: run.weightsFolder)
         if resume { try trainer.resume(from: run.lastWeights) }
         try arguments.freezing?.apply(to: model, completedEpochs: trainer.progress.epoch)

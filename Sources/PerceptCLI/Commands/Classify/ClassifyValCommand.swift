@@ -17,28 +17,11 @@ struct ClassifyValCommand: ParsableCommand {
 
     @Option(help: "Weights of a trained classifier.")
     var weights: String
-    @Option(help: "The data, as `classify train --data` takes it.")
-    var data: String
-    @Option(help: "Examples per batch (default 256).")
-    var batch = 256
-    @Option(name: .customLong("val-split"), help: "The validation share of a folder of class folders (default 0.2).")
-    var valSplit = 0.2
-    @Option(help: "The seed of that split (default 0, as training's).")
-    var seed: UInt64 = 0
-    @Option(help: "Data-loading threads (default 1).")
-    var workers = 1
-    @Flag(name: .customLong("skip-bad"), help: "Skip unreadable images with a warning.")
-    var skipBad = false
+    @OptionGroup var dataOptions: ValidationDataOptions
     @Flag(help: "Print one JSON document instead of the report.")
     var json = false
     @Option(help: "The folder for confusion_matrix.png (must not exist or be empty).")
     var out: String?
-
-    func validate() throws {
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-        guard valSplit > 0 && valSplit < 1 else { throw ValidationError("--val-split must be between 0 and 1, got \(valSplit)") }
-        guard workers >= 0 else { throw ValidationError("--workers must be 0 or more, got \(workers)") }
-    }
 
     func run() throws {
         try ClassifyCLI.reportingErrors(evaluate)
@@ -47,9 +30,7 @@ struct ClassifyValCommand: ParsableCommand {
     private func evaluate() throws {
         let trained = try TrainedModel.load(weights)
         let size = trained.description.configuration.imageSize
-        let dataset = try ClassifyData.load(data, imageSize: size, validationSplit: valSplit, seed: seed, skipBad: skipBad,
-                                            channels: trained.description.configuration.inputChannels)
-        for warning in dataset.warnings { ClassifyCLI.printError("\(warning.file): warning: \(warning.message)") }
+        let dataset = try dataOptions.load(size: size, channels: trained.description.configuration.inputChannels)
         try ClassifyCLI.requireFit(trained.description, data: dataset, file: weights)
         let folder = try out.map { path -> RunFolder in
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
@@ -58,9 +39,7 @@ struct ClassifyValCommand: ParsableCommand {
             return RunFolder(path: path)
         } ?? RunFolder.create(project: "runs", task: "classify", name: nil, stem: "val")
         // The inputs exactly as training validated them: resized, then normalised as the weights say.
-        let resize = ClassifyData.resizing(dataset, to: size)
-        let loader = try DataLoader(dataset.validation, batchSize: batch, sampler: .sequential, workers: workers, name: data,
-                                    transform: trained.normalization.map { $0.transform(after: resize) } ?? resize)
+        let loader = try dataOptions.validationLoader(dataset, size: size, normalization: trained.normalization)
         let result = try ValidationResult.evaluate(trained.model, task: ClassificationTask(classes: dataset.classNames.count), data: loader)
         guard let accumulator = result.accumulator as? ClassificationValidation else { return }
         let report = ClassificationReport(accumulator.matrix, classNames: trained.description.classNames)
@@ -68,7 +47,7 @@ struct ClassifyValCommand: ParsableCommand {
         try chart.write(to: URL(fileURLWithPath: folder.confusionMatrixPlot))
         if json {
             let document: [String: Any] = [
-                "weights": weights, "data": data, "examples": result.count, "loss": result.loss,
+                "weights": weights, "data": dataOptions.data, "examples": result.count, "loss": result.loss,
                 "accuracy": result.metrics["accuracy"] ?? 0, "top5": result.metrics["top5"] ?? 0,
                 "classes": zip(report.classNames, report.classes).map { name, scores in
                     ["class": name, "precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "support": scores.support] as [String: Any]

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Percept
 
@@ -51,5 +52,46 @@ final class TrainingConsole: TrainingCallback {
     func trainingEnded(_ outcome: TrainingOutcome, trainer: Trainer) throws {
         reporter?.finish()
         reporter = nil
+    }
+}
+extension TrainingConsole {
+    /// Runs `trainer` (already resumed by the caller when `resuming`) into `run` as every `… train` command does:
+    /// `resuming`, shows progress (`json`: JSON lines) and logs `results.csv`, announces `what` is
+    /// trained, stops cleanly on Ctrl-C, exits 1 on a non-finite loss or gradient, and reports the outcome;
+    /// `callbacks` run after the console's and the log's (sample pictures, …).
+    static func train(_ trainer: Trainer, run: RunFolder, resuming: Bool, json: Bool, command: String, what: String,
+                      callbacks: [any TrainingCallback] = []) throws {
+        trainer.callbacks = [TrainingConsole(json: json), RunLog(folder: run, metricNames: trainer.task.metricNames)] + callbacks
+        ClassifyCLI.printError("\(resuming ? "resuming" : "training") \(what), into \(run.path)")
+        let counts = trainer.model.parameterCounts
+        ClassifyCLI.printError("parameters: \(ClassifyCLI.grouped(counts.total)) total, \(ClassifyCLI.grouped(counts.trainable)) trainable, \(ClassifyCLI.grouped(counts.frozen)) frozen")
+        let handler = InterruptHandler(stopping: trainer.stopFlag)
+        let outcome: TrainingOutcome
+        do {
+            outcome = try trainer.run()
+        } catch let error as TrainingError {
+            ClassifyCLI.fail("\(run.path): \(error)")
+        }
+        withExtendedLifetime(handler) {}
+        report(outcome, trainer: trainer, run: run, command: command)
+        // The shell's code for a run ended by Ctrl-C, so scripts can tell it from a finished run.
+        if case .interrupted = outcome { throw ExitCode(interruptedStatus) }
+    }
+
+    /// The exit status of a run stopped by Ctrl-C after writing `last` (128 + SIGINT, as shells report).
+    static let interruptedStatus: Int32 = 130
+
+    /// Prints how a run ended on standard error: done, stopped early, or interrupted with the
+    /// command that resumes it (`percept COMMAND train --resume RUN`).
+    static func report(_ outcome: TrainingOutcome, trainer: Trainer, run: RunFolder, command: String) {
+        let best = "best epoch \(trainer.progress.bestEpoch): " + (trainer.progress.bestEpoch > 0 ? String(format: "fitness %.4f", trainer.progress.bestFitness) : "none")
+        switch outcome {
+        case .completed:
+            ClassifyCLI.printError("done: \(trainer.progress.epoch) epochs; \(best); weights in \(run.weightsFolder)")
+        case .stoppedEarly(let bestEpoch):
+            ClassifyCLI.printError("stopped early: no improvement for \(trainer.settings.patience ?? 0) epochs; best epoch \(bestEpoch); weights in \(run.weightsFolder)")
+        case .interrupted(let step):
+            ClassifyCLI.printError("\(run.lastWeights): warning: interrupted after step \(step); continue with: percept \(command) train --resume \(run.path)")
+        }
     }
 }
