@@ -27,7 +27,7 @@ struct ClassifyTrainCommand: ParsableCommand {
     }
 
     private func train() throws {
-        let (arguments, resumed) = try resolveArguments()
+        let (arguments, resumed) = try TrainingArguments.resolve(options)
         Tensor.manualSeed(arguments.seed)
         let data = try ClassifyData.load(arguments.data, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
                                          seed: arguments.seed, skipBad: arguments.skipBad)
@@ -48,45 +48,7 @@ struct ClassifyTrainCommand: ParsableCommand {
 
         let trainer = try Trainer(model: model, description: description, task: ClassificationTask(classes: data.classNames.count),
                                   training: training, validation: validation, settings: arguments.settings, weightsFolder: run.weightsFolder)
-        if resumed != nil { try trainer.resume(from: run.lastWeights) }
-        trainer.callbacks = [TrainingConsole(json: json), RunLog(folder: run, metricNames: trainer.task.metricNames)]
-        ClassifyCLI.printError("\(resumed == nil ? "training" : "resuming") \(description.name) on \(data.train.count) images (\(data.validation.count) for validation), \(data.classNames.count) classes, into \(run.path)")
-        let handler = InterruptHandler(stopping: trainer.stopFlag)
-        let outcome: TrainingOutcome
-        do {
-            outcome = try trainer.run()
-        } catch let error as TrainingError {
-            ClassifyCLI.fail("\(run.path): \(error)")
-        }
-        withExtendedLifetime(handler) {}
-        report(outcome, trainer: trainer, run: run)
-    }
-
-    /// The run's arguments: from the flags (and `--cfg`), or from the resumed run's `args.yaml`,
-    /// where any flag that differs from it is an error listing the differences.
-    private func resolveArguments() throws -> (TrainingArguments, RunFolder?) {
-        guard let resume = options.resume else { return (try TrainingArguments(options), nil) }
-        let run = try RunFolder.resuming(resume)
-        let saved = try TrainingArguments.readFile(run.argumentsFile)
-        var given = try options.cfg.map(TrainingArguments.readFile) ?? [:]
-        for (key, value) in options.given { given[key] = value }
-        let differences = TrainingArguments.differences(saved: saved, given: given)
-        guard differences.isEmpty else {
-            throw ArgumentsFileError(file: run.argumentsFile, message: "--resume continues the run as it was set up; these arguments differ from it:\n  "
-                                     + differences.joined(separator: "\n  "))
-        }
-        return (try TrainingArguments(values: saved, source: run.argumentsFile), run)
-    }
-
-    private func report(_ outcome: TrainingOutcome, trainer: Trainer, run: RunFolder) {
-        let best = "best epoch \(trainer.progress.bestEpoch): " + (trainer.progress.bestEpoch > 0 ? String(format: "fitness %.4f", trainer.progress.bestFitness) : "none")
-        switch outcome {
-        case .completed:
-            ClassifyCLI.printError("done: \(trainer.progress.epoch) epochs; \(best); weights in \(run.weightsFolder)")
-        case .stoppedEarly(let bestEpoch):
-            ClassifyCLI.printError("stopped early: no improvement for \(trainer.settings.patience ?? 0) epochs; best epoch \(bestEpoch); weights in \(run.weightsFolder)")
-        case .interrupted(let step):
-            ClassifyCLI.printError("\(run.lastWeights): warning: interrupted after step \(step); continue with: percept classify train --resume \(run.path)")
-        }
+        try TrainingConsole.train(trainer, run: run, resuming: resumed != nil, json: json, command: "classify",
+                                  what: "\(description.name) on \(data.train.count) images (\(data.validation.count) for validation), \(data.classNames.count) classes")
     }
 }

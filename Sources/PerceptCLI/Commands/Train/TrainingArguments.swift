@@ -149,3 +149,21 @@ struct TrainingArguments: Equatable {
         return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
 }
+
+extension TrainingArguments {
+    /// The run's arguments: from the flags (and `--cfg`), or from the resumed run's `args.yaml`,
+    /// where any flag that differs from it is an error listing the differences.
+    static func resolve(_ options: TrainingOptions) throws -> (TrainingArguments, RunFolder?) {
+        guard let resume = options.resume else { return (try TrainingArguments(options), nil) }
+        let run = try RunFolder.resuming(resume)
+        let saved = try readFile(run.argumentsFile)
+        var given = try options.cfg.map(readFile) ?? [:]
+        for (key, value) in options.given { given[key] = value }
+        let differences = differences(saved: saved, given: given)
+        guard differences.isEmpty else {
+            throw ArgumentsFileError(file: run.argumentsFile, message: "--resume continues the run as it was set up; these arguments differ from it:\n  "
+                                     + differences.joined(separator: "\n  "))
+        }
+        return (try TrainingArguments(values: saved, source: run.argumentsFile), run)
+    }
+}

@@ -52,3 +52,37 @@ final class TrainingConsole: TrainingCallback {
         reporter = nil
     }
 }
+
+extension TrainingConsole {
+    /// Runs `trainer` into `run` as every `… train` command does: resumes from `last` when
+    /// `resuming`, shows progress (`json`: JSON lines) and logs `results.csv`, announces `what` is
+    /// trained, stops cleanly on Ctrl-C, exits 1 on a non-finite loss or gradient, and reports the outcome.
+    static func train(_ trainer: Trainer, run: RunFolder, resuming: Bool, json: Bool, command: String, what: String) throws {
+        if resuming { try trainer.resume(from: run.lastWeights) }
+        trainer.callbacks = [TrainingConsole(json: json), RunLog(folder: run, metricNames: trainer.task.metricNames)]
+        ClassifyCLI.printError("\(resuming ? "resuming" : "training") \(what), into \(run.path)")
+        let handler = InterruptHandler(stopping: trainer.stopFlag)
+        let outcome: TrainingOutcome
+        do {
+            outcome = try trainer.run()
+        } catch let error as TrainingError {
+            ClassifyCLI.fail("\(run.path): \(error)")
+        }
+        withExtendedLifetime(handler) {}
+        report(outcome, trainer: trainer, run: run, command: command)
+    }
+
+    /// Prints how a run ended on standard error: done, stopped early, or interrupted with the
+    /// command that resumes it (`percept COMMAND train --resume RUN`).
+    static func report(_ outcome: TrainingOutcome, trainer: Trainer, run: RunFolder, command: String) {
+        let best = "best epoch \(trainer.progress.bestEpoch): " + (trainer.progress.bestEpoch > 0 ? String(format: "fitness %.4f", trainer.progress.bestFitness) : "none")
+        switch outcome {
+        case .completed:
+            ClassifyCLI.printError("done: \(trainer.progress.epoch) epochs; \(best); weights in \(run.weightsFolder)")
+        case .stoppedEarly(let bestEpoch):
+            ClassifyCLI.printError("stopped early: no improvement for \(trainer.settings.patience ?? 0) epochs; best epoch \(bestEpoch); weights in \(run.weightsFolder)")
+        case .interrupted(let step):
+            ClassifyCLI.printError("\(run.lastWeights): warning: interrupted after step \(step); continue with: percept \(command) train --resume \(run.path)")
+        }
+    }
+}
