@@ -12,6 +12,7 @@ struct TrainBench {
     static let families: [Family] = [
         FashionCNNTrainBench.run,
         autoencoderTrainBench,
+        SegmentationTrainBench.run,
     ]
 
     var repeats: Int

@@ -41,7 +41,7 @@ struct ClassifyPredictCommand: ParsableCommand {
     func run() throws {
         let files = try ImageFiles.expand(images)
         guard !files.isEmpty else { throw CommandOutput.usage(file: images.joined(separator: " "), "no images found") }
-        if let out { try prepare(out, inputs: files) }
+        if let out { try CommandOutput.prepareFolder(out, inputs: files, force: force) }
         let trained: TrainedModel
         do {
             trained = try TrainedModel.load(weights)
@@ -67,20 +67,5 @@ struct ClassifyPredictCommand: ParsableCommand {
         if json { print(String(decoding: document, as: UTF8.self)) }
         if let out { try RunFolder.write(String(decoding: document, as: UTF8.self) + "\n", to: (out as NSString).appendingPathComponent("predictions.json")) }
         if failures > 0 { throw ExitCode(1) }
-    }
-
-    /// Creates `--out`, refusing a non-empty folder without `--force` and a folder that holds an input.
-    private func prepare(_ folder: String, inputs: [URL]) throws {
-        let target = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
-        guard !inputs.contains(where: { $0.deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path == target }) else {
-            throw CommandOutput.usage(file: folder, "is an input folder; choose another output folder")
-        }
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        guard existing.isEmpty || force else { throw CommandOutput.usage(file: folder, "folder exists and is not empty; use --force to write into it") }
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw CommandOutput.usage(file: folder, "cannot create the folder: \(error.localizedDescription)")
-        }
     }
 }

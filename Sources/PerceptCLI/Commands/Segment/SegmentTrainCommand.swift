@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Percept
+
+/// `percept segment train`: trains a segmentation model of the zoo into a run folder
+/// (`runs/segment/train…`), with the training options every task shares.
+struct SegmentTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a segmentation model; writes runs/segment/<name>/ (args.yaml, results.csv with val_miou, val_dice, val_pixel_accuracy, weights).",
+        discussion: """
+        --data is a folder with images/ and masks/ (class-id PNGs, gray or VOC colours) and classes.txt,
+        each flat or split into train/ and val/ (as `percept dataset synth-shapes` writes), or a COCO,
+        YOLO-segmentation, CVAT or Label Studio dataset whose polygons and RLE masks are drawn as masks.
+        Examples:
+          percept dataset synth-shapes shapes
+          percept segment train --model unet_s --data shapes --epochs 20 --batch 16
+          percept segment train --model unet --data cells --binary --loss dice_bce --depth 3 --base-width 8
+        """
+    )
+
+    @OptionGroup var options: TrainingOptions
+
+    @Option(help: "ce|bce|dice|dice_bce|tversky|focal (default ce; bce needs --binary).")
+    var loss = "ce"
+    @Option(name: .customLong("ignore-index"), help: "The mask value counted nowhere (default 255).")
+    var ignoreIndex = 255
+    @Option(name: .customLong("class-weights"), help: "Comma-separated weights of the cross-entropy terms, one per class, background first.")
+    var classWeights: String?
+    @Flag(help: "One sigmoid output for two-class data (background and foreground) instead of a two-class softmax.")
+    var binary = false
+    @Option(help: "U-Net pooling steps (default: the model's, 4).")
+    var depth: Int?
+    @Option(name: .customLong("base-width"), help: "U-Net channels of the first block (default: the model's).")
+    var baseWidth: Int?
+    @Option(help: "transpose|bilinear: how the U-Net decoder upsamples (default transpose).")
+    var upsample: String?
+    @Flag(help: "Print one JSON object per epoch on standard output instead of a summary line.")
+    var json = false
+
+    func validate() throws {
+        guard SegmentationLoss(rawValue: loss) != nil else {
+            throw ValidationError("--loss must be one of \(SegmentationLoss.allCases.map(\.rawValue).joined(separator: ", ")), got \(loss)")
+        }
+        guard (0...255).contains(ignoreIndex) else { throw ValidationError("--ignore-index must be in 0...255, got \(ignoreIndex)") }
+        if let upsample, !["transpose", "bilinear"].contains(upsample) { throw ValidationError("--upsample must be transpose or bilinear, got \(upsample)") }
+        _ = try weights()
+    }
+
+    /// `--class-weights` as numbers.
+    private func weights() throws -> [Float]? {
+        guard let classWeights else { return nil }
+        let values = classWeights.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0! >= 0 && $0!.isFinite }) else {
+            throw ValidationError("--class-weights expects comma-separated numbers ≥ 0, got \(classWeights)")
+        }
+        return values.compactMap { $0 }
+    }
+
+    /// The model options given on the command line.
+    private var modelOptions: [String: Double] {
+        var options: [String: Double] = [:]
+        if let depth { options["depth"] = Double(depth) }
+        if let baseWidth { options["base_width"] = Double(baseWidth) }
+        if let upsample { options["bilinear"] = upsample == "bilinear" ? 1 : 0 }
+        return options
+    }
+
+    func run() throws {
+        try ClassifyCLI.reportingErrors(train)
+    }
+
+    private func train() throws {
+        let (arguments, resumed) = try TrainingArguments.resolve(options)
+        Tensor.manualSeed(arguments.seed)
+        let data = try SegmentCLI.data(arguments.data, channels: nil, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
+                                       seed: arguments.seed, ignoreIndex: ignoreIndex)
+        let side = try arguments.imageSize ?? data.train.pair(at: 0).image.height
+        let (model, description) = try SegmentCLI.model(arguments.model, data: data, imageSize: side, binary: binary, options: modelOptions)
+        let classWeights = try weights()
+        if let classWeights, classWeights.count != data.classNames.count {
+            throw ValidationError("--class-weights gives \(classWeights.count) weights; the data has \(data.classNames.count) classes (\(data.classNames.joined(separator: ", ")))")
+        }
+        let augment = try arguments.augment.map { try Pipeline(contentsOf: URL(fileURLWithPath: $0)).segmentationTransform() }
+        let training = try DataLoader(data.train, batchSize: arguments.batch, seed: arguments.seed, workers: arguments.workers,
+                                      name: arguments.data, transform: augment)
+        let validation = data.validation.count > 0
+            ? try DataLoader(data.validation, batchSize: arguments.batch, sampler: .sequential, workers: arguments.workers, name: arguments.data)
+            : nil
+        let run = try resumed ?? RunFolder.create(project: arguments.project, task: "segment", name: arguments.name)
+        if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
+
+        let task = SegmentationTask(classes: description.configuration.numClasses, loss: SegmentationLoss(rawValue: loss) ?? .crossEntropy,
+                                    ignoreIndex: ignoreIndex, classWeights: classWeights)
+        let trainer = try Trainer(model: model, description: description, task: task, training: training, validation: validation,
+                                  settings: arguments.settings, weightsFolder: run.weightsFolder)
+        if resumed != nil { try trainer.resume(from: run.lastWeights) }
+        try TrainingConsole.train(trainer, run: run, resuming: resumed != nil, json: json, command: "segment",
+                                  what: "\(description.name) on \(data.train.count) images (\(data.validation.count) for validation), \(data.classNames.count) classes")
+    }
+}
