@@ -1,8 +1,11 @@
-// The oneDNN functions CDNNL reaches through dlsym, the engine and stream it creates once.
+// The oneDNN functions CDNNL reaches through dlsym, the engine and stream it creates once, and
+// the execution helpers every primitive family shares (dnnl_execute.c).
 #ifndef PERCEPT_DNNL_API_H
 #define PERCEPT_DNNL_API_H
 
+#include "CDNNL.h"
 #include <oneapi/dnnl/dnnl.h>
+#include <stdint.h>
 
 #define PERCEPT_DNNL_FUNCTIONS(X) \
     X(dnnl_engine_create) X(dnnl_stream_create) X(dnnl_stream_wait) X(dnnl_version) \
@@ -13,7 +16,10 @@
     X(dnnl_primitive_desc_create) X(dnnl_primitive_desc_query_md) X(dnnl_primitive_desc_destroy) \
     X(dnnl_primitive_create) X(dnnl_primitive_execute) X(dnnl_primitive_destroy) \
     X(dnnl_reorder_primitive_desc_create) X(dnnl_primitive_get_primitive_desc) \
-    X(dnnl_primitive_attr_create) X(dnnl_primitive_attr_set_scratchpad_mode) X(dnnl_primitive_attr_destroy)
+    X(dnnl_primitive_attr_create) X(dnnl_primitive_attr_set_scratchpad_mode) X(dnnl_primitive_attr_destroy) \
+    X(dnnl_batch_normalization_forward_desc_init) X(dnnl_batch_normalization_backward_desc_init) \
+    X(dnnl_eltwise_forward_desc_init) X(dnnl_eltwise_backward_desc_init) \
+    X(dnnl_pooling_v2_forward_desc_init) X(dnnl_pooling_v2_backward_desc_init) X(dnnl_binary_desc_init)
 
 #define PERCEPT_DNNL_DECLARE(name) __typeof__(&name) name;
 /// One pointer per oneDNN function used, named as the function.
@@ -24,5 +30,45 @@ typedef struct { PERCEPT_DNNL_FUNCTIONS(PERCEPT_DNNL_DECLARE) } percept_dnnl_api
 extern percept_dnnl_api percept_dnnl;
 extern dnnl_engine_t percept_dnnl_engine;
 extern dnnl_stream_t percept_dnnl_stream;
+
+#define DNNL_OK(call) ((call) == dnnl_success)
+
+/// The one lock around the caches, the work buffers and the shared stream (oneDNN
+/// parallelises inside each call, so callers gain nothing from running two at once).
+void percept_dnnl_lock(void);
+void percept_dnnl_unlock(void);
+
+/// The shared attribute asking for user scratchpads, made once; NULL on failure. Call locked.
+const_dnnl_primitive_attr_t percept_dnnl_scratchpad_attribute(void);
+
+/// Runs `primitive` with `count` (argument, layout, data) triples plus a scratchpad of its own
+/// size (a buffer reused across calls) on the shared stream; 1 on success. Call locked.
+int percept_dnnl_execute(dnnl_primitive_t primitive, int count, const int *kinds,
+                         const dnnl_memory_desc_t **layouts, void **data);
+
+/// Copies `data` laid out as `from` into `out` laid out as `to` through a cached reorder; 1 on
+/// success. Call locked.
+int percept_dnnl_reorder(const dnnl_memory_desc_t *from, const void *data, const dnnl_memory_desc_t *to, void *out);
+
+/// `data` (laid out as `user`) in the layout `wanted`: `data` itself when the layouts agree,
+/// else work buffer `slot` (0-3, reused across calls), filled by a reorder when `fill`. When
+/// `generation` is non-zero the data is a weight tensor's whole storage at that generation
+/// (unique in the process and changed by every write), and its reordered copy is kept for the
+/// next call. NULL on failure. Call locked.
+void *percept_dnnl_in_layout(const dnnl_memory_desc_t *user, const void *data, const dnnl_memory_desc_t *wanted,
+                             int fill, int slot, uint64_t generation);
+
+/// The one descriptor kept for the life of the process that equals `md` (made on first sight);
+/// NULL when memory runs out. Call locked.
+const dnnl_memory_desc_t *percept_dnnl_intern(const dnnl_memory_desc_t *md);
+
+/// Plain row-major float32 descriptor of `rank` (1-5) axes; 1 on success.
+int percept_dnnl_plain_desc(int rank, const dnnl_dims_t dims, dnnl_memory_desc_t *md);
+
+/// The descriptor of `value`: its layout, or plain over `dims`; 1 on success.
+int percept_dnnl_value_desc(percept_dnnl_value value, int rank, const int64_t *dims, dnnl_memory_desc_t *md);
+
+/// Whether `md` is the plain row-major layout of its dims.
+int percept_dnnl_is_plain(const dnnl_memory_desc_t *md);
 
 #endif

@@ -1,17 +1,14 @@
 // 2-D convolution through oneDNN primitives. The primitives choose their own layouts
-// (format_tag_any, blocked nChw16c-style on AVX-512); user data is plain NCHW / [O, C/g, kH, kW]
-// and is reordered in and out per call. Primitive descriptors and primitives are cached by
-// shape, and reorders by their pair of layouts, for the life of the process.
+// (format_tag_any, blocked nChw16c-style on AVX-512). Activations and gradients arrive and leave
+// either in the primitive's own layout (kept by the caller between primitives) or plain NCHW,
+// reordered in and out; weights are plain [O, C/g, kH, kW], their reordered copies kept until
+// the weights change (dnnl_execute.c). Primitive descriptors and primitives are cached by shape
+// for the life of the process.
 #include "CDNNL.h"
 #include "dnnl_api.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define DNNL_OK(call) ((call) == dnnl_success)
-
-static const_dnnl_primitive_attr_t scratchpad_attribute(void);
 
 /// The cached primitives of one convolution shape (backward ones made at first need).
 typedef struct convolution_entry {
@@ -23,35 +20,7 @@ typedef struct convolution_entry {
     struct convolution_entry *next;
 } convolution_entry;
 
-/// A cached reorder between two layouts.
-typedef struct reorder_entry {
-    dnnl_memory_desc_t from, to;
-    dnnl_primitive_t primitive;
-    struct reorder_entry *next;
-} reorder_entry;
-
-// One lock for the caches and the shared stream; oneDNN parallelises inside each call.
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-// Every primitive takes its scratchpad from the caller: oneDNN's library-managed scratchpad
-// is not safe when the primitive runs on another thread than the one that made it (seen as a
-// crash in backward-weights when Swift's tasks moved between threads).
-static dnnl_primitive_attr_t user_scratchpad = NULL;
-
-/// The shared attribute asking for user scratchpads, made once (under the lock); NULL on failure.
-static const_dnnl_primitive_attr_t scratchpad_attribute(void) {
-    if (user_scratchpad == NULL) {
-        dnnl_primitive_attr_t attr;
-        if (!DNNL_OK(percept_dnnl.dnnl_primitive_attr_create(&attr))) return NULL;
-        if (!DNNL_OK(percept_dnnl.dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user))) {
-            percept_dnnl.dnnl_primitive_attr_destroy(attr);
-            return NULL;
-        }
-        user_scratchpad = attr;
-    }
-    return user_scratchpad;
-}
 static convolution_entry *convolutions = NULL;
-static reorder_entry *reorders = NULL;
 
 static void dims4(dnnl_dims_t dims, int a, int b, int c, int d) {
     dims[0] = a; dims[1] = b; dims[2] = c; dims[3] = d;
@@ -104,7 +73,7 @@ static convolution_entry *entry_for(const percept_dnnl_convolution *shape, int h
         !DNNL_OK(percept_dnnl.dnnl_dilated_convolution_forward_desc_init(
             &desc, dnnl_forward_training, dnnl_convolution_direct, &d.src_any, &d.weights_any,
             has_bias ? &entry->bias : NULL, &d.dst_any, d.strides, d.dilates, d.padding, d.padding)) ||
-        !DNNL_OK(percept_dnnl.dnnl_primitive_desc_create(&entry->forward_pd, &desc, scratchpad_attribute(), percept_dnnl_engine, NULL)) ||
+        !DNNL_OK(percept_dnnl.dnnl_primitive_desc_create(&entry->forward_pd, &desc, percept_dnnl_scratchpad_attribute(), percept_dnnl_engine, NULL)) ||
         !DNNL_OK(percept_dnnl.dnnl_primitive_create(&entry->forward, entry->forward_pd))) {
         free(entry);
         return NULL;
@@ -122,7 +91,7 @@ static int make_backward_data(convolution_entry *e) {
            DNNL_OK(percept_dnnl.dnnl_dilated_convolution_backward_data_desc_init(
                &desc, dnnl_convolution_direct, &d.src_any, &d.weights_any, &d.dst_any, d.strides, d.dilates,
                d.padding, d.padding)) &&
-           DNNL_OK(percept_dnnl.dnnl_primitive_desc_create(&e->backward_data_pd, &desc, scratchpad_attribute(), percept_dnnl_engine,
+           DNNL_OK(percept_dnnl.dnnl_primitive_desc_create(&e->backward_data_pd, &desc, percept_dnnl_scratchpad_attribute(), percept_dnnl_engine,
                                                            e->forward_pd)) &&
            DNNL_OK(percept_dnnl.dnnl_primitive_create(&e->backward_data, e->backward_data_pd));
 }
@@ -135,110 +104,25 @@ static int make_backward_weights(convolution_entry *e) {
            DNNL_OK(percept_dnnl.dnnl_dilated_convolution_backward_weights_desc_init(
                &desc, dnnl_convolution_direct, &d.src_any, &d.weights_any, NULL, &d.dst_any, d.strides, d.dilates,
                d.padding, d.padding)) &&
-           DNNL_OK(percept_dnnl.dnnl_primitive_desc_create(&e->backward_weights_pd, &desc, scratchpad_attribute(), percept_dnnl_engine,
+           DNNL_OK(percept_dnnl.dnnl_primitive_desc_create(&e->backward_weights_pd, &desc, percept_dnnl_scratchpad_attribute(), percept_dnnl_engine,
                                                            e->forward_pd)) &&
            DNNL_OK(percept_dnnl.dnnl_primitive_create(&e->backward_weights, e->backward_weights_pd));
 }
 
-/// Runs `primitive` with `count` (argument, layout, data) triples, plus a scratchpad of its
-/// own size, on the shared stream.
-static int execute(dnnl_primitive_t primitive, int count, const int *kinds, const dnnl_memory_desc_t **layouts,
-                   void **data) {
-    dnnl_exec_arg_t args[5] = {{0, NULL}};
-    const dnnl_memory_desc_t *layout[5];
-    void *pointers[5], *scratchpad = NULL;
-    for (int i = 0; i < count; i++) {
-        args[i].arg = kinds[i];
-        layout[i] = layouts[i];
-        pointers[i] = data[i];
-    }
-    const_dnnl_primitive_desc_t pd;
-    if (!DNNL_OK(percept_dnnl.dnnl_primitive_get_primitive_desc(primitive, &pd))) return 0;
-    const dnnl_memory_desc_t *scratch = percept_dnnl.dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-    size_t scratch_bytes = scratch == NULL ? 0 : percept_dnnl.dnnl_memory_desc_get_size(scratch);
-    if (scratch_bytes > 0) {
-        scratchpad = aligned_alloc(64, (scratch_bytes + 63) / 64 * 64);
-        if (scratchpad == NULL) return 0;
-        args[count].arg = DNNL_ARG_SCRATCHPAD;
-        layout[count] = scratch;
-        pointers[count] = scratchpad;
-        count++;
-    }
-    int made = 0, ok = 1;
-    for (; made < count && ok; made++) {
-        ok = DNNL_OK(percept_dnnl.dnnl_memory_create(&args[made].memory, layout[made], percept_dnnl_engine, pointers[made]));
-    }
-    if (!ok) made--;
-    ok = ok && DNNL_OK(percept_dnnl.dnnl_primitive_execute(primitive, percept_dnnl_stream, count, args)) &&
-         DNNL_OK(percept_dnnl.dnnl_stream_wait(percept_dnnl_stream));
-    for (int i = 0; i < made; i++) percept_dnnl.dnnl_memory_destroy(args[i].memory);
-    free(scratchpad);
-    return ok;
-}
-
-/// Copies `data` laid out as `from` into `out` laid out as `to`, through a cached reorder.
-static int reorder(const dnnl_memory_desc_t *from, const void *data, const dnnl_memory_desc_t *to, void *out) {
-    reorder_entry *entry = reorders;
-    while (entry != NULL && !(percept_dnnl.dnnl_memory_desc_equal(&entry->from, from) &&
-                              percept_dnnl.dnnl_memory_desc_equal(&entry->to, to))) {
-        entry = entry->next;
-    }
-    if (entry == NULL) {
-        dnnl_primitive_desc_t pd;
-        entry = calloc(1, sizeof *entry);
-        if (entry == NULL) return 0;
-        if (!DNNL_OK(percept_dnnl.dnnl_reorder_primitive_desc_create(&pd, from, percept_dnnl_engine, to,
-                                                                     percept_dnnl_engine, scratchpad_attribute()))) {
-            free(entry);
-            return 0;
-        }
-        int made = DNNL_OK(percept_dnnl.dnnl_primitive_create(&entry->primitive, pd));
-        percept_dnnl.dnnl_primitive_desc_destroy(pd);
-        if (!made) {
-            free(entry);
-            return 0;
-        }
-        entry->from = *from;
-        entry->to = *to;
-        entry->next = reorders;
-        reorders = entry;
-    }
-    int kinds[2] = {DNNL_ARG_FROM, DNNL_ARG_TO};
-    const dnnl_memory_desc_t *layouts[2] = {from, to};
-    void *data_pointers[2] = {(void *)data, out};
-    return execute(entry->primitive, 2, kinds, layouts, data_pointers);
-}
-
-/// A buffer in the primitive's layout `wanted`: the user's own data when the layouts agree,
-/// else a new allocation (filled from the user's data when `fill`). *allocated says which.
-static void *in_layout(const dnnl_memory_desc_t *user, const void *data, const dnnl_memory_desc_t *wanted, int fill,
-                       void **allocated) {
-    *allocated = NULL;
-    if (percept_dnnl.dnnl_memory_desc_equal(user, wanted)) return (void *)data;
-    size_t bytes = percept_dnnl.dnnl_memory_desc_get_size(wanted);
-    void *buffer = aligned_alloc(64, (bytes + 63) / 64 * 64);
-    if (buffer == NULL) return NULL;
-    if (fill && !reorder(user, data, wanted, buffer)) {
-        free(buffer);
-        return NULL;
-    }
-    *allocated = buffer;
-    return buffer;
-}
-
-/// One convolution primitive's run: inputs reordered in, the output written (and reordered
-/// out when the primitive keeps another layout). Returns 0 on success.
+/// One convolution primitive's run: inputs brought into the primitive's layouts (the weights,
+/// argument `weights_index`, from the cache when `generation` is non-zero), the output written
+/// (and reordered out when the primitive keeps another layout). Returns 0 on success.
 static int run(dnnl_primitive_t primitive, int count, const int *kinds, const dnnl_memory_desc_t **user,
-               const void **data, const dnnl_memory_desc_t **wanted) {
-    void *buffers[4], *allocated[4] = {NULL, NULL, NULL, NULL};
+               const void **data, const dnnl_memory_desc_t **wanted, int weights_index, uint64_t generation) {
+    void *buffers[4];
     int ok = 1, output = count - 1;
     for (int i = 0; i < count && ok; i++) {
-        buffers[i] = in_layout(user[i], data[i], wanted[i], i != output, &allocated[i]);
+        buffers[i] = percept_dnnl_in_layout(user[i], data[i], wanted[i], i != output, i,
+                                            i == weights_index ? generation : 0);
         ok = buffers[i] != NULL;
     }
-    ok = ok && execute(primitive, count, kinds, wanted, buffers);
-    if (ok && allocated[output] != NULL) ok = reorder(wanted[output], buffers[output], user[output], (void *)data[output]);
-    for (int i = 0; i < count; i++) free(allocated[i]);
+    ok = ok && percept_dnnl_execute(primitive, count, kinds, wanted, buffers);
+    if (ok && buffers[output] != data[output]) ok = percept_dnnl_reorder(wanted[output], buffers[output], user[output], (void *)data[output]);
     return ok ? 0 : 1;
 }
 
@@ -267,52 +151,89 @@ static const convolution_argument backward_weights_arguments[3] = {
     {DNNL_ARG_SRC, USER_SRC, dnnl_query_src_md, 0}, {DNNL_ARG_DIFF_DST, USER_DST, dnnl_query_diff_dst_md, 0},
     {DNNL_ARG_DIFF_WEIGHTS, USER_WEIGHTS, dnnl_query_diff_weights_md, 0}};
 
-/// Runs `pass` on `data` (in the order of the pass's arguments; a NULL bias is left out).
-static int convolve(const percept_dnnl_convolution *shape, convolution_pass pass, const void *data[4]) {
+/// The pass's primitive descriptor, primitive and argument table, made at first need; 0 when
+/// oneDNN refuses.
+static int pass_of(convolution_entry *e, convolution_pass pass, dnnl_primitive_desc_t *pd, dnnl_primitive_t *primitive,
+                   const convolution_argument **table) {
+    if (pass == BACKWARD_DATA ? !make_backward_data(e) : pass == BACKWARD_WEIGHTS ? !make_backward_weights(e) : 0) return 0;
+    *pd = pass == FORWARD ? e->forward_pd : (pass == BACKWARD_DATA ? e->backward_data_pd : e->backward_weights_pd);
+    *primitive = pass == FORWARD ? e->forward : (pass == BACKWARD_DATA ? e->backward_data : e->backward_weights);
+    *table = pass == FORWARD ? forward_arguments : (pass == BACKWARD_DATA ? backward_data_arguments : backward_weights_arguments);
+    return 1;
+}
+
+/// Runs `pass` on `values` (in the order of the pass's arguments, the output last; a NULL bias
+/// is left out; a value with a layout is read or written in it), with the weights' storage
+/// generation (0: not cacheable).
+static int convolve(const percept_dnnl_convolution *shape, convolution_pass pass, const percept_dnnl_value values[4],
+                    uint64_t generation) {
     if (percept_dnnl_load() != 0) return 1;
-    int has_bias = pass == FORWARD && data[2] != NULL;
-    pthread_mutex_lock(&lock);
+    int has_bias = pass == FORWARD && values[2].data != NULL;
+    percept_dnnl_lock();
     convolution_entry *e = entry_for(shape, has_bias);
+    dnnl_primitive_desc_t pd;
+    dnnl_primitive_t primitive;
+    const convolution_argument *table;
     int status = 1;
-    if (e != NULL && (pass == FORWARD || (pass == BACKWARD_DATA ? make_backward_data(e) : make_backward_weights(e)))) {
-        dnnl_primitive_desc_t pd = pass == FORWARD ? e->forward_pd
-                                   : (pass == BACKWARD_DATA ? e->backward_data_pd : e->backward_weights_pd);
-        dnnl_primitive_t primitive = pass == FORWARD ? e->forward
-                                     : (pass == BACKWARD_DATA ? e->backward_data : e->backward_weights);
-        const convolution_argument *table = pass == FORWARD ? forward_arguments
-                                            : (pass == BACKWARD_DATA ? backward_data_arguments : backward_weights_arguments);
+    if (e != NULL && pass_of(e, pass, &pd, &primitive, &table)) {
         const dnnl_memory_desc_t *users[4] = {&e->user_src, &e->user_weights, &e->bias, &e->user_dst};
-        int kinds[4], count = 0;
+        int kinds[4], count = 0, weights_index = -1;
         const dnnl_memory_desc_t *user[4], *wanted[4];
         const void *pointers[4];
         for (int i = 0; i < (pass == FORWARD ? 4 : 3); i++) {
             if (table[i].user == USER_BIAS && !has_bias) continue;
+            if (table[i].user == USER_WEIGHTS && pass != BACKWARD_WEIGHTS) weights_index = count;
             kinds[count] = table[i].kind;
-            user[count] = users[table[i].user];
+            user[count] = values[i].layout != NULL ? (const dnnl_memory_desc_t *)values[i].layout : users[table[i].user];
             wanted[count] = percept_dnnl.dnnl_primitive_desc_query_md(pd, table[i].query, table[i].index);
-            pointers[count] = data[i];
+            pointers[count] = values[i].data;
             count++;
         }
-        status = run(primitive, count, kinds, user, pointers, wanted);
+        status = run(primitive, count, kinds, user, pointers, wanted, weights_index, generation);
     }
-    pthread_mutex_unlock(&lock);
+    percept_dnnl_unlock();
     return status;
 }
 
-int percept_dnnl_convolution_forward(const percept_dnnl_convolution *shape, const float *src, const float *weights,
-                                     const float *bias, float *dst) {
-    const void *data[4] = {src, weights, bias, dst};
-    return convolve(shape, FORWARD, data);
+/// The interned layout `pass` writes its output in, or NULL when oneDNN refuses the shape.
+static const percept_dnnl_layout *output_layout(const percept_dnnl_convolution *shape, int has_bias, convolution_pass pass) {
+    if (percept_dnnl_load() != 0) return NULL;
+    percept_dnnl_lock();
+    convolution_entry *e = entry_for(shape, has_bias);
+    dnnl_primitive_desc_t pd;
+    dnnl_primitive_t primitive;
+    const convolution_argument *table;
+    const dnnl_memory_desc_t *layout = NULL;
+    if (e != NULL && pass_of(e, pass, &pd, &primitive, &table)) {
+        const convolution_argument *output = &table[pass == FORWARD ? 3 : 2];
+        layout = percept_dnnl_intern(percept_dnnl.dnnl_primitive_desc_query_md(pd, output->query, output->index));
+    }
+    percept_dnnl_unlock();
+    return (const percept_dnnl_layout *)layout;
 }
 
-int percept_dnnl_convolution_backward_data(const percept_dnnl_convolution *shape, const float *diff_dst,
-                                           const float *weights, float *diff_src) {
-    const void *data[4] = {diff_dst, weights, diff_src, NULL};
-    return convolve(shape, BACKWARD_DATA, data);
+const percept_dnnl_layout *percept_dnnl_convolution_output_layout(const percept_dnnl_convolution *shape, int has_bias) {
+    return output_layout(shape, has_bias, FORWARD);
 }
 
-int percept_dnnl_convolution_backward_weights(const percept_dnnl_convolution *shape, const float *src,
-                                              const float *diff_dst, float *diff_weights) {
-    const void *data[4] = {src, diff_dst, diff_weights, NULL};
-    return convolve(shape, BACKWARD_WEIGHTS, data);
+const percept_dnnl_layout *percept_dnnl_convolution_input_gradient_layout(const percept_dnnl_convolution *shape) {
+    return output_layout(shape, 0, BACKWARD_DATA);
+}
+
+int percept_dnnl_convolution_forward(const percept_dnnl_convolution *shape, percept_dnnl_value src, const float *weights,
+                                     uint64_t weights_generation, const float *bias, percept_dnnl_output dst) {
+    const percept_dnnl_value values[4] = {src, {NULL, weights}, {NULL, bias}, {dst.layout, dst.data}};
+    return convolve(shape, FORWARD, values, weights_generation);
+}
+
+int percept_dnnl_convolution_backward_data(const percept_dnnl_convolution *shape, percept_dnnl_value diff_dst,
+                                           const float *weights, uint64_t weights_generation, percept_dnnl_output diff_src) {
+    const percept_dnnl_value values[4] = {diff_dst, {NULL, weights}, {diff_src.layout, diff_src.data}, {NULL, NULL}};
+    return convolve(shape, BACKWARD_DATA, values, weights_generation);
+}
+
+int percept_dnnl_convolution_backward_weights(const percept_dnnl_convolution *shape, percept_dnnl_value src,
+                                              percept_dnnl_value diff_dst, float *diff_weights) {
+    const percept_dnnl_value values[4] = {src, diff_dst, {NULL, diff_weights}, {NULL, NULL}};
+    return convolve(shape, BACKWARD_WEIGHTS, values, 0);
 }

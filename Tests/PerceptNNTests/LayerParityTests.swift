@@ -48,8 +48,18 @@ extension PerceptNNTests {
             ("upsample_bilinear_corners", { try Upsample(scaleFactor: 2, mode: .bilinear, alignCorners: true) }),
         ]
 
-        @Test("each layer matches PyTorch's output and gradients", arguments: cases.map(\.0))
-        func matchesPyTorch(name: String) throws {
+        @Test("each layer matches PyTorch's output and gradients, on oneDNN and on the fallback kernels",
+              arguments: cases.map(\.0), [false, true])
+        func matchesPyTorch(name: String, fallback: Bool) throws {
+            if fallback {
+                try DNNL.withFallbackKernels { try check(name: name) }
+            } else {
+                try check(name: name)
+            }
+        }
+
+        /// Runs one layer case on the current engine path.
+        private func check(name: String) throws {
             let fixtures = try ParityFixtures("layers")
             let make = try #require(Self.cases.first { $0.0 == name }?.1)
             let layer = try make()

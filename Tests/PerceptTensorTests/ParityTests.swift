@@ -6,9 +6,14 @@ import Testing
 /// through the Tensor API and compares (Tools/make-tensor-parity-fixtures writes them).
 @Suite("PyTorch parity")
 struct ParityTests {
-    @Test("outputs and input gradients match PyTorch's, from contiguous and from strided inputs",
-          arguments: ParityFixtures.cases.filter { ParityRunners.all[$0.op] != nil }, ParityLayout.allCases)
-    func matchesPyTorch(_ parityCase: ParityCase, layout: ParityLayout) throws {
+    @Test("outputs and input gradients match PyTorch's, from contiguous and from strided inputs, on both engine paths",
+          arguments: ParityFixtures.cases.filter { ParityRunners.all[$0.op] != nil }, ParityRun.all)
+    func matchesPyTorch(_ parityCase: ParityCase, run: ParityRun) throws {
+        try run.path.run { try check(parityCase, layout: run.layout) }
+    }
+
+    /// Runs one fixture case on the current engine path.
+    private func check(_ parityCase: ParityCase, layout: ParityLayout) throws {
         let file = try ParityFile(op: parityCase.op)
         let name = parityCase.name
         let runner = try #require(ParityRunners.all[parityCase.op])
@@ -64,6 +69,15 @@ struct ParityTests {
 }
 
 /// How the float inputs are laid out in memory: the ops must not depend on it.
+/// A layout of the inputs crossed with an engine path.
+struct ParityRun: CustomTestStringConvertible, Sendable {
+    var layout: ParityLayout
+    var path: EnginePath
+
+    static let all = ParityLayout.allCases.flatMap { layout in EnginePath.allCases.map { ParityRun(layout: layout, path: $0) } }
+    var testDescription: String { "\(layout) \(path.testDescription)" }
+}
+
 enum ParityLayout: CaseIterable, Sendable {
     /// Row-major without gaps, as read from the file.
     case contiguous

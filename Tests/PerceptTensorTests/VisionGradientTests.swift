@@ -24,8 +24,12 @@ struct VisionGradientTests {
         ConvolutionCase(input: [2, 3, 4, 4], weight: [2, 3, 1, 1], bias: false, transposed: true),
         ConvolutionCase(input: [1, 4, 5, 4], weight: [8, 1, 3, 3], stride: 2, padding: 1, groups: 4, bias: false),
         ConvolutionCase(input: [1, 2, 3, 1], weight: [2, 2, 3, 7], padding: SpatialPair(1, 3)),
-    ])
-    func convolution(_ c: ConvolutionCase) throws {
+    ], EnginePath.allCases)
+    func convolution(_ c: ConvolutionCase, path: EnginePath) throws {
+        try path.run { try checkConvolution(c) }
+    }
+
+    private func checkConvolution(_ c: ConvolutionCase) throws {
         let input = try Self.image(c.input, transposed: c.transposed)
         let weight = GradientCheck.random(c.weight, seed: 4), bias = GradientCheck.random([c.weight[0]], seed: 5)
         try GradientCheck.check("conv2d", inputs: c.bias ? [input, weight, bias] : [input, weight]) { t in
@@ -34,8 +38,12 @@ struct VisionGradientTests {
         }
     }
 
-    @Test("conv1d gradients match finite differences")
-    func convolution1d() throws {
+    @Test("conv1d gradients match finite differences", arguments: EnginePath.allCases)
+    func convolution1d(path: EnginePath) throws {
+        try path.run { try checkConvolution1d() }
+    }
+
+    private func checkConvolution1d() throws {
         let input = GradientCheck.random([2, 4, 7]), weight = GradientCheck.random([2, 2, 3], seed: 2)
         try GradientCheck.check("conv1d", inputs: [input, weight, GradientCheck.random([2], seed: 9)]) { t in
             try t[0].conv1d(weight: t[1], bias: t[2], stride: 2, padding: 1, dilation: 2, groups: 2)
@@ -46,8 +54,12 @@ struct VisionGradientTests {
         ConvolutionCase(input: [2, 2, 3, 3], weight: [2, 3, 3, 3]),
         ConvolutionCase(input: [1, 2, 3, 4], weight: [2, 2, 3, 2], stride: 2, padding: 1, transposed: true),
         ConvolutionCase(input: [2, 4, 3, 3], weight: [4, 1, 2, 2], stride: SpatialPair(2, 3), dilation: 2, groups: 2, bias: false),
-    ])
-    func convolutionTranspose(_ c: ConvolutionCase) throws {
+    ], EnginePath.allCases)
+    func convolutionTranspose(_ c: ConvolutionCase, path: EnginePath) throws {
+        try path.run { try checkConvolutionTranspose(c) }
+    }
+
+    private func checkConvolutionTranspose(_ c: ConvolutionCase) throws {
         let input = try Self.image(c.input, transposed: c.transposed)
         let weight = GradientCheck.random(c.weight, seed: 4)
         let bias = GradientCheck.random([c.weight[1] * c.groups], seed: 5)
@@ -58,8 +70,12 @@ struct VisionGradientTests {
         }
     }
 
-    @Test("max pool gradients match finite differences", arguments: [false, true])
-    func maxPool(transposed: Bool) throws {
+    @Test("max pool gradients match finite differences", arguments: [false, true], EnginePath.allCases)
+    func maxPool(transposed: Bool, path: EnginePath) throws {
+        try path.run { try checkMaxPool(transposed: transposed) }
+    }
+
+    private func checkMaxPool(transposed: Bool) throws {
         // Distinct values, so no two elements tie for a maximum under the finite-difference step.
         let input = try Self.image([2, 2, 5, 6], transposed: transposed)
         let spread = try Tensor((0..<input.count).map { Float($0 * 37 % input.count) * 0.05 }, shape: input.shape)
@@ -74,8 +90,12 @@ struct VisionGradientTests {
         }
     }
 
-    @Test("average pool gradients match finite differences", arguments: [false, true])
-    func averagePool(countIncludePad: Bool) throws {
+    @Test("average pool gradients match finite differences", arguments: [false, true], EnginePath.allCases)
+    func averagePool(countIncludePad: Bool, path: EnginePath) throws {
+        try path.run { try checkAveragePool(countIncludePad: countIncludePad) }
+    }
+
+    private func checkAveragePool(countIncludePad: Bool) throws {
         let input = try Self.image([2, 2, 5, 6], transposed: countIncludePad)
         try GradientCheck.check("avgPool2d", inputs: [input]) { t in
             try t[0].avgPool2d(kernelSize: SpatialPair(3, 2), stride: 2, padding: 1, countIncludePad: countIncludePad)
@@ -113,8 +133,19 @@ struct VisionGradientTests {
         }
     }
 
-    @Test("batch norm gradients match finite differences", arguments: [[3, 2, 2, 3], [4, 3, 5], [5, 2]], [false, true])
-    func batchNorm(shape: [Int], training: Bool) throws {
+    /// Batch norm's mode crossed with an engine path.
+    struct NormalizationRun: CustomTestStringConvertible, Sendable {
+        var training: Bool, path: EnginePath
+        static let all = [false, true].flatMap { training in EnginePath.allCases.map { NormalizationRun(training: training, path: $0) } }
+        var testDescription: String { (training ? "training " : "evaluation ") + path.testDescription }
+    }
+
+    @Test("batch norm gradients match finite differences", arguments: [[3, 2, 2, 3], [4, 3, 5], [5, 2]], NormalizationRun.all)
+    func batchNorm(shape: [Int], run: NormalizationRun) throws {
+        try run.path.run { try checkBatchNorm(shape: shape, training: run.training) }
+    }
+
+    private func checkBatchNorm(shape: [Int], training: Bool) throws {
         let input = GradientCheck.random(shape, seed: 8)
         let weight = GradientCheck.random([shape[1]], low: 0.5, high: 1.5, seed: 2), bias = GradientCheck.random([shape[1]], seed: 3)
         let mean = GradientCheck.random([shape[1]], seed: 4), variance = GradientCheck.random([shape[1]], low: 0.5, high: 2, seed: 5)

@@ -5,6 +5,9 @@
 #ifndef PERCEPT_CDNNL_H
 #define PERCEPT_CDNNL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /// The geometry of one 2-D convolution, padding the same before and after.
 typedef struct {
     int batch, channels, height, width;
@@ -13,6 +16,37 @@ typedef struct {
     int dilation_height, dilation_width;
     int output_height, output_width;
 } percept_dnnl_convolution;
+
+/// A layout oneDNN chose for a tensor (a blocked one such as nChw16c), interned for the life
+/// of the process, so equal layouts are equal pointers; opaque to Swift.
+typedef struct percept_dnnl_layout percept_dnnl_layout;
+
+/// A tensor's values as a primitive reads them: `data` in `layout`, or plain row-major
+/// (NCHW) when `layout` is NULL.
+typedef struct {
+    const percept_dnnl_layout *layout;
+    const float *data;
+} percept_dnnl_value;
+
+/// Where a primitive writes a tensor: `data` in `layout` (one the primitive reported), or
+/// plain row-major when `layout` is NULL.
+typedef struct {
+    const percept_dnnl_layout *layout;
+    float *data;
+} percept_dnnl_output;
+
+/// Bytes a tensor occupies in `layout` (more than its plain size when channels are padded to
+/// the block).
+size_t percept_dnnl_layout_bytes(const percept_dnnl_layout *layout);
+
+/// Whether `layout` holds float32 values of exactly the shape `dims` (of `rank` axes).
+int percept_dnnl_layout_matches(const percept_dnnl_layout *layout, int rank, const int64_t *dims);
+
+/// Whether `layout` is plain row-major (no blocking).
+int percept_dnnl_layout_is_plain(const percept_dnnl_layout *layout);
+
+/// Copies `data`, in `layout`, into `plain` in row-major order; 0 on success.
+int percept_dnnl_layout_to_plain(const percept_dnnl_layout *layout, const float *data, float *plain);
 
 /// Loads libdnnl.so.2 once and creates its CPU engine; 0 on success. PERCEPT_NO_DNNL=1
 /// refuses, so the fallback kernels run.
@@ -27,17 +61,91 @@ const char *percept_dnnl_version(void);
 /// Sets the OpenMP threads oneDNN's primitives use (omp_set_num_threads of the libgomp it loads).
 void percept_dnnl_set_threads(int threads);
 
+/// The layout the convolution's forward pass writes its output in (or NULL when oneDNN refuses
+/// the shape); `has_bias` as the forward call will have it.
+const percept_dnnl_layout *percept_dnnl_convolution_output_layout(const percept_dnnl_convolution *shape, int has_bias);
+
+/// The layout the backward-data pass writes the input gradient in (NULL when refused).
+const percept_dnnl_layout *percept_dnnl_convolution_input_gradient_layout(const percept_dnnl_convolution *shape);
+
 /// dst = conv(src, weights) + bias (bias may be NULL); 0 on success, non-zero when oneDNN
-/// refuses the case (the caller then uses its own kernels).
-int percept_dnnl_convolution_forward(const percept_dnnl_convolution *shape, const float *src, const float *weights,
-                                     const float *bias, float *dst);
+/// refuses the case (the caller then uses its own kernels). `dst` is plain or in the layout
+/// `percept_dnnl_convolution_output_layout` reported. A non-zero `weights_generation` says
+/// `weights` is a whole storage whose content that number identifies for the life of the
+/// process (any write gives it a new one): its copy in the primitive's layout is then kept and
+/// reused instead of reordering the weights on every call.
+int percept_dnnl_convolution_forward(const percept_dnnl_convolution *shape, percept_dnnl_value src, const float *weights,
+                                     uint64_t weights_generation, const float *bias, percept_dnnl_output dst);
 
-/// diff_src = the gradient of the input from diff_dst; 0 on success.
-int percept_dnnl_convolution_backward_data(const percept_dnnl_convolution *shape, const float *diff_dst,
-                                           const float *weights, float *diff_src);
+/// diff_src = the gradient of the input from diff_dst; 0 on success. `diff_src` is plain or in
+/// the layout `percept_dnnl_convolution_input_gradient_layout` reported; `weights_generation`
+/// as for the forward pass.
+int percept_dnnl_convolution_backward_data(const percept_dnnl_convolution *shape, percept_dnnl_value diff_dst,
+                                           const float *weights, uint64_t weights_generation, percept_dnnl_output diff_src);
 
-/// diff_weights = the gradient of the weights from src and diff_dst; 0 on success.
-int percept_dnnl_convolution_backward_weights(const percept_dnnl_convolution *shape, const float *src,
-                                              const float *diff_dst, float *diff_weights);
+/// diff_weights = the gradient of the weights (plain) from src and diff_dst; 0 on success.
+int percept_dnnl_convolution_backward_weights(const percept_dnnl_convolution *shape, percept_dnnl_value src,
+                                              percept_dnnl_value diff_dst, float *diff_weights);
+
+/// y = batch norm of src per channel (axis 1 of `dims`), scaled and shifted. Training writes the
+/// batch's `mean` and biased `variance`; inference reads them. `dst` is in `src`'s layout
+/// (plain when src is). 0 on success.
+int percept_dnnl_batch_norm_forward(int rank, const int64_t *dims, percept_dnnl_value src, const float *scale,
+                                    const float *shift, float *mean, float *variance, int training, float eps,
+                                    percept_dnnl_output dst);
+
+/// The gradients of training-mode batch norm: of the input (in `src`'s layout), of the scale
+/// and of the shift, from the forward pass's batch mean and biased variance. 0 on success.
+int percept_dnnl_batch_norm_backward(int rank, const int64_t *dims, percept_dnnl_value src, percept_dnnl_value diff_dst,
+                                     const float *mean, const float *variance, const float *scale, const float *shift, float eps,
+                                     float *diff_scale, float *diff_shift, percept_dnnl_output diff_src);
+
+/// The element-wise activations oneDNN runs (alpha: unused by these four; SiLU is swish, alpha 1).
+typedef enum { PERCEPT_DNNL_RELU, PERCEPT_DNNL_SIGMOID, PERCEPT_DNNL_TANH, PERCEPT_DNNL_SILU } percept_dnnl_activation;
+
+/// dst = activation(src), in `src`'s layout. 0 on success.
+int percept_dnnl_activation_forward(percept_dnnl_activation activation, float alpha, int rank, const int64_t *dims,
+                                    percept_dnnl_value src, percept_dnnl_output dst);
+
+/// diff_src = activation'(src) · diff_dst, in `src`'s layout. 0 on success.
+int percept_dnnl_activation_backward(percept_dnnl_activation activation, float alpha, int rank, const int64_t *dims,
+                                     percept_dnnl_value src, percept_dnnl_value diff_dst, percept_dnnl_output diff_src);
+
+/// Max pooling, or average pooling counting the padding in the divisor or not.
+typedef enum {
+    PERCEPT_DNNL_MAX_POOLING, PERCEPT_DNNL_AVERAGE_POOLING_WITH_PADDING, PERCEPT_DNNL_AVERAGE_POOLING_WITHOUT_PADDING
+} percept_dnnl_pooling_algorithm;
+
+/// The geometry of one 2-D pooling; the padding after may differ from the padding before
+/// (ceil mode), dilation 1 means none.
+typedef struct {
+    int algorithm;
+    int batch, channels, height, width, output_height, output_width;
+    int kernel_height, kernel_width, stride_height, stride_width;
+    int padding_top, padding_left, padding_bottom, padding_right;
+    int dilation_height, dilation_width;
+} percept_dnnl_pooling;
+
+/// The layout pooling `src` writes its output in, and the workspace bytes a training-mode max
+/// pooling keeps for its backward pass (0 for none); NULL when oneDNN refuses.
+const percept_dnnl_layout *percept_dnnl_pooling_output_layout(const percept_dnnl_pooling *shape, percept_dnnl_value src,
+                                                              int training, size_t *workspace_bytes);
+
+/// dst = pooling of src (`workspace` filled for training-mode max pooling). 0 on success.
+int percept_dnnl_pooling_forward(const percept_dnnl_pooling *shape, percept_dnnl_value src, int training, void *workspace,
+                                 percept_dnnl_output dst);
+
+/// The layout pooling's backward pass writes the input gradient in, for an input in `src_layout`
+/// (NULL: plain); NULL when refused.
+const percept_dnnl_layout *percept_dnnl_pooling_input_gradient_layout(const percept_dnnl_pooling *shape,
+                                                                      const percept_dnnl_layout *src_layout);
+
+/// diff_src of a training-mode pooling whose input was in `src_layout`, from diff_dst and the
+/// forward pass's workspace. 0 on success.
+int percept_dnnl_pooling_backward(const percept_dnnl_pooling *shape, const percept_dnnl_layout *src_layout,
+                                  percept_dnnl_value diff_dst, const void *workspace, percept_dnnl_output diff_src);
+
+/// sum = a + b (same shape), in `a`'s layout (`b` may be in another). 0 on success.
+int percept_dnnl_add(int rank, const int64_t *dims, percept_dnnl_value a, percept_dnnl_value b, percept_dnnl_output sum);
 
 #endif

@@ -1,99 +1,46 @@
 import Percept
 
-/// torchvision's ResNet-18 (BasicBlock, [2, 2, 2, 2], 10 classes) written directly with engine
-/// ops, for timing a training step before the NN library's layers exist: convolutions without
-/// bias, batch norm (training mode, or the running statistics for inference), ReLU, max pool,
-/// residual adds, global average pool, a linear layer and cross-entropy.
-struct FunctionalResNet18 {
-    /// A convolution followed by batch norm, with the batch-norm state.
-    struct ConvBatchNorm {
-        var weight: Tensor
-        var scale: Tensor
-        var shift: Tensor
-        var runningMean: Tensor
-        var runningVariance: Tensor
-        var stride: Int
-        var padding: Int
+/// The zoo's `resnet18` (torchvision's, as `Tools/pytorch-tensor-reference` builds it) timed as
+/// the tensor bench's two whole-network cases: a training step's forward and backward pass at
+/// batch 16 × 3×64×64 (10 classes, cross-entropy, no optimizer step), and batch-1 inference at
+/// 3×224×224 (1000 classes, eval mode, no graph).
+struct ResNet18Bench {
+    var repeats: Int
+    /// Keys every case carries.
+    var common: [(String, Any)]
 
-        init(_ input: Int, _ output: Int, kernel: Int, stride: Int, generator: inout RandomGenerator) {
-            let bound = (6 / Float(input * kernel * kernel)).squareRoot()
-            weight = Tensor.randomUniform([output, input, kernel, kernel], low: -bound, high: bound, generator: &generator).requiringGrad()
-            scale = Tensor.ones([output]).requiringGrad()
-            shift = Tensor.zeros([output]).requiringGrad()
-            runningMean = Tensor.zeros([output])
-            runningVariance = Tensor.ones([output])
-            self.stride = stride
-            padding = kernel / 2
-        }
-
-        mutating func callAsFunction(_ x: Tensor, training: Bool) throws -> Tensor {
-            let y = try x.conv2d(weight: weight, stride: SpatialPair(stride, stride), padding: SpatialPair(padding, padding))
-            let normalized = try Tensor.batchNorm(y, runningMean: runningMean, runningVar: runningVariance,
-                                                  weight: scale, bias: shift, training: training)
-            if let mean = normalized.runningMean { runningMean = mean }
-            if let variance = normalized.runningVar { runningVariance = variance }
-            return normalized.output
-        }
-
-        var parameters: [Tensor] { [weight, scale, shift] }
+    /// The zoo's resnet18 for `classes` classes, its weights drawn from a fixed seed.
+    private func model(classes: Int, imageSize: Int) throws -> any ZooModel {
+        Tensor.manualSeed(1)
+        return try ModelRegistry.build("resnet18", configuration: ModelConfiguration(
+            numClasses: classes, inputChannels: 3, imageSize: imageSize))
     }
 
-    /// Two 3×3 conv-bn pairs with a shortcut (a strided 1×1 conv-bn when the shape changes).
-    struct BasicBlock {
-        var first: ConvBatchNorm
-        var second: ConvBatchNorm
-        var shortcut: ConvBatchNorm?
-
-        init(_ input: Int, _ output: Int, stride: Int, generator: inout RandomGenerator) {
-            first = ConvBatchNorm(input, output, kernel: 3, stride: stride, generator: &generator)
-            second = ConvBatchNorm(output, output, kernel: 3, stride: 1, generator: &generator)
-            shortcut = stride != 1 || input != output
-                ? ConvBatchNorm(input, output, kernel: 1, stride: stride, generator: &generator) : nil
+    /// ResNet-18 forward and backward at batch 16, 3×64×64, 10 classes, cross-entropy.
+    func forwardBackward() throws -> BenchResult {
+        let network = try model(classes: 10, imageSize: 64)
+        network.train()
+        var generator = RandomGenerator(seed: 2)
+        let images = Tensor.randomNormal([16, 3, 64, 64], generator: &generator)
+        let labels = try Tensor(indices: (0..<16).map { $0 % 10 })
+        let times = try measure(repeats: repeats) {
+            network.zeroGrad()
+            try Tensor.crossEntropy(network(images), targets: labels).backward()
         }
-
-        mutating func callAsFunction(_ x: Tensor, training: Bool) throws -> Tensor {
-            let y = try second(first(x, training: training).relu(), training: training)
-            let identity = try shortcut?(x, training: training) ?? x
-            return try (y + identity).relu()
-        }
-
-        var parameters: [Tensor] { first.parameters + second.parameters + (shortcut?.parameters ?? []) }
+        var result = BenchResult(name: "resnet18-fwd-bwd", timesMs: times)
+        result.extra = [("samples_per_s", 16 / (result.median / 1000))] + common
+        return result
     }
 
-    var stem: ConvBatchNorm
-    var blocks: [BasicBlock]
-    var fcWeight: Tensor
-    var fcBias: Tensor
-
-    init(classes: Int = 10, seed: UInt64 = 0) {
-        var generator = RandomGenerator(seed: seed)
-        stem = ConvBatchNorm(3, 64, kernel: 7, stride: 2, generator: &generator)
-        var blocks: [BasicBlock] = []
-        var channels = 64
-        for (width, stride) in [(64, 1), (128, 2), (256, 2), (512, 2)] {
-            blocks.append(BasicBlock(channels, width, stride: stride, generator: &generator))
-            blocks.append(BasicBlock(width, width, stride: 1, generator: &generator))
-            channels = width
-        }
-        self.blocks = blocks
-        let bound = 1 / Float(512).squareRoot()
-        fcWeight = Tensor.randomUniform([classes, 512], low: -bound, high: bound, generator: &generator).requiringGrad()
-        fcBias = Tensor.randomUniform([classes], low: -bound, high: bound, generator: &generator).requiringGrad()
+    /// ResNet-18 inference (1000 classes, running statistics, no graph) on one 3×224×224 image.
+    func inference() throws -> BenchResult {
+        let network = try model(classes: 1000, imageSize: 224)
+        network.eval()
+        var generator = RandomGenerator(seed: 2)
+        let image = Tensor.randomNormal([1, 3, 224, 224], generator: &generator)
+        let times = try measure(repeats: repeats) { _ = try withoutGrad { try network(image) } }
+        var result = BenchResult(name: "resnet18-infer-224", timesMs: times)
+        result.extra = [("images_per_s", 1 / (result.median / 1000))] + common
+        return result
     }
-
-    /// The logits `[N, classes]` for `images` `[N, 3, H, W]`; `training` normalises with the
-    /// batch's statistics (and moves the running ones), otherwise with the running ones.
-    mutating func logits(_ images: Tensor, training: Bool) throws -> Tensor {
-        var x = try stem(images, training: training).relu().maxPool2d(kernelSize: 3, stride: 2, padding: 1)
-        for index in blocks.indices { x = try blocks[index](x, training: training) }
-        let features = try x.globalAvgPool2d().flattened(from: 1)
-        return try features.matmul(fcWeight.transposed()) + fcBias
-    }
-
-    /// Cross-entropy of the training-mode logits for `images` against `labels` (int64 [N]).
-    mutating func loss(_ images: Tensor, labels: Tensor) throws -> Tensor {
-        try Tensor.crossEntropy(logits(images, training: true), targets: labels)
-    }
-
-    var parameters: [Tensor] { stem.parameters + blocks.flatMap(\.parameters) + [fcWeight, fcBias] }
 }

@@ -1,9 +1,8 @@
 import Foundation
 import Percept
 
-/// `percept bench tensor`: sgemm, memory bandwidth, element-wise ops, convolutions, and
-/// ResNet-18 written with engine ops: a training step's forward and backward pass, and batch-1
-/// inference at 224×224.
+/// `percept bench tensor`: sgemm, memory bandwidth, element-wise ops, convolutions, and the
+/// zoo's ResNet-18: a training step's forward and backward pass, and batch-1 inference at 224×224.
 struct TensorBench {
     var repeats: Int
     var filter: String?
@@ -15,34 +14,9 @@ struct TensorBench {
         }
         for result in try memoryCases() { reporter.report(result) }
         try ConvBench(repeats: repeats, filter: filter).run(reporter: reporter)
-        if selected("resnet18-fwd-bwd") { try reporter.report(resnet18ForwardBackward()) }
-        if selected("resnet18-infer-224") { try reporter.report(resnet18Inference()) }
-    }
-
-    /// ResNet-18 inference (1000 classes, running statistics, no graph) on one 3×224×224 image.
-    private func resnet18Inference() throws -> BenchResult {
-        var model = FunctionalResNet18(classes: 1000, seed: 1)
-        var generator = RandomGenerator(seed: 2)
-        let image = Tensor.randomNormal([1, 3, 224, 224], generator: &generator)
-        let times = try measure(repeats: repeats) { _ = try withoutGrad { try model.logits(image, training: false) } }
-        var result = BenchResult(name: "resnet18-infer-224", timesMs: times)
-        result.extra = [("images_per_s", 1 / (result.median / 1000))] + common
-        return result
-    }
-
-    /// ResNet-18 forward and backward at batch 16, 3×64×64, 10 classes, cross-entropy.
-    private func resnet18ForwardBackward() throws -> BenchResult {
-        var model = FunctionalResNet18(classes: 10, seed: 1)
-        var generator = RandomGenerator(seed: 2)
-        let images = Tensor.randomNormal([16, 3, 64, 64], generator: &generator)
-        let labels = try Tensor(indices: (0..<16).map { $0 % 10 })
-        let times = try measure(repeats: repeats) {
-            for parameter in model.parameters { parameter.zeroGrad() }
-            try model.loss(images, labels: labels).backward()
-        }
-        var result = BenchResult(name: "resnet18-fwd-bwd", timesMs: times)
-        result.extra = [("samples_per_s", 16 / (result.median / 1000))] + common
-        return result
+        let resnet = ResNet18Bench(repeats: repeats, common: common)
+        if selected("resnet18-fwd-bwd") { try reporter.report(resnet.forwardBackward()) }
+        if selected("resnet18-infer-224") { try reporter.report(resnet.inference()) }
     }
 
     private func selected(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }

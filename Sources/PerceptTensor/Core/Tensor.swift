@@ -66,7 +66,8 @@ public struct Tensor: @unchecked Sendable {
     var floats: UnsafeMutablePointer<Float> { elements(Float.self) }
 
     /// Makes the storage exclusively this tensor's and writable, copying if needed, so that an
-    /// in-place write does not show through other tensors (copy on write).
+    /// in-place write does not show through other tensors (copy on write), and gives it a new
+    /// generation, since the caller is about to write.
     mutating func makeUniqueContiguous() {
         if !isKnownUniquelyReferenced(&storage) || storage.isReadOnly || !isContiguous
             || storage.byteCount != count * dtype.byteSize {
@@ -74,6 +75,7 @@ public struct Tensor: @unchecked Sendable {
             self = Kernels.copyContiguous(self)
             autograd = slot
         }
+        storage.contentWillChange()
     }
 
     /// A tensor with the same values in row-major order without gaps: itself when it already is.

@@ -1,8 +1,10 @@
 import CDNNL
 
-/// Convolution forward, backward-data and backward-weights through oneDNN (`CDNNL`), on
-/// contiguous NCHW tensors. Each returns nil when oneDNN refuses the case or a size does not
-/// fit its 32-bit interface; the caller then runs the im2col kernels.
+/// Convolution forward, backward-data and backward-weights through oneDNN (`CDNNL`). Inputs
+/// are read in the oneDNN layout a previous primitive left them in, or plain; outputs stay in
+/// the primitive's own layout until something reads them plain. Each returns nil when oneDNN
+/// refuses the case or a size does not fit its 32-bit interface; the caller then runs the
+/// im2col kernels.
 enum DNNLConvolution {
     /// The geometry in CDNNL's terms, or nil when a size exceeds Int32.
     static func shape(_ g: ConvolutionGeometry, outputChannels: Int) -> percept_dnnl_convolution? {
@@ -18,23 +20,35 @@ enum DNNLConvolution {
             output_height: s[14], output_width: s[15])
     }
 
-    /// `[N, Cout, Hout, Wout]` = image ⋆ kernel + bias, all contiguous.
+    /// The generation that names `kernel`'s values when it spans its whole storage (so oneDNN
+    /// may keep its reordered copy), else 0.
+    static func generation(of kernel: Tensor) -> UInt64 {
+        kernel.offset == 0 && kernel.storage.byteCount == kernel.count * kernel.dtype.byteSize ? kernel.storage.generation : 0
+    }
+
+    /// `[N, Cout, Hout, Wout]` = image ⋆ kernel + bias (kernel and bias contiguous).
     static func forward(image: Tensor, kernel: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
                         outputChannels: Int) -> Tensor? {
-        guard var shape = shape(g, outputChannels: outputChannels) else { return nil }
-        let result = Tensor(uninitializedShape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
-        let status = withExtendedLifetime((image, kernel, bias)) {
-            percept_dnnl_convolution_forward(&shape, image.floats, kernel.floats, bias?.floats, result.floats)
+        guard var shape = shape(g, outputChannels: outputChannels),
+              let layout = percept_dnnl_convolution_output_layout(&shape, bias == nil ? 0 : 1) else { return nil }
+        let (result, output) = Tensor.dnnlOutput(shape: [g.batch, outputChannels, g.outputHeight, g.outputWidth], layout: layout)
+        let status = withExtendedLifetime((kernel, bias)) {
+            image.dnnlInput.with { source in
+                percept_dnnl_convolution_forward(&shape, source, kernel.floats, generation(of: kernel), bias?.floats, output)
+            }
         }
         return status == 0 ? result : nil
     }
 
-    /// The input gradient `[N, Cin, H, W]` from the contiguous output gradient.
+    /// The input gradient `[N, Cin, H, W]` from the output gradient.
     static func backwardData(_ grad: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry, outputChannels: Int) -> Tensor? {
-        guard var shape = shape(g, outputChannels: outputChannels) else { return nil }
-        let result = Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width])
-        let status = withExtendedLifetime((grad, kernel)) {
-            percept_dnnl_convolution_backward_data(&shape, grad.floats, kernel.floats, result.floats)
+        guard var shape = shape(g, outputChannels: outputChannels),
+              let layout = percept_dnnl_convolution_input_gradient_layout(&shape) else { return nil }
+        let (result, output) = Tensor.dnnlOutput(shape: [g.batch, g.channels, g.height, g.width], layout: layout)
+        let status = withExtendedLifetime(kernel) {
+            grad.dnnlInput.with { upstream in
+                percept_dnnl_convolution_backward_data(&shape, upstream, kernel.floats, generation(of: kernel), output)
+            }
         }
         return status == 0 ? result : nil
     }
@@ -43,8 +57,9 @@ enum DNNLConvolution {
     static func backwardWeights(_ grad: Tensor, image: Tensor, geometry g: ConvolutionGeometry, outputChannels: Int) -> Tensor? {
         guard var shape = shape(g, outputChannels: outputChannels) else { return nil }
         let result = Tensor(uninitializedShape: [outputChannels, g.rowsPerGroup])
-        let status = withExtendedLifetime((grad, image)) {
-            percept_dnnl_convolution_backward_weights(&shape, image.floats, grad.floats, result.floats)
+        let source = image.dnnlInput, upstream = grad.dnnlInput
+        let status = withExtendedLifetime((source, upstream)) {
+            percept_dnnl_convolution_backward_weights(&shape, source.value, upstream.value, result.floats)
         }
         return status == 0 ? result : nil
     }

@@ -13,6 +13,7 @@ extension Tensor {
 
     /// Element-wise sum.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
+        if let fast = DNNLElementwise.add(a, b) { return fast }
         var result = try floatBinary(a, b, "add") { $0 + $1 }
         Autograd.record("add", output: &result, inputs: [a, b]) { grad in
             [a.requiresGrad ? try grad.sum(toShape: a.shape) : nil,

@@ -1,3 +1,4 @@
+import CDNNL
 import Foundation
 
 /// Element-wise maths functions, each with its derivative beside it.
@@ -50,6 +51,7 @@ extension Tensor {
 extension Tensor {
     /// max(x, 0).
     public func relu() -> Tensor {
+        if let fast = DNNLElementwise.activation(PERCEPT_DNNL_RELU, "relu", self) { return fast }
         var result = Kernels.map(self, Float.self, to: .float32) { $0 > 0 ? $0 : 0 }
         let output = result
         Autograd.record("relu", output: &result, inputs: [self]) { grad in
@@ -91,7 +93,8 @@ extension Tensor {
 
     /// x · sigmoid(x).
     public func silu() -> Tensor {
-        unary("silu", { $0 / (1 + Foundation.exp(-$0)) }, derivative: { x, _ in
+        if let fast = DNNLElementwise.activation(PERCEPT_DNNL_SILU, "silu", self) { return fast }
+        return unary("silu", { $0 / (1 + Foundation.exp(-$0)) }, derivative: { x, _ in
             let s = 1 / (1 + Foundation.exp(-x))
             return s * (1 + x * (1 - s))
         })
@@ -107,12 +110,16 @@ extension Tensor {
 
     /// 1 / (1 + e⁻ˣ).
     public func sigmoid() -> Tensor {
-        unary("sigmoid", { x in x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x)) },
+        if let fast = DNNLElementwise.activation(PERCEPT_DNNL_SIGMOID, "sigmoid", self) { return fast }
+        return unary("sigmoid", { x in x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x)) },
               derivative: { _, y in y * (1 - y) })
     }
 
     /// The hyperbolic tangent.
-    public func tanh() -> Tensor { unary("tanh", { Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
+    public func tanh() -> Tensor {
+        if let fast = DNNLElementwise.activation(PERCEPT_DNNL_TANH, "tanh", self) { return fast }
+        return unary("tanh", { Foundation.tanh($0) }, derivative: { _, y in 1 - y * y })
+    }
 
     /// Values limited to `[min, max]` with gradient 1 strictly inside.
     public func hardtanh(min lower: Float = -1, max upper: Float = 1) -> Tensor {

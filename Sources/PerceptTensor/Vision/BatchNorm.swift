@@ -1,6 +1,7 @@
 import Foundation
 
-/// Batch normalisation as one fused forward loop and one fused backward loop per channel.
+/// Batch normalisation through oneDNN's primitive (`DNNLBatchNorm`), or as one fused forward
+/// loop and one fused backward loop per channel where oneDNN is off or refuses.
 /// Gradients: `VisionGradientTests` ("batchNorm …").
 extension Tensor {
     /// Normalises `[N, C]`, `[N, C, L]` or `[N, C, H, W]` per channel, then scales by `weight`
@@ -31,22 +32,31 @@ extension Tensor {
             }
         }
         let count = batch * plane
-        let statistics: (mean: [Float], variance: [Float])
+        let running: (mean: [Float], variance: [Float])?
         if training {
             guard count > 1 else {
                 throw TensorError.invalidArgument(operation: operation, message:
                     "training needs more than one value per channel, got input \(TensorError.format(input.shape))")
             }
-            statistics = NormalizationKernels.channelMoments(input.contiguousValues(), batch: batch, channels: channels, plane: plane)
+            running = nil
         } else {
             guard let runningMean, let runningVar else {
                 throw TensorError.invalidArgument(operation: operation, message:
                     "evaluation needs running mean and variance for input \(TensorError.format(input.shape))")
             }
-            statistics = (runningMean.contiguousValues().toArray(), runningVar.contiguousValues().toArray())
+            running = (runningMean.contiguousValues().toArray(), runningVar.contiguousValues().toArray())
         }
-        let output = NormalizationKernels.batchNormalize(input, mean: statistics.mean, variance: statistics.variance,
+        let output: Tensor, statistics: (mean: [Float], variance: [Float])
+        if DNNL.isEnabled, let fast = DNNLBatchNorm.forward(input, mean: running?.mean, variance: running?.variance,
+                                                             weight: weight, bias: bias, eps: eps, training: training) {
+            output = fast.output
+            statistics = (fast.mean, fast.variance)
+        } else {
+            statistics = running ?? NormalizationKernels.channelMoments(input.contiguousValues(), batch: batch,
+                                                                        channels: channels, plane: plane)
+            output = NormalizationKernels.batchNormalize(input, mean: statistics.mean, variance: statistics.variance,
                                                          weight: weight, bias: bias, eps: eps, batchStatistics: training)
+        }
         guard training, let runningMean, let runningVar else { return (output, runningMean, runningVar) }
         let correction = Float(count) / Float(count - 1)
         let newMean = try Tensor(zip(runningMean.contiguousValues().toArray(), statistics.mean).map {

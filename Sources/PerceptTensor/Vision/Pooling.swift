@@ -1,3 +1,5 @@
+import CDNNL
+
 /// Max and average pooling over sliding windows, 2-D (`[N, C, H, W]` or `[C, H, W]`) and 1-D
 /// (`[N, C, L]` or `[C, L]`), with PyTorch's options. Gradients: `VisionGradientTests` ("pool …").
 extension Tensor {
@@ -10,7 +12,13 @@ extension Tensor {
     /// ```
     public func maxPool2d(kernelSize: SpatialPair, stride: SpatialPair? = nil, padding: SpatialPair = 0,
                           dilation: SpatialPair = 1, ceilMode: Bool = false) throws -> Tensor {
-        try maxPool2dWithIndices(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+        let (rows, columns) = try poolWindows("maxPool2d", kernelSize: kernelSize, stride: stride ?? kernelSize,
+                                              padding: padding, dilation: dilation, ceilMode: ceilMode)
+        if let fast = DNNLPooling.pool(self, algorithm: PERCEPT_DNNL_MAX_POOLING, kernel: kernelSize, stride: stride ?? kernelSize,
+                                       padding: padding, dilation: dilation, outputHeight: rows.count, outputWidth: columns.count) {
+            return fast
+        }
+        return try maxPool2dWithIndices(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
                                  ceilMode: ceilMode).values
     }
 
@@ -51,6 +59,15 @@ extension Tensor {
         guard divisorOverride != 0 else {
             throw TensorError.invalidArgument(operation: "avgPool2d", message:
                 "divisorOverride must not be zero (input \(TensorError.format(shape)))")
+        }
+        // oneDNN divides a window by the kernel area or by its inputs, as PyTorch does except for
+        // ceil mode's last window and an override; those stay with the engine's kernels.
+        if divisorOverride == nil, !ceilMode,
+           let fast = DNNLPooling.pool(self, algorithm: countIncludePad ? PERCEPT_DNNL_AVERAGE_POOLING_WITH_PADDING
+                                                                        : PERCEPT_DNNL_AVERAGE_POOLING_WITHOUT_PADDING,
+                                       kernel: kernelSize, stride: stride ?? kernelSize, padding: padding, dilation: 1,
+                                       outputHeight: rows.count, outputWidth: columns.count) {
+            return fast
         }
         return PoolingKernels.averagePool(self, rows: rows, columns: columns, includePadding: countIncludePad,
                                           divisorOverride: divisorOverride, name: "avg_pool2d")

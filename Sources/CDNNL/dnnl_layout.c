@@ -1,0 +1,74 @@
+// Layouts oneDNN chose for a tensor, as Swift holds them: a pointer to a memory descriptor that
+// lives as long as the process (every one is interned here), so tensors can carry it and
+// primitives can compare it.
+#include "CDNNL.h"
+#include "dnnl_api.h"
+
+#include <stdlib.h>
+
+/// An interned descriptor.
+typedef struct interned_layout {
+    dnnl_memory_desc_t md;
+    struct interned_layout *next;
+} interned_layout;
+
+static interned_layout *layouts = NULL;
+
+const dnnl_memory_desc_t *percept_dnnl_intern(const dnnl_memory_desc_t *md) {
+    for (interned_layout *l = layouts; l != NULL; l = l->next) {
+        if (percept_dnnl.dnnl_memory_desc_equal(&l->md, md)) return &l->md;
+    }
+    interned_layout *made = calloc(1, sizeof *made);
+    if (made == NULL) return NULL;
+    made->md = *md;
+    made->next = layouts;
+    layouts = made;
+    return &made->md;
+}
+
+int percept_dnnl_plain_desc(int rank, const dnnl_dims_t dims, dnnl_memory_desc_t *md) {
+    static const dnnl_format_tag_t tags[] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde};
+    if (rank < 1 || rank > 5) return 0;
+    return DNNL_OK(percept_dnnl.dnnl_memory_desc_init_by_tag(md, rank, dims, dnnl_f32, tags[rank]));
+}
+
+int percept_dnnl_value_desc(percept_dnnl_value value, int rank, const int64_t *dims, dnnl_memory_desc_t *md) {
+    if (value.layout != NULL) {
+        *md = *(const dnnl_memory_desc_t *)value.layout;
+        return 1;
+    }
+    dnnl_dims_t d;
+    for (int i = 0; i < rank && i < DNNL_MAX_NDIMS; i++) d[i] = dims[i];
+    return percept_dnnl_plain_desc(rank, d, md);
+}
+
+int percept_dnnl_is_plain(const dnnl_memory_desc_t *md) {
+    dnnl_memory_desc_t plain;
+    return percept_dnnl_plain_desc(md->ndims, md->dims, &plain) && percept_dnnl.dnnl_memory_desc_equal(&plain, md);
+}
+
+size_t percept_dnnl_layout_bytes(const percept_dnnl_layout *layout) {
+    return percept_dnnl.dnnl_memory_desc_get_size((const dnnl_memory_desc_t *)layout);
+}
+
+int percept_dnnl_layout_matches(const percept_dnnl_layout *layout, int rank, const int64_t *dims) {
+    const dnnl_memory_desc_t *md = (const dnnl_memory_desc_t *)layout;
+    if (md->ndims != rank || md->data_type != dnnl_f32) return 0;
+    for (int i = 0; i < rank; i++) {
+        if (md->dims[i] != dims[i]) return 0;
+    }
+    return 1;
+}
+
+int percept_dnnl_layout_to_plain(const percept_dnnl_layout *layout, const float *data, float *plain) {
+    const dnnl_memory_desc_t *md = (const dnnl_memory_desc_t *)layout;
+    dnnl_memory_desc_t target;
+    percept_dnnl_lock();
+    int ok = percept_dnnl_plain_desc(md->ndims, md->dims, &target) && percept_dnnl_reorder(md, data, &target, plain);
+    percept_dnnl_unlock();
+    return ok ? 0 : 1;
+}
+
+int percept_dnnl_layout_is_plain(const percept_dnnl_layout *layout) {
+    return percept_dnnl_is_plain((const dnnl_memory_desc_t *)layout);
+}
