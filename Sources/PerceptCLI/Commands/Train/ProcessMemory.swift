@@ -18,8 +18,13 @@ enum ProcessMemory {
     /// kept it near 0.25 GB at the same speed within the noise of a loaded machine.
     static func boundForTraining() {
         #if canImport(Glibc)
-        _ = mallopt(M_MMAP_THRESHOLD, trainingMapThreshold)
-        _ = mallopt(M_TRIM_THRESHOLD, 64 << 20)
+        // `mallopt` is declared in <malloc.h>, which Glibc's Swift module does not include;
+        // it is looked up instead. glibc's parameter numbers: M_TRIM_THRESHOLD -1, M_MMAP_THRESHOLD -3.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(nil, "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(-3, trainingMapThreshold)
+        _ = mallopt(-1, 64 << 20)
         #endif
     }
 
