@@ -17,8 +17,12 @@ struct ThreadBudgetCLITests {
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("percept")
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            .merging(["PERCEPT_DIAGNOSTICS_AT_EXIT": report.path]) { $1 }
+        // The test process itself set these when it loaded OpenBLAS and oneDNN; the child must
+        // size its pools from PERCEPT_THREADS alone.
+        var inherited = ProcessInfo.processInfo.environment
+        inherited["OMP_NUM_THREADS"] = nil
+        inherited["OPENBLAS_NUM_THREADS"] = nil
+        process.environment = inherited.merging(environment) { $1 }.merging(["PERCEPT_DIAGNOSTICS_AT_EXIT": report.path]) { $1 }
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("percept-threads-\(UUID().uuidString).txt")
         FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
