@@ -116,6 +116,8 @@ struct FineTuneCommandTests {
         #expect(file.metadata["percept.arch"] == "cifar_resnet20")
         #expect(try file.entry(named: "fc.weight").dtype == .float16)
         #expect(try runPercept(["summary", model]).status == 0)
+        let summary = try runPercept(["summary", Self.torch("cifar_resnet20_gray.pth")])
+        #expect(summary.status == 0 && summary.stdout.contains("cifar_resnet20"), "\(summary.stderr)")
 
         let wrong = try runPercept(["weights", "convert", Self.torch("cifar_resnet20_gray.pth"), folder.appendingPathComponent("w.safetensors").path,
                                     "--arch", "cifar_resnet32"])

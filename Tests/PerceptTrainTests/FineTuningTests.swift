@@ -63,7 +63,7 @@ extension PerceptTrainTests {
             #expect(groups.count == 2 && groups[1].parameters.count == 2 && groups[0].learningRate == 0.01 * 0.1)
             let optimizer = try settings.optimizer.make(groups, learningRate: 0.01, weightDecay: 0)
             settings.schedule = .cosine
-            LearningRatePlan(settings, stepsPerEpoch: 10).apply(to: optimizer, atStep: 5)
+            LearningRatePlan(settings, stepsPerEpoch: 10).apply(to: optimizer, atStep: 5, factors: [0.1, 1])
             let head = try #require(optimizer.groups[1].learningRate), backbone = try #require(optimizer.groups[0].learningRate)
             #expect(head < 0.01 && abs(backbone - head * 0.1) < 1e-15)
         }

@@ -30,13 +30,12 @@ public struct LearningRatePlan: Equatable, Sendable {
         return schedule?.learningRate(at: step - warmupSteps, initial: initial) ?? initial
     }
 
-    /// Sets every group of `optimizer` to step `step`'s learning rate, scaled by the group's
-    /// share of the initial rate (a backbone group at 0.1× stays at 0.1×).
-    public func apply(to optimizer: Optimizer, atStep step: Int) {
+    /// Sets every group of `optimizer` to step `step`'s learning rate, times the group's entry
+    /// of `factors` when it has one (a backbone group at 0.1× stays at 0.1×).
+    public func apply(to optimizer: Optimizer, atStep step: Int, factors: [Double] = []) {
         let rate = learningRate(atStep: step)
         for index in optimizer.groups.indices {
-            let share = initial > 0 ? (optimizer.groups[index].initialLearningRate ?? initial) / initial : 1
-            optimizer.groups[index].learningRate = rate * share
+            optimizer.groups[index].learningRate = rate * (factors.indices.contains(index) ? factors[index] : 1)
         }
     }
 }

@@ -40,6 +40,8 @@ public final class Trainer {
     /// The accumulator of the latest validation pass (its confusion matrix, for classifiers).
     public private(set) var lastValidation: (any ValidationAccumulator)?
 
+    /// Each optimizer group's share of the planned learning rate (backbone, head), or empty.
+    private let groupFactors: [Double]
     private let training: DataLoader
     private let validation: DataLoader?
     private let weightsFolder: String?
@@ -71,6 +73,7 @@ public final class Trainer {
         optimizer = try settings.optimizer.make(try Self.parameterGroups(model, description: description, settings: settings),
                                                 learningRate: settings.learningRate, weightDecay: settings.weightDecay)
         plan = LearningRatePlan(settings, stepsPerEpoch: training.batchesPerEpoch)
+        groupFactors = settings.backboneLearningRateFactor == 1 ? [] : [settings.backboneLearningRateFactor, 1]
     }
 
     /// One group of every parameter, or with a backbone factor other than 1 the backbone
@@ -166,7 +169,7 @@ public final class Trainer {
     }
 
     private func trainStep(_ batch: Batch) throws {
-        plan.apply(to: optimizer, atStep: progress.step)
+        plan.apply(to: optimizer, atStep: progress.step, factors: groupFactors)
         optimizer.zeroGrad()
         let (loss, _) = try task.step(model, batch)
         let value = try loss.item()

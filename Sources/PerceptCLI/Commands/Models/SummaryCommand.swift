@@ -67,8 +67,9 @@ struct SummaryCommand: ParsableCommand {
     private func loadModel() throws -> (name: String, model: any ZooModel, configuration: ModelConfiguration) {
         if isWeightsFile {
             do {
-                let loaded = try ModelRegistry.load(model)
-                return (loaded.name, loaded.model, loaded.configuration)
+                // TrainedModel also reads checkpoints and PyTorch files whose architecture it recognises.
+                let loaded = try TrainedModel.load(model)
+                return (loaded.description.name, loaded.model, loaded.description.configuration)
             } catch {
                 FileHandle.standardError.write(Data("\(Self.fileMessage(error, file: model))\n".utf8))
                 throw ExitCode(1)
