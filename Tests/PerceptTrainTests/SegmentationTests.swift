@@ -79,14 +79,15 @@ extension PerceptTrainTests {
             #expect(try loss(logits, counted, ignoreIndex: 255).item() != loss(changed, counted, ignoreIndex: 255).item())
         }
 
-        @Test("Dice and Tversky losses are near 0 for confident right logits and near 1 for wrong ones", arguments: [SegmentationLoss.dice, .tversky])
+        @Test("Dice and Tversky losses are near 0 for confident right logits and far above for wrong ones", arguments: [SegmentationLoss.dice, .tversky])
         func regionLosses(loss: SegmentationLoss) throws {
             let predicted = [0, 1, 1, 2, 2, 0]
             let target = try Tensor(indices: predicted, shape: [1, 2, 3])
             let right = try loss(Self.logits(predicted, classes: 3) * 4, target, ignoreIndex: 255).item()
             let wrong = try loss(Self.logits(predicted.map { ($0 + 1) % 3 }, classes: 3) * 4, target, ignoreIndex: 255).item()
             #expect(right < 0.05)
-            #expect(wrong > 0.8)
+            // Two pixels a class: the smoothing term 1 keeps a total miss at 1 − 1/3 for both.
+            #expect(wrong > 0.55)
         }
 
         @Test("a binary head trains with bce, dice_bce and focal; bce refuses a multi-class head")

@@ -104,7 +104,8 @@ public struct SegmentationData: Sendable {
             }
             let path = image.source?.path ?? root.appendingPathComponent(locations[image.id] ?? image.file).path
             let item = SegmentationDataset.Item(image: path, mask: .shapes(shapes, labelFile: labelFile))
-            switch image.split {
+            // COCO records no split; its file names often carry it (`train/0001.png`).
+            switch image.split ?? image.file.split(separator: "/").first.map(String.init) {
             case "train": train.append(item)
             case "val", "valid", "validation": validation.append(item)
             default: unsplit.append(item)

@@ -39,6 +39,7 @@ enum ClassifyCLI {
     /// An error as a `FILE: error: message` line (errors of the libraries mostly name their file already).
     static func message(_ error: Error) -> String {
         if let pickle = error as? PickleError { return "\(pickle.file): error: \(pickle.message)" }
+        if let error = error as? DataError, let file = error.file { return "\(file): error: \(error.message)" }
         let text = "\(error)"
         return text.contains("error:") ? text : "error: " + text
     }

@@ -68,7 +68,8 @@ struct SegmentPredictCommand: ParsableCommand {
                     print("\(file.path): " + classSummary(ids, names: SegmentCLI.classNames(models[0].description)))
                 }
             } catch {
-                CommandOutput.problem(file: file.path, kind: "error", "\(error)")
+                // Data errors already carry the file; print their message after it once.
+                CommandOutput.problem(file: file.path, kind: "error", (error as? DataError)?.message ?? "\(error)")
                 failures += 1
             }
         }
