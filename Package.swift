@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "PerceptEval", dependencies: ["PerceptLabels", "PerceptThreads"]),
         .target(name: "PerceptPointCloud", dependencies: ["PCLBridge", "PerceptRandom", "PerceptMessages"]),
         .target(name: "PerceptData", dependencies: [
-            "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "CDeflate",
+            "PerceptTensor", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "PerceptMessages", "CDeflate",
         ]),
         .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptModels", "PerceptData", "PerceptEval"]),
         .target(name: "PerceptAnnotator", dependencies: [

@@ -19,6 +19,7 @@ struct BenchCommand: ParsableCommand {
         case dataset
         case eval
         case annotate
+        case train
     }
 
     @Argument(help: "What to measure: \(Area.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -56,6 +57,8 @@ struct BenchCommand: ParsableCommand {
             try EvalBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .annotate:
             try AnnotateBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        case .train:
+            try pointNetTrainBench(repeats: repeats, reporter: reporter, filter: filter)
         }
     }
 }

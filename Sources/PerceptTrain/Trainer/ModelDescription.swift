@@ -9,6 +9,11 @@ public struct ModelDescription: Equatable, Sendable {
     /// Metadata key of the class names (a JSON array of strings).
     public static let classNamesKey = "percept.classes"
 
+    /// Metadata key of a point-cloud model's data settings (``PointCloudModelInfo``, JSON).
+    public static let pointCloudKey = "percept.cloud"
+    /// The `percept.` keys that describe the model (others belong to files and training state).
+    static let describingKeys: Set<String> = [classNamesKey, pointCloudKey]
+
     /// The registry name.
     public var name: String
     /// The configuration the registry builds the model from.
@@ -30,7 +35,7 @@ public struct ModelDescription: Equatable, Sendable {
         self.name = name
         self.configuration = configuration
         // The architecture, configuration and training state have their own fields or files.
-        self.metadata = metadata.filter { !$0.key.hasPrefix("percept.") || $0.key == Self.classNamesKey }
+        self.metadata = metadata.filter { !$0.key.hasPrefix("percept.") || Self.describingKeys.contains($0.key) }
     }
 
     /// The class names, or the class indices as names when the file has none.

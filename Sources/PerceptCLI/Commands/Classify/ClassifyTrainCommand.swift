@@ -51,15 +51,7 @@ struct ClassifyTrainCommand: ParsableCommand {
         if resumed != nil { try trainer.resume(from: run.lastWeights) }
         trainer.callbacks = [TrainingConsole(json: json), RunLog(folder: run, metricNames: trainer.task.metricNames)]
         ClassifyCLI.printError("\(resumed == nil ? "training" : "resuming") \(description.name) on \(data.train.count) images (\(data.validation.count) for validation), \(data.classNames.count) classes, into \(run.path)")
-        let handler = InterruptHandler(stopping: trainer.stopFlag)
-        let outcome: TrainingOutcome
-        do {
-            outcome = try trainer.run()
-        } catch let error as TrainingError {
-            ClassifyCLI.fail("\(run.path): \(error)")
-        }
-        withExtendedLifetime(handler) {}
-        report(outcome, trainer: trainer, run: run)
+        report(try trainer.runInterruptibly(run: run), trainer: trainer, run: run)
     }
 
     /// The run's arguments: from the flags (and `--cfg`), or from the resumed run's `args.yaml`,
