@@ -24,7 +24,9 @@ public struct ScanTiles: Sendable, Equatable {
     /// One input of a PointNet: channels `[C, points]` and, when labelled, the classes `[points]`;
     /// `sourceIndices[i]` is the scan's index of input point i (the inverse mapping).
     public struct Input: Sendable {
-        /// `[C, points]`: x and y relative to the column's centre, z and extra channels as read.
+        /// `[C, points]`: every channel as read; coordinates stay in the sensor's frame, because
+        /// where a point lies relative to the sensor (on the road at y ≈ 0 or beside it) is part
+        /// of what it is.
         public var channels: Tensor
         /// `[points]` int64 class indices, or nil for an unlabelled scan.
         public var classes: Tensor?
@@ -39,15 +41,16 @@ public struct ScanTiles: Sendable, Equatable {
     }
 
     /// A training input: the column around a random point of the scan, `points` of its points
-    /// drawn without replacement (with repeats when it has fewer), rotated about z, scaled and
-    /// jittered by the point augmentations of `PerceptPointCloud` when `augment` is set.
+    /// drawn without replacement (with repeats when it has fewer), and with `augment` mirrored
+    /// across the sensor's x axis at random, scaled and jittered by the point augmentations of
+    /// `PerceptPointCloud` (not rotated: the road runs along x).
     public func randomInput(from scan: LabelledScan, augment: Bool, using generator: inout SeededGenerator) throws -> Input {
         let anchor = scan.point(generator.index(below: scan.count))
         let indices = column(of: scan, centre: SIMD2(anchor.x, anchor.y))
         let xs = scan.columns[0], ys = scan.columns[1], zs = scan.columns[2]
         let local = PointCloud(x: indices.map { xs[$0] }, y: indices.map { ys[$0] }, z: indices.map { zs[$0] })
         let chosen = try local.randomSample(count: points, using: &generator).sourceIndices.map { indices[$0] }
-        return try input(scan, chosen, centre: SIMD2(anchor.x, anchor.y), augment: augment, using: &generator)
+        return try input(scan, chosen, augment: augment, using: &generator)
     }
 
     /// Inputs covering every point of the scan at least once (see the type's description); the
@@ -67,7 +70,7 @@ public struct ScanTiles: Sendable, Equatable {
                 while start < indices.count {
                     var chunk = Array(indices[start..<Swift.min(start + points, indices.count)])
                     while chunk.count < points { chunk.append(chunk[generator.index(below: chunk.count)]) }
-                    inputs.append(try input(scan, chunk, centre: SIMD2(x, y), augment: false, using: &generator))
+                    inputs.append(try input(scan, chunk, augment: false, using: &generator))
                     start += points
                 }
                 if x + size / 2 >= high.x { break }
@@ -97,13 +100,11 @@ public struct ScanTiles: Sendable, Equatable {
         }
     }
 
-    private func input(_ scan: LabelledScan, _ chosen: [Int], centre: SIMD2<Float>, augment: Bool,
-                       using generator: inout SeededGenerator) throws -> Input {
-        var local = PointCloud(x: chosen.map { scan.columns[0][$0] - centre.x }, y: chosen.map { scan.columns[1][$0] - centre.y },
-                               z: chosen.map { scan.columns[2][$0] })
+    private func input(_ scan: LabelledScan, _ chosen: [Int], augment: Bool, using generator: inout SeededGenerator) throws -> Input {
+        var local = PointCloud(x: chosen.map { scan.columns[0][$0] }, y: chosen.map { scan.columns[1][$0] }, z: chosen.map { scan.columns[2][$0] })
         if augment {
-            local = local.randomlyRotated(about: .z, using: &generator).randomlyScaled(in: 0.95...1.05, using: &generator)
-                .jittered(sigma: 0.01, clip: 0.05, using: &generator)
+            if generator.uniform(0...1) < 0.5 { local = local.flipped(.y) }
+            local = local.randomlyScaled(in: 0.95...1.05, using: &generator).jittered(sigma: 0.01, clip: 0.05, using: &generator)
         }
         var values = local.x + local.y + local.z
         for channel in scan.columns.dropFirst(3) { values += chosen.map { channel[$0] } }
