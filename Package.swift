@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "PerceptEval", dependencies: ["PerceptLabels", "PerceptThreads"]),
         .target(name: "PerceptPointCloud", dependencies: ["PCLBridge", "PerceptRandom", "PerceptMessages"]),
         .target(name: "PerceptData", dependencies: [
-            "PerceptTensor", "PerceptThreads", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "PerceptRandom", "CDeflate",
+            "PerceptTensor", "PerceptThreads", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "PerceptRandom", "PerceptMessages", "CDeflate",
         ]),
         .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptModels", "PerceptData", "PerceptEval", "PerceptLabels", "PerceptRandom", "PerceptThreads",
                                                   .product(name: "Yams", package: "Yams")]),

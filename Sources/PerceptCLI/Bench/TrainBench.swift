@@ -13,6 +13,7 @@ struct TrainBench {
         FashionCNNTrainBench.run,
         autoencoderTrainBench,
         SegmentationTrainBench.run,
+        pointNetTrainBench,
     ]
 
     var repeats: Int

@@ -32,6 +32,13 @@ public enum BoundedYAML {
         }
     }
 
+    /// The document in `text` as plain values (dictionaries, arrays, strings, numbers, booleans),
+    /// or nil when it is empty, under the same bounds as ``compose(_:)``; for readers that must
+    /// not import Yams.
+    public static func load(_ text: String) throws(YAMLReadError) -> Any? {
+        try compose(text)?.any
+    }
+
     /// Throws `YAMLReadError` when `text` is past a bound; says nothing about its syntax
     /// (measuring stops at the first syntax error, which Yams then reports).
     public static func check(_ text: String) throws(YAMLReadError) {

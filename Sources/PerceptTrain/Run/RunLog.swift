@@ -35,7 +35,7 @@ public final class RunLog: TrainingCallback {
         try write(LearningCurvePlot.draw(epochs: rows.map { $0[0] }, series: header.indices.dropFirst().dropLast().map { column in
             (header[column], rows.map { column < $0.count ? $0[column] : .nan })
         }), to: folder.resultsPlot)
-        if record.isBest, let validation = trainer.lastValidation as? ClassificationValidation {
+        if record.isBest, let validation = trainer.lastValidation as? any ConfusionMatrixValidation {
             try write(Self.confusionChart(validation.matrix, classNames: trainer.modelDescription.classNames), to: folder.confusionMatrixPlot)
         }
     }

@@ -25,7 +25,7 @@ public struct ClassificationTask: TrainingTask {
 }
 
 /// Validation of a classifier: the confusion matrix and top-5 hits.
-public final class ClassificationValidation: ValidationAccumulator {
+public final class ClassificationValidation: ConfusionMatrixValidation {
     /// Every validation example counted so far.
     public private(set) var matrix: ConfusionMatrix
     /// Examples whose class was among the five highest scores.

@@ -11,6 +11,11 @@ public struct ModelDescription: Equatable, Sendable {
     /// Metadata key of the class names (a JSON array of strings).
     public static let classNamesKey = "percept.classes"
 
+    /// Metadata key of a point-cloud model's data settings (``PointCloudModelInfo``, JSON).
+    public static let pointCloudKey = "percept.cloud"
+    /// The `percept.` keys that describe the model (others belong to files and training state).
+    static let describingKeys: Set<String> = [classNamesKey, pointCloudKey, ChannelNormalization.metadataKey]
+
     /// The registry name.
     public var name: String
     /// The configuration the registry builds the model from.
@@ -32,8 +37,7 @@ public struct ModelDescription: Equatable, Sendable {
         self.name = name
         self.configuration = configuration
         // The architecture, configuration and training state have their own fields or files.
-        let kept: Set = [Self.classNamesKey, ChannelNormalization.metadataKey]
-        self.metadata = metadata.filter { !$0.key.hasPrefix("percept.") || kept.contains($0.key) }
+        self.metadata = metadata.filter { !$0.key.hasPrefix("percept.") || Self.describingKeys.contains($0.key) }
     }
 
     /// The per-channel normalisation training applied to the inputs, or nil for none; a damaged

@@ -8,7 +8,8 @@ struct CloudCommand: ParsableCommand {
         commandName: "cloud",
         abstract: "Inspect, convert, filter, segment, simulate and render point clouds (PCD, PLY, KITTI .bin, LAS, XYZ/CSV).",
         subcommands: [CloudInfoCommand.self, CloudConvertCommand.self, CloudFilterCommand.self, CloudSegmentCommand.self,
-                      CloudSimulateCommand.self, CloudRenderCommand.self]
+                      CloudSimulateCommand.self, CloudRenderCommand.self, CloudSynthShapesCommand.self, CloudTrainCommand.self,
+                      CloudValCommand.self, CloudPredictCommand.self]
     )
 }
 

@@ -26,3 +26,17 @@ final class InterruptHandler {
         signal(SIGINT, SIG_DFL)
     }
 }
+
+extension Trainer {
+    /// Runs the trainer with Ctrl-C turned into a stop request; a `TrainingError` is printed
+    /// naming the run folder `run` and ends the process with exit code 1; other errors pass through.
+    func runInterruptibly(run: RunFolder) throws -> TrainingOutcome {
+        let handler = InterruptHandler(stopping: stopFlag)
+        defer { withExtendedLifetime(handler) {} }
+        do {
+            return try self.run()
+        } catch let error as TrainingError {
+            ClassifyCLI.fail("\(run.path): \(error)")
+        }
+    }
+}

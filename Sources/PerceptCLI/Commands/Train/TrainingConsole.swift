@@ -65,14 +65,7 @@ extension TrainingConsole {
         ClassifyCLI.printError("\(resuming ? "resuming" : "training") \(what), into \(run.path)")
         let counts = trainer.model.parameterCounts
         ClassifyCLI.printError("parameters: \(ClassifyCLI.grouped(counts.total)) total, \(ClassifyCLI.grouped(counts.trainable)) trainable, \(ClassifyCLI.grouped(counts.frozen)) frozen")
-        let handler = InterruptHandler(stopping: trainer.stopFlag)
-        let outcome: TrainingOutcome
-        do {
-            outcome = try trainer.run()
-        } catch let error as TrainingError {
-            ClassifyCLI.fail("\(run.path): \(error)")
-        }
-        withExtendedLifetime(handler) {}
+        let outcome = try trainer.runInterruptibly(run: run)
         report(outcome, trainer: trainer, run: run, command: command)
         // The shell's code for a run ended by Ctrl-C, so scripts can tell it from a finished run.
         if case .interrupted = outcome { throw ExitCode(interruptedStatus) }
