@@ -41,15 +41,15 @@ struct TuneCommandTests {
         }
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 4)
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(lines.last?.utf8 ?? "".utf8)) as? [String: Any])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(String(lines.last ?? "").utf8)) as? [String: Any])
         #expect(summary["trials"] as? Int == 3 && summary["trial_epochs"] as? Int == 6 && summary["best_trial"] != nil)
 
         let best = try String(contentsOfFile: out + "/best.yaml", encoding: .utf8)
-        #expect(best.contains("model: mlp") && best.contains("model_options: units=") && best.contains("epochs: 2"))
+        #expect(best.contains("model: mlp") && best.contains("model_options: 'units=") && best.contains("epochs: 2"))
         let trained = try runPercept(["classify", "train", "--cfg", out + "/best.yaml", "--project", root.appendingPathComponent("runs").path, "--workers", "0"])
         #expect(trained.status == 0, "\(trained.stderr)")
         let arguments = try String(contentsOf: root.appendingPathComponent("runs/classify/train/args.yaml"), encoding: .utf8)
-        #expect(arguments.contains("model_options: units="))
+        #expect(arguments.contains("model_options: 'units="))
 
         // The output folder now holds the search: a second search into it needs --force.
         let again = try Self.tune(root, space: space, out: out, ["--max-trials", "1", "--epochs", "1"])
@@ -96,6 +96,20 @@ struct TuneCommandTests {
         #expect(continued.status == 0, "\(continued.stderr)")
         #expect(try Self.tableWithoutTimes(killed) == Self.tableWithoutTimes(whole))
         #expect(try Self.tableWithoutTimes(whole).count == 7)
+    }
+
+    @Test("--parallel 2 runs the same trials to the same results as one at a time")
+    func parallelEqualsSequential() throws {
+        let root = try ClassifyFixtures.imageFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let space = try Self.write(Self.courseSpace, "space.yaml", in: root)
+        let options = ["--algorithm", "random", "--max-trials", "4", "--epochs", "2", "--seed", "1"]
+        let one = root.appendingPathComponent("one").path, two = root.appendingPathComponent("two").path
+        let sequential = try Self.tune(root, space: space, out: one, options)
+        let parallel = try Self.tune(root, space: space, out: two, options + ["--parallel", "2"])
+        #expect(sequential.status == 0 && parallel.status == 0, "\(sequential.stderr)\n\(parallel.stderr)")
+        #expect(try Self.tableWithoutTimes(two) == Self.tableWithoutTimes(one))
+        #expect(try Self.tableWithoutTimes(one).count == 5)
     }
 
     @Test("bad spaces and options are refused before any training, naming the file and line", arguments: [

@@ -39,8 +39,8 @@ enum TuneReport {
         }
     }
 
-    /// The panels: the objective by trial, then by each parameter (log-scale ones in log10,
-    /// choices of words by their position in the list).
+    /// The panels: the objective by trial, then by each parameter (log-scale ranges and choices
+    /// of numbers spanning decades in log10, choices of words by their position in the list).
     static func plot(_ records: [TrialRecord], space: SearchSpace, objective: String, direction: ObjectiveDirection) -> Image {
         let completed = records.filter { $0.objective != nil }
         let bestID = best(records, direction: direction)?.plan.id
@@ -48,7 +48,7 @@ enum TuneReport {
         for parameter in space.parameters {
             var title = parameter.name
             var position: (TuneValue) -> Double? = { $0.number }
-            if case .real(_, _, .log, _) = parameter.domain {
+            if Self.spansDecades(parameter.domain) {
                 title = "log10 \(parameter.name)"
                 position = { $0.number.map(log10) }
             } else if case .choice(let choices) = parameter.domain, choices.contains(where: { $0.number == nil }) {
@@ -62,6 +62,21 @@ enum TuneReport {
             panels.append((title, points))
         }
         return ScatterPanelsPlot.draw(yTitle: objective, panels: panels)
+    }
+
+    /// Whether the values are best shown in log10: a log-scale range, or positive choices at
+    /// least a hundredfold apart (`lr: {choice: [1e-2, 1e-3, 1e-4]}`).
+    private static func spansDecades(_ domain: SearchParameter.Domain) -> Bool {
+        switch domain {
+        case .real(_, _, let scale, _):
+            return scale == .log
+        case .choice(let values):
+            let numbers = values.compactMap(\.number)
+            guard numbers.count == values.count, let low = numbers.min(), let high = numbers.max(), low > 0 else { return false }
+            return high / low >= 100
+        case .integer:
+            return false
+        }
     }
 
     private static func writeImage(_ image: Image, to file: String) throws {

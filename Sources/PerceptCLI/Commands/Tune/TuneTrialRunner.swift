@@ -75,14 +75,17 @@ final class TuneTrialRunner: @unchecked Sendable {
         return best
     }
 
-    /// Puts the parent's checkpoints and epoch rows into the promoted trial's folder.
+    /// Puts the parent's epoch rows and checkpoints into the promoted trial's folder, `last`
+    /// last and by rename: a kill during the copy leaves no `last`, so the copy starts again.
     private func copyCheckpoint(from parent: RunFolder, to run: RunFolder) throws {
         try Self.createFolder(run.weightsFolder)
         do {
-            for (source, destination) in [(parent.lastWeights, run.lastWeights), (parent.resultsFile, run.resultsFile),
-                                          (parent.weightsFolder + "/best.safetensors", run.weightsFolder + "/best.safetensors")] {
-                try? FileManager.default.removeItem(atPath: destination)
-                try FileManager.default.copyItem(atPath: source, toPath: destination)
+            for (source, destination) in [(parent.resultsFile, run.resultsFile), (parent.weightsFolder + "/best.safetensors", run.weightsFolder + "/best.safetensors"),
+                                          (parent.lastWeights, run.lastWeights)] {
+                let partial = destination + ".partial"
+                try? FileManager.default.removeItem(atPath: partial)
+                try FileManager.default.copyItem(atPath: source, toPath: partial)
+                guard rename(partial, destination) == 0 else { throw CocoaError(.fileWriteUnknown) }
             }
         } catch {
             throw RunFolderError.unwritable(file: run.path, reason: "cannot copy the checkpoint of \(parent.path): \(error.localizedDescription)")
