@@ -151,7 +151,10 @@ struct PointCloudDataTests {
         #expect(example.input.shape == [3, 128])
         #expect(example.target.toIntArray() == [1])
         let values = example.input.toArray()
-        let radii = (0..<128).map { (values[$0] * values[$0] + values[128 + $0] * values[128 + $0] + values[256 + $0] * values[256 + $0]).squareRoot() }
+        let radii = (0..<128).map { (index: Int) -> Float in
+            let (x, y, z) = (values[index], values[128 + index], values[256 + index])
+            return (x * x + y * y + z * z).squareRoot()
+        }
         #expect((radii.max() ?? 9) <= 1.3)
     }
 }

@@ -12,10 +12,10 @@ struct PointNetTests {
     func freshTNetIsIdentity(k: Int) throws {
         Tensor.manualSeed(3)
         let tnet = try TNet(inputChannels: 5, k: k, width: PointNetWidths(0.125))
-        let rows = Tensor.randomNormal([3 * 20, 5])
+        let columns = Tensor.randomNormal([5, 3 * 20])
         for mode in [true, false] {
             tnet.train(mode)
-            let matrices = try tnet(rows, clouds: 3)
+            let matrices = try tnet(columns, clouds: 3)
             #expect(matrices.shape == [3, k, k])
             let expected = try Tensor.eye(k).unsqueezed(0).expanded(to: [3, k, k]).contiguous().toArray()
             #expect(matrices.contiguous().toArray() == expected)

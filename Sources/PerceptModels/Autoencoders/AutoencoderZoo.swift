@@ -7,9 +7,9 @@ enum AutoencoderZoo {
 
     /// An autoencoder's entry whose builder first refuses sides below `minimumImageSize` or not
     /// a multiple of `sideMultiple` (the strided layers halve the side twice and must meet it again).
-    static func entry(_ name: String, summary: String, minimumImageSize: Int, sideMultiple: Int = 1,
+    static func entry(_ name: String, summary: String, minimumImageSize: Int, sideMultiple: Int = 1, optionNames: [String] = [],
                       build: @escaping @Sendable (ModelConfiguration) throws -> any ZooModel) -> ModelEntry {
-        ModelEntry(name: name, task: .autoencoder, summary: summary, defaultConfiguration: gray28) { configuration in
+        ModelEntry(name: name, task: .autoencoder, summary: summary, defaultConfiguration: gray28, optionNames: optionNames) { configuration in
             guard configuration.imageSize >= minimumImageSize else {
                 throw ModelRegistryError.imageSizeTooSmall(model: name, imageSize: configuration.imageSize, minimum: minimumImageSize)
             }

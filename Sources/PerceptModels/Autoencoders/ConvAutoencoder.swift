@@ -35,7 +35,7 @@ public final class ConvAutoencoder: Module, Autoencoder {
 
     static let entry = AutoencoderZoo.entry(
         "conv_ae", summary: "convolutional autoencoder: 2 strided convs (32, 64) → FC 64, mirrored transposed convs (options width, latent)",
-        minimumImageSize: 4, sideMultiple: 4
+        minimumImageSize: 4, sideMultiple: 4, optionNames: ["width", "latent"]
     ) { configuration in
         try ConvAutoencoder(channels: configuration.inputChannels, side: configuration.imageSize,
                             width: AutoencoderParts.integerOption(configuration, "width", default: 32, model: "conv_ae"),

@@ -53,7 +53,7 @@ public final class ConvVAE: Module, Autoencoder {
     static let entries = [
         AutoencoderZoo.entry(
             "vae", summary: "convolutional VAE: conv 4×4 s2 (32, 64) → FC to 2×16 (μ, log σ²), mirrored transposed convs (options width, latent)",
-            minimumImageSize: 4, sideMultiple: 4
+            minimumImageSize: 4, sideMultiple: 4, optionNames: ["width", "latent"]
         ) { configuration in
             try ConvVAE(channels: configuration.inputChannels, side: configuration.imageSize,
                         width: AutoencoderParts.integerOption(configuration, "width", default: 32, model: "vae"),
@@ -67,7 +67,7 @@ public final class ConvVAE: Module, Autoencoder {
         },
         AutoencoderZoo.entry(
             "cvae", summary: "conditional VAE: vae with the one-hot class joined to the features and to the code (options width, latent)",
-            minimumImageSize: 4, sideMultiple: 4
+            minimumImageSize: 4, sideMultiple: 4, optionNames: ["width", "latent"]
         ) { configuration in
             try ConvVAE(channels: configuration.inputChannels, side: configuration.imageSize,
                         width: AutoencoderParts.integerOption(configuration, "width", default: 32, model: "cvae"),

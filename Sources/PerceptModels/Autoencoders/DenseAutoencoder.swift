@@ -37,7 +37,7 @@ public final class DenseAutoencoder: Module, Autoencoder {
 
     static let entry = AutoencoderZoo.entry(
         "ae", summary: "fully connected autoencoder: 784|3072 → 512 → 256 → 64 (ELU, Tanh bottleneck), mirrored decoder (options hidden1, hidden2, latent)",
-        minimumImageSize: 1
+        minimumImageSize: 1, optionNames: ["hidden1", "hidden2", "latent"]
     ) { configuration in
         try DenseAutoencoder(channels: configuration.inputChannels, side: configuration.imageSize,
                              hidden1: AutoencoderParts.integerOption(configuration, "hidden1", default: 512, model: "ae"),

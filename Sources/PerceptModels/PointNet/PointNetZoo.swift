@@ -19,7 +19,7 @@ enum PointNetZoo {
     static func classifier(_ name: String, width: Double) -> ModelEntry {
         ModelEntry(name: name, task: .pointcloud,
                    summary: "PointNet classification with input and feature T-Nets, width \(width) (options width, dropout 0.3)",
-                   defaultConfiguration: shapes) { configuration in
+                   defaultConfiguration: shapes, optionNames: ["width", "dropout"]) { configuration in
             try PointNetClassifier(inputChannels: try channels(configuration, model: name), classes: configuration.numClasses,
                                    width: try widths(configuration, model: name, default: width),
                                    dropout: Float(configuration.option("dropout", default: 0.3)))
@@ -29,7 +29,7 @@ enum PointNetZoo {
     static func segmenter(_ name: String, width: Double) -> ModelEntry {
         ModelEntry(name: name, task: .pointcloud,
                    summary: "PointNet per-point segmentation with input and feature T-Nets, width \(width) (option width)",
-                   defaultConfiguration: scans) { configuration in
+                   defaultConfiguration: scans, optionNames: ["width"]) { configuration in
             try PointNetSegmenter(inputChannels: try channels(configuration, model: name), classes: configuration.numClasses,
                                   width: try widths(configuration, model: name, default: width))
         }

@@ -16,7 +16,8 @@ enum SegmentationZoo {
     private static func unet(name: String, depth: Int, baseWidth: Int, summary: String) -> ModelEntry {
         let defaults = ModelConfiguration(numClasses: rgb128.numClasses, inputChannels: rgb128.inputChannels, imageSize: rgb128.imageSize,
                                           options: ["depth": Double(depth), "base_width": Double(baseWidth), "bilinear": 0])
-        return ModelEntry(name: name, task: .segment, summary: summary, defaultConfiguration: defaults) { configuration in
+        return ModelEntry(name: name, task: .segment, summary: summary, defaultConfiguration: defaults,
+                          optionNames: ["depth", "base_width", "bilinear"]) { configuration in
             let steps = configuration.option("depth", default: Double(depth))
             let width = configuration.option("base_width", default: Double(baseWidth))
             let bilinear = configuration.option("bilinear", default: 0)

@@ -69,6 +69,6 @@ public struct TrainedModel {
         let model = try ModelRegistry.build(name, configuration: configuration)
         try model.load(weights.stateDict, strict: true, source: path)
         model.train(false)
-        return TrainedModel(model: model, description: ModelDescription(name: name, configuration: configuration))
+        return try TrainedModel(model: model, description: ModelDescription(name: name, configuration: configuration), file: path)
     }
 }
