@@ -130,8 +130,10 @@ int percept_dnnl_reorder(const dnnl_memory_desc_t *from, const void *data, const
     return percept_dnnl_execute(entry->primitive, 2, kinds, layouts, data_pointers);
 }
 
-/// A weight tensor reordered into a primitive's layout, valid while its storage keeps `generation`.
+/// A weight tensor reordered into a primitive's layout, valid while its storage (at `source`)
+/// keeps `generation`.
 typedef struct weight_entry {
+    const void *source;
     uint64_t generation;
     dnnl_memory_desc_t layout;
     void *data;
@@ -143,12 +145,32 @@ typedef struct weight_entry {
 static weight_entry *weights = NULL;
 static size_t weight_bytes = 0;
 static uint64_t weight_clock = 0;
-// A training step writes every weight, so each step makes a new generation of copies; older
-// ones are dropped, least recently used first, once the copies pass this size.
-static const size_t weight_budget = (size_t)512 << 20;
+// A training step writes every weight, so each step gives it a new generation (and often a new
+// storage): a copy of the same storage is refreshed in place, and a copy not asked for in the
+// last `weight_window` lookups belongs to a storage that is gone or rewritten and is dropped, so
+// the copies stay near one per weight; beyond that, least recently used copies go once the copies
+// pass the budget.
+static const size_t weight_budget = (size_t)256 << 20;
+static const uint64_t weight_window = 1024;
 
-/// Frees least recently used copies until `incoming` more bytes fit the budget.
+/// Frees the copies not used within the window.
+static void drop_stale(void) {
+    for (weight_entry **link = &weights; *link != NULL;) {
+        weight_entry *entry = *link;
+        if (weight_clock - entry->last_use <= weight_window) {
+            link = &entry->next;
+            continue;
+        }
+        *link = entry->next;
+        weight_bytes -= entry->bytes;
+        free(entry->data);
+        free(entry);
+    }
+}
+
+/// Frees stale copies, then least recently used ones until `incoming` more bytes fit the budget.
 static void make_room(size_t incoming) {
+    drop_stale();
     while (weights != NULL && weight_bytes + incoming > weight_budget) {
         weight_entry **oldest = &weights;
         for (weight_entry **link = &weights; *link != NULL; link = &(*link)->next) {
@@ -167,10 +189,13 @@ static void make_room(size_t incoming) {
 static void *cached_weights(const dnnl_memory_desc_t *user, const void *data, const dnnl_memory_desc_t *wanted,
                             uint64_t generation) {
     for (weight_entry *e = weights; e != NULL; e = e->next) {
-        if (e->generation == generation && percept_dnnl.dnnl_memory_desc_equal(&e->layout, wanted)) {
-            e->last_use = ++weight_clock;
-            return e->data;
+        if (e->source != data || !percept_dnnl.dnnl_memory_desc_equal(&e->layout, wanted)) continue;
+        if (e->generation != generation) {
+            if (!percept_dnnl_reorder(user, data, wanted, e->data)) return NULL;
+            e->generation = generation;
         }
+        e->last_use = ++weight_clock;
+        return e->data;
     }
     size_t bytes = percept_dnnl.dnnl_memory_desc_get_size(wanted);
     make_room(bytes);
@@ -181,7 +206,7 @@ static void *cached_weights(const dnnl_memory_desc_t *user, const void *data, co
         free(copy);
         return NULL;
     }
-    *entry = (weight_entry){generation, *wanted, copy, bytes, ++weight_clock, weights};
+    *entry = (weight_entry){data, generation, *wanted, copy, bytes, ++weight_clock, weights};
     weights = entry;
     weight_bytes += bytes;
     return copy;
