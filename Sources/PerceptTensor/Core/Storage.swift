@@ -106,7 +106,7 @@ extension TensorStorage {
             // the values ran; the check guards against a library that misbehaves.
             let status = percept_dnnl_layout_to_plain(values.layout, values.buffer.assumingMemoryBound(to: Float.self),
                                                       plainPointer.assumingMemoryBound(to: Float.self))
-            precondition(status == 0, "oneDNN failed to reorder a tensor into NCHW")
+            precondition(status == 0, "oneDNN failed to reorder a tensor into NCHW")  // ok: the layout and buffers are the engine's own, never a user's or a file's
             pending = nil
             hasDNNLValues.store(false, ordering: .releasing)
         }

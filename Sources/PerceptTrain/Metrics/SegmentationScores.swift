@@ -20,17 +20,9 @@ public struct SegmentationScores: Equatable, Sendable {
 
     /// The scores of the pixels counted in `matrix`.
     public init(_ matrix: ConfusionMatrix) {
-        var iou: [Double?] = [], dice: [Double?] = []
-        for index in 0..<matrix.classes {
-            let truePositive = Double(matrix.counts[index][index])
-            let falsePositive = Double(matrix.predicted(index)) - truePositive
-            let falseNegative = Double(matrix.support(index)) - truePositive
-            let union = truePositive + falsePositive + falseNegative
-            iou.append(union > 0 ? truePositive / union : nil)
-            dice.append(union > 0 ? 2 * truePositive / (union + truePositive) : nil)
-        }
-        intersectionOverUnion = iou
-        self.dice = dice
+        intersectionOverUnion = (0..<matrix.classes).map(matrix.intersectionOverUnion)
+        // Dice = 2·IoU / (1 + IoU), the same counts seen the other way.
+        dice = intersectionOverUnion.map { iou in iou.map { 2 * $0 / (1 + $0) } }
         pixelAccuracy = matrix.accuracy
     }
 
