@@ -156,4 +156,10 @@ struct TorchFileTests {
         #expect(!TorchFile.isTorchFile(TorchFixtures.path("dtypes.expected.safetensors")))
         #expect(throws: TorchFileError.self) { try TorchFile.read(bytes: Array("hello".utf8), file: "x.pt") }
     }
+
+    @Test("names taken from a damaged file reach the message with their control characters escaped")
+    func controlCharactersEscaped() {
+        let message = TorchFileError.corrupt(file: "x.pt", detail: "storage 0 is missing from the archive (view\u{7F}/data/0)").description
+        #expect(message == "x.pt: error: corrupt PyTorch file: storage 0 is missing from the archive (view\\u{7F}/data/0)")
+    }
 }

@@ -1,3 +1,4 @@
+import PerceptMessages
 /// Everything that can go wrong reading a PyTorch file, each naming the file and what was wrong.
 /// Refusals of the pickle itself (a global outside the allow-list) arrive as ``PickleError``.
 public enum TorchFileError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -17,12 +18,16 @@ public enum TorchFileError: Error, Equatable, Sendable, CustomStringConvertible 
         }
     }
 
+    /// The message; names taken from the file (entries, keys, tensors) may hold any bytes, so
+    /// control characters in the detail are escaped here, once for every case.
     public var description: String {
         switch self {
-        case let .truncatedArchive(file, detail): "\(file): error: truncated or damaged archive: \(detail)"
-        case let .corrupt(file, detail): "\(file): error: corrupt PyTorch file: \(detail)"
-        case let .unsupported(file, detail): "\(file): error: \(detail)"
-        case let .noStateDict(file, detail): "\(file): error: no state dict found: \(detail)"
+        case let .truncatedArchive(file, detail): "\(file): error: truncated or damaged archive: \(Self.printable(detail))"
+        case let .corrupt(file, detail): "\(file): error: corrupt PyTorch file: \(Self.printable(detail))"
+        case let .unsupported(file, detail): "\(file): error: \(Self.printable(detail))"
+        case let .noStateDict(file, detail): "\(file): error: no state dict found: \(Self.printable(detail))"
         }
     }
+
+    private static func printable(_ detail: String) -> String { escapedForMessage(detail, limit: 2000) }
 }
