@@ -18,7 +18,11 @@ enum DNNLBatchNorm {
         let shifts = bias?.contiguousValues().toArray() ?? [Float](repeating: 0, count: channels)
         var batchMean = mean ?? [Float](repeating: 0, count: channels)
         var batchVariance = variance ?? [Float](repeating: 1, count: channels)
-        let source = input.dnnlInput, dims = input.dnnlDims
+        let source = input.dnnlInput
+        // oneDNN 2.6 has only its reference kernel for plain 3-D data (PointNet's C x points
+        // layers), tens of times slower than its kernel for 4-D: plain (N, C, L) goes as (N, C, 1, L).
+        let widthAsPlane = input.rank == 3 && source.value.layout == nil
+        let dims = widthAsPlane ? input.dnnlDims.prefix(2) + [1, input.dnnlDims[2]] : input.dnnlDims
         var (result, output) = Tensor.dnnlOutput(shape: input.shape, layout: source.value.layout)
         let status = source.with { value in
             percept_dnnl_batch_norm_forward(Int32(dims.count), dims, value, scales, shifts, &batchMean, &batchVariance,
@@ -27,8 +31,8 @@ enum DNNLBatchNorm {
         guard status == 0 else { return nil }
         let hasWeight = weight != nil, hasBias = bias != nil, savedMean = batchMean, savedVariance = batchVariance
         Autograd.record("batch_norm", output: &result, inputs: inputs) { grad in
-            let upstream = grad.contiguousValues().dnnlInput
-            let (gradInput, gradOutput) = Tensor.dnnlOutput(shape: dims.map { Int($0) }, layout: source.value.layout)
+            let upstream = widthAsPlane ? grad.dnnlPlainInput : grad.contiguousValues().dnnlInput
+            let (gradInput, gradOutput) = Tensor.dnnlOutput(shape: input.shape, layout: source.value.layout)
             var gradScale = [Float](repeating: 0, count: channels), gradShift = gradScale
             let status = withExtendedLifetime((source, upstream)) {
                 percept_dnnl_batch_norm_backward(Int32(dims.count), dims, source.value, upstream.value, savedMean, savedVariance,
