@@ -39,9 +39,10 @@ public struct PretrainedWeights {
         let matches = ModelRegistry.entries.filter { entry in
             var configuration = entry.defaultConfiguration
             configuration.inputChannels = inputChannels ?? configuration.inputChannels
-            // Names do not depend on the input size; a small one keeps large models cheap to build.
+            // Names depend neither on the input size nor on the values: a small input and
+            // shape-only parameters build every model of the zoo in milliseconds.
             configuration.imageSize = min(configuration.imageSize, 32)
-            guard let model = try? entry.build(configuration) else { return false }
+            guard let model = try? ShapeOnlyInitialization.measuring({ try entry.build(configuration) }) else { return false }
             return Set(model.stateDict().keys) == keys
         }
         return matches.count == 1 ? matches[0].name : nil
