@@ -49,18 +49,16 @@ extension Tensor {
 /// convolution's forward primitive, and its weight gradient the convolution's backward-weights
 /// primitive with image and output gradient swapped; elsewhere the im2col kernels below.
 enum ConvolutionTranspose {
-    /// The transposed convolution on `backend` (oneDNN by default, im2col where oneDNN refuses),
-    /// with its backward pass recorded on the same backend. `g` is the geometry of the
-    /// convolution whose input gradient this is (its image is this op's output).
+    /// The transposed convolution on `backend` (oneDNN by default; im2col where oneDNN refuses
+    /// or its backward-data kernel does not suit the geometry), with its backward pass recorded
+    /// on the same backend. `g` is the geometry of the convolution whose input gradient this is
+    /// (its image is this op's output).
     static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
                         backend: ConvolutionBackend = .preferred) -> Tensor {
         let kernel = weight.contiguousValues(), inputChannels = weight.shape[0]
-        var result: Tensor
-        if backend == .dnnl, DNNLConvolution.suitsBackwardData(g), let output = DNNLConvolution.backwardData(input, kernel: kernel, geometry: g, outputChannels: inputChannels) {
-            result = output
-        } else {
-            result = im2colForward(input: input, kernel: kernel, geometry: g)
-        }
+        let onDNNL = backend == .dnnl && DNNLConvolution.suitsBackwardData(g)
+        var result = (onDNNL ? DNNLConvolution.backwardData(input, kernel: kernel, geometry: g, outputChannels: inputChannels) : nil)
+            ?? im2colForward(input: input, kernel: kernel, geometry: g)
         if let bias {
             let shifts = bias.contiguousValues()
             withExtendedLifetime(shifts) {
@@ -71,16 +69,13 @@ enum ConvolutionTranspose {
         let wanted = inputs.map(\.requiresGrad), weightShape = weight.shape, inputShape = input.shape
         Autograd.record("conv_transpose2d", output: &result, inputs: inputs) { grad in
             let gradOutput = grad.contiguousValues()
-            var gradients = backend == .dnnl
+            let gradients = (backend == .dnnl
                 ? dnnlBackward(gradOutput, input: input, kernel: kernel, geometry: g, wantInput: wanted[0], wantWeight: wanted[1])
-                : nil
-            if gradients == nil {
-                gradients = im2colBackward(gradOutput, input: input, kernel: kernel, geometry: g, inputShape: inputShape,
-                                           wantInput: wanted[0], wantWeight: wanted[1])
-            }
+                : nil)
+                ?? im2colBackward(gradOutput, input: input, kernel: kernel, geometry: g, inputShape: inputShape,
+                                  wantInput: wanted[0], wantWeight: wanted[1])
             let gradBias = wanted.count > 2 && wanted[2] ? Convolution.biasGradient(gradOutput) : nil
-            let gradWeight = gradients?.weight?.reshapedView(weightShape)
-            return Array([gradients?.input, gradWeight, gradBias].prefix(wanted.count))
+            return Array([gradients.input, gradients.weight?.reshapedView(weightShape), gradBias].prefix(wanted.count))
         }
         return result
     }
