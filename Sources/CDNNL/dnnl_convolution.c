@@ -195,8 +195,10 @@ static int convolve(const percept_dnnl_convolution *shape, convolution_pass pass
     return status;
 }
 
-/// The interned layout `pass` writes its output in, or NULL when oneDNN refuses the shape.
-static const percept_dnnl_layout *output_layout(const percept_dnnl_convolution *shape, int has_bias, convolution_pass pass) {
+/// The layout argument `argument` (an index into the pass's argument table) has in `pass`'s
+/// primitive, interned; NULL when oneDNN refuses the shape.
+static const percept_dnnl_layout *layout_of(const percept_dnnl_convolution *shape, int has_bias, convolution_pass pass,
+                                            int argument) {
     if (percept_dnnl_load() != 0) return NULL;
     percept_dnnl_lock();
     convolution_entry *e = entry_for(shape, has_bias);
@@ -205,19 +207,22 @@ static const percept_dnnl_layout *output_layout(const percept_dnnl_convolution *
     const convolution_argument *table;
     const dnnl_memory_desc_t *layout = NULL;
     if (e != NULL && pass_of(e, pass, &pd, &primitive, &table)) {
-        const convolution_argument *output = &table[pass == FORWARD ? 3 : 2];
-        layout = percept_dnnl_intern(percept_dnnl.dnnl_primitive_desc_query_md(pd, output->query, output->index));
+        layout = percept_dnnl_intern(percept_dnnl.dnnl_primitive_desc_query_md(pd, table[argument].query, table[argument].index));
     }
     percept_dnnl_unlock();
     return (const percept_dnnl_layout *)layout;
 }
 
 const percept_dnnl_layout *percept_dnnl_convolution_output_layout(const percept_dnnl_convolution *shape, int has_bias) {
-    return output_layout(shape, has_bias, FORWARD);
+    return layout_of(shape, has_bias, FORWARD, 3);
+}
+
+const percept_dnnl_layout *percept_dnnl_convolution_input_layout(const percept_dnnl_convolution *shape, int has_bias) {
+    return layout_of(shape, has_bias, FORWARD, 0);
 }
 
 const percept_dnnl_layout *percept_dnnl_convolution_input_gradient_layout(const percept_dnnl_convolution *shape) {
-    return output_layout(shape, 0, BACKWARD_DATA);
+    return layout_of(shape, 0, BACKWARD_DATA, 2);
 }
 
 int percept_dnnl_convolution_forward(const percept_dnnl_convolution *shape, percept_dnnl_value src, const float *weights,

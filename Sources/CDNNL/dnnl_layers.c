@@ -379,10 +379,15 @@ int percept_dnnl_add(int rank, const int64_t *dims, percept_dnnl_value a, percep
     dnnl_memory_desc_t first, second, user;
     percept_dnnl_lock();
     int ok = percept_dnnl_value_desc(a, rank, dims, &first) && percept_dnnl_value_desc(b, rank, dims, &second);
-    layer_key key = {.kind = BINARY_ADD, .data = first, .other = second};
+    // oneDNN 2.6 has only its reference kernel for operands in different layouts (a blocked
+    // activation gradient plus a plain one, as at U-Net's skips: 30% of its training step), so
+    // the second operand is first reordered into the first's layout.
+    const void *addend = ok ? percept_dnnl_in_layout(&second, b.data, &first, 1, 1, 0) : NULL;
+    ok = addend != NULL;
+    layer_key key = {.kind = BINARY_ADD, .data = first, .other = first};
     layer_entry *e = ok ? lookup(&key) : NULL;
     dnnl_binary_desc_t desc;
-    if (ok && e == NULL && DNNL_OK(percept_dnnl.dnnl_binary_desc_init(&desc, dnnl_binary_add, &first, &second, &first))) {
+    if (ok && e == NULL && DNNL_OK(percept_dnnl.dnnl_binary_desc_init(&desc, dnnl_binary_add, &first, &first, &first))) {
         e = remember(&key, &desc, NULL);
     }
     ok = 0;
@@ -390,8 +395,8 @@ int percept_dnnl_add(int rank, const int64_t *dims, percept_dnnl_value a, percep
         const dnnl_memory_desc_t *out = query(e, dnnl_query_dst_md, 0);
         void *target = output_in(sum, rank, first.dims, out, &user);
         int kinds[3] = {DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST};
-        const dnnl_memory_desc_t *mds[3] = {&first, &second, out};
-        void *pointers[3] = {(void *)a.data, (void *)b.data, target};
+        const dnnl_memory_desc_t *mds[3] = {&first, &first, out};
+        void *pointers[3] = {(void *)a.data, (void *)addend, target};
         ok = target != NULL && percept_dnnl_execute(e->primitive, 3, kinds, mds, pointers) && finish(target, out, &user, sum.data);
     }
     percept_dnnl_unlock();

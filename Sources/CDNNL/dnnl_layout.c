@@ -69,6 +69,49 @@ int percept_dnnl_layout_to_plain(const percept_dnnl_layout *layout, const float 
     return ok ? 0 : 1;
 }
 
+int percept_dnnl_layout_from_plain(const percept_dnnl_layout *layout, const float *plain, float *data) {
+    const dnnl_memory_desc_t *md = (const dnnl_memory_desc_t *)layout;
+    dnnl_memory_desc_t source;
+    percept_dnnl_lock();
+    int ok = percept_dnnl_plain_desc(md->ndims, md->dims, &source) && percept_dnnl_reorder(&source, plain, md, data);
+    percept_dnnl_unlock();
+    return ok ? 0 : 1;
+}
+
 int percept_dnnl_layout_is_plain(const percept_dnnl_layout *layout) {
     return percept_dnnl_is_plain((const dnnl_memory_desc_t *)layout);
+}
+
+int percept_dnnl_channel_sums(const percept_dnnl_layout *layout, const float *data, float *sums) {
+    const dnnl_memory_desc_t *md = (const dnnl_memory_desc_t *)layout;
+    const dnnl_blocking_desc_t *blocking = &md->format_desc.blocking;
+    enum { MAX_BLOCK = 64, RUN = 64 };
+    if (md->ndims != 4 || md->format_kind != dnnl_blocked || md->data_type != dnnl_f32 || blocking->inner_nblks != 1 ||
+        blocking->inner_idxs[0] != 1 || blocking->inner_blks[0] > MAX_BLOCK || blocking->inner_blks[0] < 1) {
+        return 0;
+    }
+    const int64_t block = blocking->inner_blks[0], channels = md->dims[1], height = md->dims[2], width = md->dims[3];
+    const dnnl_dims_t *strides = &blocking->strides;
+    for (int64_t first = 0; first < channels; first += block) {
+        double totals[MAX_BLOCK] = {0};
+        const int64_t lanes = channels - first < block ? channels - first : block;
+        for (int64_t n = 0; n < md->dims[0]; n++) {
+            const float *base = data + md->offset0 + n * (*strides)[0] + first / block * (*strides)[1];
+            float run[MAX_BLOCK] = {0};
+            int64_t filled = 0;
+            for (int64_t y = 0; y < height; y++) {
+                for (int64_t x = 0; x < width; x++) {
+                    const float *values = base + y * (*strides)[2] + x * (*strides)[3];
+                    for (int64_t lane = 0; lane < block; lane++) run[lane] += values[lane];
+                    if (++filled == RUN) {
+                        for (int64_t lane = 0; lane < block; lane++) { totals[lane] += run[lane]; run[lane] = 0; }
+                        filled = 0;
+                    }
+                }
+            }
+            for (int64_t lane = 0; lane < block; lane++) totals[lane] += run[lane];
+        }
+        for (int64_t lane = 0; lane < lanes; lane++) sums[first + lane] = (float)totals[lane];
+    }
+    return 1;
 }

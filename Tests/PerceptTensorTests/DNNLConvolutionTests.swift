@@ -96,6 +96,55 @@ struct DNNLConvolutionTests {
         }
     }
 
+    /// The transposed convolution of a tensor shaped as case `c`'s output, with `c`'s weight and
+    /// geometry, is `c`'s input gradient; its own gradients are `c`'s forward pass (input) and
+    /// `c`'s weight gradient with image and upstream swapped (weight), so the same definition
+    /// checks it.
+    @Test("oneDNN and im2col transposed convolutions give the definition's outputs and gradients to 1e-4", arguments: cases)
+    func transposedPathsMatchDefinition(_ c: Case) throws {
+        let g = Self.geometry(c), channels = c.input[1], plane = c.input[2] * c.input[3]
+        let y = try VisionGradientTests.image([g.batch, c.weight[0], g.outputHeight, g.outputWidth], transposed: c.transposed,
+                                              seed: 31)
+        let w = GradientCheck.random(c.weight, seed: 32), b = GradientCheck.random([channels], seed: 33)
+        let upstream = GradientCheck.random(c.input, seed: 34)
+        let swapped = Self.reference(upstream, w, Tensor.zeros([c.weight[0]]), upstream: y.contiguous(), c)
+        let shifts = b.toArray().map(Double.init), dz = upstream.toArray().map(Double.init)
+        let expectedOutput = swapped.input.enumerated().map { $1 + shifts[$0 / plane % channels] }
+        var expectedBias = [Double](repeating: 0, count: channels)
+        for (index, value) in dz.enumerated() { expectedBias[index / plane % channels] += value }
+        for backend in [ConvolutionBackend.dnnl, .im2col] {
+            let (input, weight, bias) = (y.requiringGrad(), w.requiringGrad(), b.requiringGrad())
+            let z = ConvolutionTranspose.forward(input: input, weight: weight, bias: bias, geometry: g, backend: backend)
+            try (z * upstream).sum().backward()
+            let label = "\(backend)"
+            #expect(z.shape == c.input, "\(label) shape")
+            #expect(Self.parityError(z.toArray(), expectedOutput) <= 1e-4, "\(label) output")
+            #expect(Self.parityError(try #require(input.grad).toArray(), swapped.output) <= 1e-4, "\(label) input gradient")
+            #expect(Self.parityError(try #require(weight.grad).toArray(), swapped.weight) <= 1e-4, "\(label) weight gradient")
+            #expect(Self.parityError(try #require(bias.grad).toArray(), expectedBias) <= 1e-4, "\(label) bias gradient")
+        }
+    }
+
+    /// A convolution's output gradient that arrives in oneDNN's blocked layout (after a ReLU on
+    /// oneDNN) has its bias gradient summed in that layout: the same sums as the plain values
+    /// give, channel counts off the block included, and the gradient stays blocked.
+    @Test("bias gradients summed in oneDNN's blocked layout equal the plain sums", arguments: [16, 19, 33, 40])
+    func blockedChannelSums(channels: Int) throws {
+        guard DNNL.isAvailable else { return }
+        let c = Case(input: [3, 7, 9, 11], weight: [channels, 7, 3, 3], padding: 1), g = Self.geometry(c)
+        let x = GradientCheck.random(c.input, seed: 41), w = GradientCheck.random(c.weight, seed: 42)
+        let blocked = try #require(DNNLConvolution.forward(image: x, kernel: w, bias: nil, geometry: g, outputChannels: channels))
+        try #require(blocked.hasDNNLLayout, "oneDNN chose a plain layout: the case checks nothing")
+        let sums = try #require(DNNLConvolution.channelSums(blocked))
+        #expect(blocked.hasDNNLLayout)
+        let plain = blocked.toArray().map(Double.init), plane = g.outputHeight * g.outputWidth
+        var expected = [Double](repeating: 0, count: channels)
+        for (index, value) in plain.enumerated() { expected[index / plane % channels] += value }
+        #expect(sums.shape == [channels])
+        #expect(Self.parityError(sums.toArray(), expected) <= 1e-5)
+        #expect(DNNLConvolution.channelSums(GradientCheck.random(c.input, seed: 43)) == nil)
+    }
+
     @Test("oneDNN really runs the convolutions here, unless PERCEPT_NO_DNNL=1 turns it off")
     func oneDNNRuns() throws {
         let disabled = ProcessInfo.processInfo.environment["PERCEPT_NO_DNNL"] == "1"

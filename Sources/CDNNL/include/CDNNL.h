@@ -45,8 +45,16 @@ int percept_dnnl_layout_matches(const percept_dnnl_layout *layout, int rank, con
 /// Whether `layout` is plain row-major (no blocking).
 int percept_dnnl_layout_is_plain(const percept_dnnl_layout *layout);
 
+/// Copies row-major `plain` into `data` in `layout`; 0 on success.
+int percept_dnnl_layout_from_plain(const percept_dnnl_layout *layout, const float *plain, float *data);
+
 /// Copies `data`, in `layout`, into `plain` in row-major order; 0 on success.
 int percept_dnnl_layout_to_plain(const percept_dnnl_layout *layout, const float *data, float *plain);
+
+/// Writes the per-channel sums of 4-D `data` (a bias gradient) into `sums` when `layout` blocks
+/// the channels by one inner block (nChw16c, nChw8c), adding runs in float and their totals in
+/// double; 1 when it did, 0 for any other layout (the caller then sums the plain values).
+int percept_dnnl_channel_sums(const percept_dnnl_layout *layout, const float *data, float *sums);
 
 /// Loads libdnnl.so.2 once and creates its CPU engine; 0 on success. PERCEPT_NO_DNNL=1
 /// refuses, so the fallback kernels run.
@@ -64,6 +72,10 @@ void percept_dnnl_set_threads(int threads);
 /// The layout the convolution's forward pass writes its output in (or NULL when oneDNN refuses
 /// the shape); `has_bias` as the forward call will have it.
 const percept_dnnl_layout *percept_dnnl_convolution_output_layout(const percept_dnnl_convolution *shape, int has_bias);
+
+/// The layout the convolution's forward pass reads its input in (NULL when oneDNN refuses the
+/// shape); the backward-weights pass reads it in the same one.
+const percept_dnnl_layout *percept_dnnl_convolution_input_layout(const percept_dnnl_convolution *shape, int has_bias);
 
 /// The layout the backward-data pass writes the input gradient in (NULL when refused).
 const percept_dnnl_layout *percept_dnnl_convolution_input_gradient_layout(const percept_dnnl_convolution *shape);

@@ -49,4 +49,17 @@ extension Tensor {
         result.storage.keep(values)
         return (result, percept_dnnl_output(layout: layout, data: values.buffer.assumingMemoryBound(to: Float.self)))
     }
+
+    /// The same values as a new tensor that holds them in `layout` (plain values made only when
+    /// read), for an input several primitives read in that layout: reordered once instead of
+    /// by each. Nil when this tensor already sits in a oneDNN layout, `layout` is plain or of
+    /// another shape, or the reorder fails.
+    func inDNNLLayout(_ layout: OpaquePointer) -> Tensor? {
+        guard dtype == .float32, !hasDNNLLayout, percept_dnnl_layout_is_plain(layout) == 0,
+              percept_dnnl_layout_matches(layout, Int32(rank), dnnlDims) != 0 else { return nil }
+        let plain = contiguousValues()
+        let (result, output) = Tensor.dnnlOutput(shape: shape, layout: layout)
+        let status = withExtendedLifetime(plain) { percept_dnnl_layout_from_plain(layout, plain.floats, output.data) }
+        return status == 0 ? result : nil
+    }
 }

@@ -110,9 +110,16 @@ enum Convolution {
     /// backward pass recorded on the same backend.
     static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
                         columnBudget: Int = defaultColumnBudget, backend: ConvolutionBackend = .preferred) -> Tensor {
-        let image = input.contiguousValues(), kernel = weight.contiguousValues()
+        var image = input.contiguousValues()
+        let kernel = weight.contiguousValues()
         let outputChannels = weight.shape[0], steps = steps(g, budget: columnBudget)
         let biasValues = bias?.contiguousValues()
+        // The weight gradient reads the image again: a plain one is reordered once for both passes.
+        if backend == .dnnl, weight.requiresGrad, Autograd.isEnabled,
+           let reordered = DNNLConvolution.imageInInputLayout(image, geometry: g, outputChannels: outputChannels,
+                                                              hasBias: biasValues != nil) {
+            image = reordered
+        }
         var result = (backend == .dnnl
             ? DNNLConvolution.forward(image: image, kernel: kernel, bias: biasValues, geometry: g, outputChannels: outputChannels)
             : nil) ?? im2colForward(image: image, kernel: kernel, bias: biasValues, geometry: g, steps: steps)
@@ -162,23 +169,37 @@ enum Convolution {
         return result
     }
 
+    /// The bias gradient of an output gradient `[N, C, H, W]`: its per-channel sums, read in the
+    /// oneDNN layout it sits in when it does (reading it plain would reorder it out of that
+    /// layout, and the backward primitives would then reorder it back).
+    static func biasGradient(_ grad: Tensor) -> Tensor {
+        if let sums = DNNLConvolution.channelSums(grad) { return sums }
+        let values = grad.contiguousValues()
+        return withExtendedLifetime(values) {
+            Im2Col.channelSums(values.floats, batch: grad.shape[0], channels: grad.shape[1], plane: grad.shape[2] * grad.shape[3])
+        }
+    }
+
     /// Per step and group: dW += dY·colsᵀ and dCols = Wᵀ·dY (one sgemm each), col2im for dX;
     /// per-channel sums of dY for db.
-    /// On `.dnnl`, oneDNN's backward-data and backward-weights primitives, falling back here when
-    /// either refuses; the bias gradient is always the engine's block-accumulated channel sums.
+    /// On `.dnnl`, oneDNN's backward-data (where it suits the geometry) and backward-weights
+    /// primitives, falling back here when either refuses; the bias gradient is always the
+    /// engine's block-accumulated channel sums.
     static func backward(_ grad: Tensor, image: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry,
                          steps: [Range<Int>], outputChannels: Int, backend: ConvolutionBackend,
                          wantInput: Bool, wantWeight: Bool, wantBias: Bool)
         -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
         let perGroupOutput = outputChannels / g.groups, rows = g.rowsPerGroup, plane = g.outputPlane
         let stepImages = steps.map(\.count).max() ?? 1, gradValues = grad.contiguousValues()
-        let gradBias = wantBias
-            ? Im2Col.channelSums(gradValues.floats, batch: g.batch, channels: outputChannels, plane: plane) : nil
+        let gradBias = wantBias ? biasGradient(gradValues) : nil
         if backend == .dnnl {
-            let input = wantInput
-                ? DNNLConvolution.backwardData(gradValues, kernel: kernel, geometry: g, outputChannels: outputChannels) : nil
+            // The weights first: im2col's input gradient reads dY plain.
             let weight = wantWeight
                 ? DNNLConvolution.backwardWeights(gradValues, image: image, geometry: g, outputChannels: outputChannels) : nil
+            let input = !wantInput ? nil : DNNLConvolution.suitsBackwardData(g)
+                ? DNNLConvolution.backwardData(gradValues, kernel: kernel, geometry: g, outputChannels: outputChannels)
+                : backward(gradValues, image: image, kernel: kernel, geometry: g, steps: steps, outputChannels: outputChannels,
+                           backend: .im2col, wantInput: true, wantWeight: false, wantBias: false).input
             if (input != nil || !wantInput) && (weight != nil || !wantWeight) { return (input, weight, gradBias) }
         }
         let gradWeight = wantWeight ? Tensor(uninitializedShape: [outputChannels, rows]) : nil

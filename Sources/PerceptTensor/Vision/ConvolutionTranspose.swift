@@ -44,22 +44,21 @@ extension Tensor {
     }
 }
 
-/// The convTranspose2d kernels.
+/// The convTranspose2d kernels: the transposed convolution is conv2d's input gradient, so on
+/// oneDNN its forward pass is a convolution's backward-data primitive, its input gradient the
+/// convolution's forward primitive, and its weight gradient the convolution's backward-weights
+/// primitive with image and output gradient swapped; elsewhere the im2col kernels below.
 enum ConvolutionTranspose {
-    static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry) -> Tensor {
+    /// The transposed convolution on `backend` (oneDNN by default; im2col where oneDNN refuses
+    /// or its backward-data kernel does not suit the geometry), with its backward pass recorded
+    /// on the same backend. `g` is the geometry of the convolution whose input gradient this is
+    /// (its image is this op's output).
+    static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
+                        backend: ConvolutionBackend = .preferred) -> Tensor {
         let kernel = weight.contiguousValues(), inputChannels = weight.shape[0]
-        let perGroupInput = inputChannels / g.groups, rows = g.rowsPerGroup, columns = g.columns
-        // The input as a [Cin, N·H·W] matrix, kept for the weight gradient.
-        let matrix = Im2Col.channelMajor(input)
-        var result = Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width])
-        ScratchBuffers.with(count: rows * columns) { cols in
-            for group in 0..<g.groups {
-                BLAS.sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: perGroupInput,
-                           a: kernel.floats + group * perGroupInput * rows, lda: rows,
-                           b: matrix.floats + group * perGroupInput * columns, ldb: columns, c: cols, ldc: columns)
-                g.col2im(cols, group: group, into: result.floats)
-            }
-        }
+        let onDNNL = backend == .dnnl && DNNLConvolution.suitsBackwardData(g)
+        var result = (onDNNL ? DNNLConvolution.backwardData(input, kernel: kernel, geometry: g, outputChannels: inputChannels) : nil)
+            ?? im2colForward(input: input, kernel: kernel, geometry: g)
         if let bias {
             let shifts = bias.contiguousValues()
             withExtendedLifetime(shifts) {
@@ -70,35 +69,78 @@ enum ConvolutionTranspose {
         let wanted = inputs.map(\.requiresGrad), weightShape = weight.shape, inputShape = input.shape
         Autograd.record("conv_transpose2d", output: &result, inputs: inputs) { grad in
             let gradOutput = grad.contiguousValues()
-            var gradInput: Tensor?, gradWeight: Tensor?
-            let gradMatrix = wanted[0] ? Tensor(uninitializedShape: [inputChannels, columns]) : nil
-            let weightResult = wanted[1] ? Tensor(uninitializedShape: [inputChannels, rows]) : nil
-            ScratchBuffers.with(count: rows * columns) { cols in
-                for group in 0..<g.groups where wanted[0] || wanted[1] {
-                    g.im2col(image: gradOutput.floats, group: group, into: cols)
-                    if let gradMatrix {
-                        BLAS.sgemm(transposeA: false, transposeB: false, m: perGroupInput, n: columns, k: rows,
-                                   a: kernel.floats + group * perGroupInput * rows, lda: rows, b: cols, ldb: columns,
-                                   c: gradMatrix.floats + group * perGroupInput * columns, ldc: columns)
-                    }
-                    if let weightResult {
-                        BLAS.sgemm(transposeA: false, transposeB: true, m: perGroupInput, n: rows, k: columns,
-                                   a: matrix.floats + group * perGroupInput * columns, lda: columns, b: cols, ldb: columns,
-                                   c: weightResult.floats + group * perGroupInput * rows, ldc: rows)
-                    }
-                }
-            }
-            if let gradMatrix {
-                let result = Tensor(uninitializedShape: inputShape)
-                Im2Col.swapLeadingAxes(gradMatrix.floats, outer: inputChannels, middle: g.batch, inner: g.outputPlane,
-                                       into: result.floats)
-                gradInput = result
-            }
-            gradWeight = weightResult?.reshapedView(weightShape)
-            let gradBias = wanted.count > 2 && wanted[2]
-                ? Im2Col.channelSums(gradOutput.floats, batch: g.batch, channels: g.channels, plane: g.inputPlane) : nil
-            return Array([gradInput, gradWeight, gradBias].prefix(wanted.count))
+            let gradients = (backend == .dnnl
+                ? dnnlBackward(gradOutput, input: input, kernel: kernel, geometry: g, wantInput: wanted[0], wantWeight: wanted[1])
+                : nil)
+                ?? im2colBackward(gradOutput, input: input, kernel: kernel, geometry: g, inputShape: inputShape,
+                                  wantInput: wanted[0], wantWeight: wanted[1])
+            let gradBias = wanted.count > 2 && wanted[2] ? Convolution.biasGradient(gradOutput) : nil
+            return Array([gradients.input, gradients.weight?.reshapedView(weightShape), gradBias].prefix(wanted.count))
         }
         return result
+    }
+
+    /// The input gradient (the convolution's forward pass over the output gradient) and the
+    /// weight gradient `[Cin, Cout/groups · kH · kW]` through oneDNN; nil when oneDNN refuses either.
+    static func dnnlBackward(_ gradOutput: Tensor, input: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry,
+                             wantInput: Bool, wantWeight: Bool) -> (input: Tensor?, weight: Tensor?)? {
+        let inputChannels = kernel.shape[0]
+        // Both passes read the output gradient as their image: a plain one is reordered once.
+        let image = wantInput && wantWeight
+            ? DNNLConvolution.imageInInputLayout(gradOutput, geometry: g, outputChannels: inputChannels, hasBias: false) ?? gradOutput
+            : gradOutput
+        let gradInput = wantInput
+            ? DNNLConvolution.forward(image: image, kernel: kernel, bias: nil, geometry: g, outputChannels: inputChannels) : nil
+        let gradWeight = wantWeight
+            ? DNNLConvolution.backwardWeights(input, image: image, geometry: g, outputChannels: inputChannels) : nil
+        guard gradInput != nil || !wantInput, gradWeight != nil || !wantWeight else { return nil }
+        return (gradInput, gradWeight)
+    }
+
+    /// The forward pass without bias: one sgemm per group for the whole batch, then col2im.
+    static func im2colForward(input: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
+        let inputChannels = kernel.shape[0]
+        let perGroupInput = inputChannels / g.groups, rows = g.rowsPerGroup, columns = g.columns
+        let matrix = Im2Col.channelMajor(input)
+        let result = Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width])
+        ScratchBuffers.with(count: rows * columns) { cols in
+            for group in 0..<g.groups {
+                BLAS.sgemm(transposeA: true, transposeB: false, m: rows, n: columns, k: perGroupInput,
+                           a: kernel.floats + group * perGroupInput * rows, lda: rows,
+                           b: matrix.floats + group * perGroupInput * columns, ldb: columns, c: cols, ldc: columns)
+                g.col2im(cols, group: group, into: result.floats)
+            }
+        }
+        return result
+    }
+
+    /// The input and weight gradients by im2col of the output gradient and one sgemm each per group.
+    static func im2colBackward(_ gradOutput: Tensor, input: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry,
+                               inputShape: [Int], wantInput: Bool, wantWeight: Bool) -> (input: Tensor?, weight: Tensor?) {
+        let inputChannels = kernel.shape[0]
+        let perGroupInput = inputChannels / g.groups, rows = g.rowsPerGroup, columns = g.columns
+        let matrix = Im2Col.channelMajor(input)
+        let gradMatrix = wantInput ? Tensor(uninitializedShape: [inputChannels, columns]) : nil
+        let weightResult = wantWeight ? Tensor(uninitializedShape: [inputChannels, rows]) : nil
+        ScratchBuffers.with(count: rows * columns) { cols in
+            for group in 0..<g.groups where wantInput || wantWeight {
+                g.im2col(image: gradOutput.floats, group: group, into: cols)
+                if let gradMatrix {
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: perGroupInput, n: columns, k: rows,
+                               a: kernel.floats + group * perGroupInput * rows, lda: rows, b: cols, ldb: columns,
+                               c: gradMatrix.floats + group * perGroupInput * columns, ldc: columns)
+                }
+                if let weightResult {
+                    BLAS.sgemm(transposeA: false, transposeB: true, m: perGroupInput, n: rows, k: columns,
+                               a: matrix.floats + group * perGroupInput * columns, lda: columns, b: cols, ldb: columns,
+                               c: weightResult.floats + group * perGroupInput * rows, ldc: rows)
+                }
+            }
+        }
+        guard let gradMatrix else { return (nil, weightResult) }
+        let gradInput = Tensor(uninitializedShape: inputShape)
+        Im2Col.swapLeadingAxes(gradMatrix.floats, outer: inputChannels, middle: g.batch, inner: g.outputPlane,
+                               into: gradInput.floats)
+        return (gradInput, weightResult)
     }
 }
