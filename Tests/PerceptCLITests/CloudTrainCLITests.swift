@@ -15,7 +15,8 @@ struct CloudTrainCLITests {
         return root
     }
 
-    static let cloudFlags = ["--task", "segment", "--points", "64", "--features", "intensity", "--tile", "100",
+    /// 2,048 points per input: more than a tiny scan holds, so every scan is padded with a notice.
+    static let cloudFlags = ["--task", "segment", "--points", "2048", "--features", "intensity", "--tile", "100",
                              "--tiles-per-scan", "1", "--class-weights", "none"]
 
     @Test("args.yaml holds the cloud options; --resume refuses a changed one naming args.yaml and trains on with the saved ones")
@@ -28,24 +29,26 @@ struct CloudTrainCLITests {
                                       "--workers", "0", "--project", root.appendingPathComponent("runs").path, "--name", "seg"]
                                      + Self.cloudFlags)
         #expect(trained.status == 0, "\(trained.stderr)")
+        let firstScan = root.appendingPathComponent("scans/sequences/00/velodyne/000000.bin").path
+        #expect(trained.stderr.contains(firstScan + ": notice: ") && trained.stderr.contains("padded by repeating points"), "\(trained.stderr)")
         let argumentsFile = run.appendingPathComponent("args.yaml")
         let saved = try String(contentsOf: argumentsFile, encoding: .utf8)
-        for line in ["task: segment", "points: 64", "features: intensity", "tile: 100", "tiles_per_scan: 1", "class_weights: none",
+        for line in ["task: segment", "points: 2048", "features: intensity", "tile: 100", "tiles_per_scan: 1", "class_weights: none",
                      "label_map: null", "model_options: 'width=0.125'"] {
             #expect(saved.contains("\n" + line + "\n"), "args.yaml lacks '\(line)':\n\(saved)")
         }
 
-        for (flag, value, change) in [("--points", "128", "points: 64 → 128"), ("--features", "xyz", "features: intensity → xyz"),
+        for (flag, value, change) in [("--points", "128", "points: 2048 → 128"), ("--features", "xyz", "features: intensity → xyz"),
                                       ("--task", "classify", "task: segment → classify"), ("--class-weights", "auto", "class_weights: none → auto")] {
             let refused = try runPercept(["cloud", "train", "--resume", run.path, flag, value])
             #expect(refused.status == 1, "\(flag): \(refused.stderr)")
             #expect(refused.stderr.contains(argumentsFile.path + ": error:") && refused.stderr.contains(change), "\(flag): \(refused.stderr)")
         }
-        let same = try runPercept(["cloud", "train", "--resume", run.path, "--points", "64", "--task", "segment"])
+        let same = try runPercept(["cloud", "train", "--resume", run.path, "--points", "2048", "--task", "segment"])
         #expect(!same.stderr.contains("differ"), "\(same.stderr)")
 
         // One more epoch, asked for in args.yaml itself: the resumed run must rebuild the model with
-        // the saved 4 channels (xyz + intensity) and 64 points, or the last weights do not load.
+        // the saved 4 channels (xyz + intensity) and 2,048 points, or the last weights do not load.
         try saved.replacingOccurrences(of: "\nepochs: 1\n", with: "\nepochs: 2\n").write(to: argumentsFile, atomically: true, encoding: .utf8)
         let resumed = try runPercept(["cloud", "train", "--resume", run.path])
         #expect(resumed.status == 0, "\(resumed.stderr)")
