@@ -6,7 +6,11 @@ import PerceptTensor
 
 /// PointNet against plain PyTorch (Tools/make-pointnet-parity-fixtures) on formula weights:
 /// eval and train forward passes, the loss with the squared-Frobenius regulariser, and every
-/// gradient, at width 0.125 with 4 input channels.
+/// gradient, at width 0.125 with 4 input channels, batch 8 × 32 points. Parity as the engine
+/// issue defines it: against PyTorch's float64 result, relative error at most 1e-4 on a scale of
+/// 1e-3 · max(1, max|reference|), or ten times PyTorch's own float32 error on that output where
+/// that is larger (training-mode batch norm over 8 rows amplifies rounding; the fixture records
+/// PyTorch's error per output and refuses to be written when it is ill-conditioned).
 @Suite("PointNet parity with PyTorch")
 struct PointNetParityTests {
     static let fixture: (tensors: [String: Tensor], metadata: [String: String])? = {
@@ -22,8 +26,23 @@ struct PointNetParityTests {
         return try #require(model as? any PointNetModel)
     }
 
-    static func worstDifference(_ actual: Tensor, _ expected: Tensor) -> Float {
-        zip(actual.contiguous().toArray(), expected.toArray()).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
+    /// The issue's parity measure of `actual` against `reference`.
+    static func parityError(_ actual: Tensor, _ reference: Tensor) -> Float {
+        let a = actual.contiguous().toArray(), b = reference.toArray()
+        let scale = 1e-3 * Swift.max(1, b.map(Swift.abs).max() ?? 0)
+        return zip(a, b).map { Swift.abs($0 - $1) / (Swift.abs($1) + scale) }.max() ?? 0
+    }
+
+    /// Expects `actual` to match the fixture's `<model>.<output>` within the issue's allowance.
+    static func expectParity(_ actual: Tensor, _ model: String, _ output: String,
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let fixture = try #require(Self.fixture)
+        let reference = try #require(fixture.tensors[model + "." + output], "no reference \(model).\(output)")
+        let torchError = try #require(fixture.metadata["torch_f32_error.\(model).\(output)"].flatMap(Float.init),
+                                      "no float32 error recorded for \(model).\(output)")
+        #expect(actual.shape == reference.shape, "\(model).\(output)", sourceLocation: sourceLocation)
+        let error = Self.parityError(actual, reference), allowed = Swift.max(1e-4, 10 * torchError)
+        #expect(error <= allowed, "\(model).\(output): error \(error), allowed \(allowed)", sourceLocation: sourceLocation)
     }
 
     @Test("the same state-dict keys as PyTorch, and eval-mode logits to 1e-4", arguments: ["cls", "seg"])
@@ -34,16 +53,17 @@ struct PointNetParityTests {
         try model.load(ZooParityTests.formulaState(model), strict: true)
         model.eval()
         let output = try withoutGrad { try model(try #require(fixture.tensors["input"])) }
-        let expected = try #require(fixture.tensors[name + ".eval_output"])
-        #expect(output.shape == expected.shape)
-        #expect(Self.worstDifference(output, expected) <= 1e-4)
+        try Self.expectParity(output, name, "eval_output")
     }
 
-    @Test("train-mode logits, loss with the regulariser, and every gradient to 1e-4", arguments: ["cls", "seg"])
-    func trainGradients(name: String) throws {
-        // Open (issue 19): train-mode logits and gradients differ from PyTorch's by up to 6 % (dropout
-        // 0, on both engine paths) while eval mode agrees to 1e-4; this fails loudly once they match.
-        withKnownIssue("PointNet train-mode parity is not met yet") { try compareTraining(name) }
+    @Test("train-mode logits, loss with the regulariser, and every gradient, on oneDNN and on the fallback kernels",
+          arguments: ["cls", "seg"], [false, true])
+    func trainGradients(name: String, onFallbackKernels: Bool) throws {
+        if onFallbackKernels {
+            try DNNL.withFallbackKernels { try compareTraining(name) }
+        } else {
+            try compareTraining(name)
+        }
     }
 
     private func compareTraining(_ name: String) throws {
@@ -56,16 +76,14 @@ struct PointNetParityTests {
         let penalty = try TNet.orthogonalityPenalty(matrices)
         let loss = try Tensor.crossEntropy(logits, targets: try #require(fixture.tensors[name + ".target"])) + 0.001 * penalty
         try loss.backward()
-        #expect(Self.worstDifference(logits, try #require(fixture.tensors[name + ".train_output"])) <= 1e-4)
-        #expect(Self.worstDifference(try penalty.reshaped([1]), try #require(fixture.tensors[name + ".penalty"])) <= 1e-4)
-        #expect(Self.worstDifference(try loss.reshaped([1]), try #require(fixture.tensors[name + ".loss"])) <= 1e-4)
-        #expect(Self.worstDifference(try #require(input.grad), try #require(fixture.tensors[name + ".grad.input"])) <= 1e-4)
+        try Self.expectParity(logits, name, "train_output")
+        try Self.expectParity(try penalty.reshaped([1]), name, "penalty")
+        try Self.expectParity(try loss.reshaped([1]), name, "loss")
+        try Self.expectParity(try #require(input.grad), name, "grad.input")
         let parameters = model.namedParameters()
         #expect(parameters.count == fixture.tensors.keys.filter { $0.hasPrefix(name + ".grad.") && !$0.hasSuffix(".input") }.count)
         for (key, parameter) in parameters {
-            let expected = try #require(fixture.tensors[name + ".grad." + key], "no reference gradient for \(key)")
-            let gradient = try #require(parameter.grad, "no gradient for \(key)")
-            #expect(Self.worstDifference(gradient, expected) <= 1e-4, "\(name) \(key)")
+            try Self.expectParity(try #require(parameter.grad, "no gradient for \(key)"), name, "grad." + key)
         }
     }
 }

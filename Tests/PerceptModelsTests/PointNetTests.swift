@@ -22,6 +22,18 @@ struct PointNetTests {
         }
     }
 
+    @Test("a fresh T-Net's zero-initialised last layer trains: it is not frozen and gets a gradient")
+    func freshTNetTrains() throws {
+        Tensor.manualSeed(4)
+        let tnet = try TNet(inputChannels: 3, k: 3, width: PointNetWidths(0.125))
+        #expect(tnet.parameterCounts.frozen == 0)
+        tnet.train()
+        let matrices = try tnet(Tensor.randomNormal([3, 4 * 16]), clouds: 4)
+        try (matrices * Tensor.randomNormal([4, 3, 3])).sum().backward()
+        let gradient = try #require(tnet.transform.weight.grad, "the last layer got no gradient")
+        #expect(gradient.toArray().contains { $0 != 0 })
+    }
+
     @Test("the regulariser is the squared Frobenius norm of I − AAᵀ, averaged over the batch")
     func orthogonalityPenalty() throws {
         // A = 2·I (k = 2): I − 4I = −3I, squared norm 9 + 9 = 18; A = I gives 0; mean 9.

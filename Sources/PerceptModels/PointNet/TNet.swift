@@ -21,8 +21,8 @@ public final class TNet: Module {
         fc = Sequential(try Linear(width.scaled(1024), width.scaled(512)), try BatchNorm1d(width.scaled(512)), ReLU(),
                         try Linear(width.scaled(512), width.scaled(256)), try BatchNorm1d(width.scaled(256)), ReLU())
         transform = try Linear(width.scaled(256), k * k)
-        transform.weight.value = Tensor.zeros([k * k, width.scaled(256)])
-        transform.bias?.value = Tensor.zeros([k * k])
+        transform.weight.assign(Tensor.zeros([k * k, width.scaled(256)]))
+        transform.bias?.assign(Tensor.zeros([k * k]))
         super.init()
     }
 

@@ -18,20 +18,21 @@ struct CloudTrainCommand: ParsableCommand {
         Examples:
           percept cloud synth-shapes shapes && percept cloud train --task classify --model pointnet_cls --data shapes
           percept cloud simulate sim --frames 25 && percept cloud train --task segment --model pointnet_seg_s --data sim --features intensity
-        The loss adds 0.001·‖I − AAᵀ‖²_F of the feature transform. --resume continues a run with the same options.
+        The loss adds 0.001·‖I − AAᵀ‖²_F of the feature transform. The run's args.yaml keeps the cloud options too:
+        --resume continues a run with them and refuses changed ones (a --cfg file may set them, keys as in args.yaml).
         """
     )
 
     @OptionGroup var options: TrainingOptions
 
-    @Option(help: "classify (one class per cloud) or segment (one class per point).")
-    var task: PointCloudTask.Kind
+    @Option(help: "classify (one class per cloud) or segment (one class per point); required unless resuming.")
+    var task: PointCloudTask.Kind?
 
     @Option(help: "Points per input (default 1024 for classify, 4096 for segment).")
-    var points: Int?
+    var points: String?
 
     @Option(help: "Extra per-point fields after x,y,z: intensity, rgb, normal, comma-separated (default none).")
-    var features = ""
+    var features: String?
 
     @Option(name: .customLong("label-map"), help: "SemanticKITTI label-map YAML (learning_map, learning_ignore, learning_map_inv).")
     var labelMap: String?
@@ -40,23 +41,25 @@ struct CloudTrainCommand: ParsableCommand {
     var val: String?
 
     @Option(help: "The side of a segmentation tile in metres (default 10).")
-    var tile: Float = 10
+    var tile: String?
 
     @Option(name: .customLong("tiles-per-scan"), help: "Tiles drawn from each scan per epoch (default 16).")
-    var tilesPerScan = 16
+    var tilesPerScan: String?
+
+    @Option(name: .customLong("class-weights"), help: "Segmentation loss weights per class: auto (1/√share of the training points) or none (default auto).")
+    var classWeights: CloudTrainSettings.ClassWeights?
 
     @Flag(help: "Print one JSON object per epoch on standard output instead of a summary line.")
     var json = false
 
-    func validate() throws {
-        if let points, points < 1 { throw ValidationError("--points must be at least 1, got \(points)") }
-        guard tile > 0, tile.isFinite else { throw ValidationError("--tile must be a positive number of metres, got \(tile)") }
-        guard tilesPerScan >= 1 else { throw ValidationError("--tiles-per-scan must be at least 1, got \(tilesPerScan)") }
-        do {
-            _ = try PointFeatures(parsing: features)
-        } catch {
-            throw ValidationError("--features: \(error)")
-        }
+    /// The cloud options given on the command line, keyed as in `args.yaml`.
+    var cloudArguments: CommandArguments {
+        let pairs: [(String, String?)] = [
+            ("task", task?.rawValue), ("points", points), ("features", features), ("label_map", labelMap), ("val", val),
+            ("tile", tile), ("tiles_per_scan", tilesPerScan), ("class_weights", classWeights?.rawValue),
+        ]
+        return CommandArguments(keys: CloudTrainSettings.keys,
+                                given: Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } }))
     }
 
     func run() throws {
@@ -64,18 +67,19 @@ struct CloudTrainCommand: ParsableCommand {
     }
 
     private func train() throws {
-        let (arguments, resumed) = try TrainingArguments.resolve(options)
+        let (arguments, resumed) = try TrainingArguments.resolve(options, command: cloudArguments)
+        let cloud = try CloudTrainSettings(arguments)
+        let task = cloud.task, pointFeatures = cloud.features, inputPoints = cloud.points, tile = cloud.tile
         Tensor.manualSeed(arguments.seed)
-        let pointFeatures = try PointFeatures(parsing: features)
-        let inputPoints = points ?? (task == .classify ? 1024 : 4096)
         let tiles = ScanTiles(points: inputPoints, size: tile, overlap: tile / 5)
         let data = task == .classify
             ? try CloudLearningData.classification(data: arguments.data, features: pointFeatures, points: inputPoints, batch: arguments.batch,
                                                    seed: arguments.seed, workers: arguments.workers)
-            : try CloudLearningData.segmentation(data: arguments.data, validationData: val, labelMapFile: labelMap, features: pointFeatures,
-                                                 tiles: tiles, examplesPerScan: tilesPerScan, validationShare: arguments.validationSplit,
+            : try CloudLearningData.segmentation(data: arguments.data, validationData: cloud.validation, labelMapFile: cloud.labelMap, features: pointFeatures,
+                                                 tiles: tiles, examplesPerScan: cloud.tilesPerScan, validationShare: arguments.validationSplit,
                                                  batch: arguments.batch, seed: arguments.seed, workers: arguments.workers)
-        let configuration = ModelConfiguration(numClasses: data.classNames.count, inputChannels: pointFeatures.channels, imageSize: inputPoints)
+        let configuration = ModelConfiguration(numClasses: data.classNames.count, inputChannels: pointFeatures.channels, imageSize: inputPoints,
+                                               options: arguments.modelOptions)
         let model = try CloudModels.build(arguments.model, configuration: configuration, task: task)
         var description = ModelDescription(name: arguments.model, configuration: configuration, classNames: data.classNames)
         let info = PointCloudModelInfo(task: task, features: pointFeatures, points: inputPoints, tileSize: tile, labelMap: data.labelMap)
@@ -83,7 +87,8 @@ struct CloudTrainCommand: ParsableCommand {
 
         let run = try resumed ?? RunFolder.create(project: arguments.project, task: "cloud-" + task.rawValue, name: arguments.name)
         if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
-        let pointTask = PointCloudTask(kind: task, classes: data.classNames.count, classWeights: data.classWeights, ignoreIndex: LabelledScan.ignored)
+        let pointTask = PointCloudTask(kind: task, classes: data.classNames.count, classWeights: cloud.classWeights == .auto ? data.classWeights : nil,
+                                       ignoreIndex: LabelledScan.ignored)
         let trainer = try Trainer(model: model, description: description, task: pointTask, training: data.training, validation: data.validation,
                                   settings: arguments.settings, weightsFolder: run.weightsFolder)
         if resumed != nil { try trainer.resume(from: run.lastWeights) }

@@ -11,6 +11,18 @@ struct ArgumentsFileError: Error, CustomStringConvertible {
     var description: String { "\(file): error: \(message)" }
 }
 
+/// A command's own training options (`percept cloud train`'s task, points, features, …): saved
+/// in `args.yaml` after the shared ones, read from `--cfg`, and held to on `--resume` like them.
+struct CommandArguments {
+    /// The keys, in `args.yaml`'s order, with their defaults (nil: no default).
+    var keys: [(key: String, defaultValue: String?)]
+    /// The values given on the command line, by key.
+    var given: [String: String]
+
+    /// No options of the command's own.
+    static let none = CommandArguments(keys: [], given: [:])
+}
+
 /// Every training setting of a run, resolved from the flags, a `--cfg` file, a resumed run's
 /// `args.yaml` and the defaults, checked for type and range, and written back as `args.yaml`.
 struct TrainingArguments: Equatable {
@@ -25,6 +37,10 @@ struct TrainingArguments: Equatable {
 
     /// The resolved values by key (absent: unset and without default).
     private(set) var values: [String: String]
+    /// The keys of the command's own options (``CommandArguments``), after the shared ones in `args.yaml`.
+    let commandKeys: [String]
+    /// The file the values came from (`--cfg`, a resumed `args.yaml`); nil: the command line.
+    let source: String?
 
     var model: String { values["model"] ?? "" }
     var data: String { values["data"] ?? "" }
@@ -46,25 +62,25 @@ struct TrainingArguments: Equatable {
     var project: String { values["project"] ?? "runs" }
     var name: String? { values["name"] }
 
-    /// Resolves `options`: flags over the `--cfg` file over the defaults.
-    init(_ options: TrainingOptions) throws {
+    /// Resolves `options` and the command's own `command` options: flags over the `--cfg` file over the defaults.
+    init(_ options: TrainingOptions, command: CommandArguments = .none) throws {
         var values: [String: String] = [:]
         if let cfg = options.cfg {
-            for (key, value) in try Self.readFile(cfg) { values[key] = value }
+            for (key, value) in try Self.readFile(cfg, commandKeys: command.keys.map(\.key)) { values[key] = value }
         }
-        for (key, value) in options.given { values[key] = value }
-        try self.init(values: values, source: options.cfg)
+        for (key, value) in options.given.merging(command.given, uniquingKeysWith: { shared, _ in shared }) { values[key] = value }
+        try self.init(values: values, source: options.cfg, command: command.keys)
     }
 
-    /// Checks and types `values`; `source` names the file values may have come from.
-    init(values given: [String: String], source: String? = nil) throws {
+    /// Checks and types `values`; `source` names the file values may have come from; `command`
+    /// lists the command's own keys with their defaults.
+    init(values given: [String: String], source: String? = nil, command: [(key: String, defaultValue: String?)] = []) throws {
         var values = given
-        for (key, defaultValue) in Self.keys where values[key] == nil { values[key] = defaultValue }
+        for (key, defaultValue) in Self.keys + command where values[key] == nil { values[key] = defaultValue }
         self.values = values
-        func fail(_ key: String, _ expected: String) -> Error {
-            let message = "\(key): expected \(expected), found '\(values[key] ?? "")'"
-            return source.map { ArgumentsFileError(file: $0, message: message) } ?? ValidationError("--\(key.replacingOccurrences(of: "_", with: "-")) \(message)")
-        }
+        self.commandKeys = command.map(\.key)
+        self.source = source
+        func fail(_ key: String, _ expected: String) -> Error { Self.invalid(key, found: values[key], expected: expected, source: source) }
         func integer(_ key: String, minimum: Int) throws -> Int? {
             guard let text = values[key] else { return nil }
             guard let value = Int(text), value >= minimum else { throw fail(key, "an integer ≥ \(minimum)") }
@@ -109,6 +125,18 @@ struct TrainingArguments: Equatable {
         self.modelOptions = modelOptions
     }
 
+    /// The error for the value `found` of `key` that is not `expected`: naming the file when the
+    /// values came from one (`source`), the flag otherwise.
+    static func invalid(_ key: String, found: String?, expected: String, source: String?) -> Error {
+        let message = "\(key): expected \(expected), found '\(found ?? "")'"
+        return source.map { ArgumentsFileError(file: $0, message: message) } ?? ValidationError("--\(key.replacingOccurrences(of: "_", with: "-")) \(message)")
+    }
+
+    /// The error for this run's value of `key` (a command's own option) that is not `expected`.
+    func invalid(_ key: String, expected: String) -> Error {
+        Self.invalid(key, found: values[key], expected: expected, source: source)
+    }
+
     /// Parses `name=number,name=number` (empty: none); nil when malformed or a name repeats.
     static func modelOptions(_ text: String) -> [String: Double]? {
         var options: [String: Double] = [:]
@@ -138,7 +166,7 @@ struct TrainingArguments: Equatable {
     /// `args.yaml`: every setting, one `key: value` line each, in the order of ``keys``.
     var yaml: String {
         var lines: [String] = []
-        for (key, _) in Self.keys {
+        for key in Self.keys.map(\.key) + commandKeys {
             let value: String = values[key].map(Self.quoted) ?? "null"
             lines.append(key + ": " + value)
         }
@@ -154,8 +182,11 @@ struct TrainingArguments: Equatable {
         }
     }
 
-    /// Reads a flat YAML mapping of option keys to scalars (`--cfg`, `args.yaml`).
-    static func readFile(_ path: String) throws -> [String: String] {
+    /// Reads a flat YAML mapping of the shared option keys to scalars (`--cfg`, `args.yaml`).
+    static func readFile(_ path: String) throws -> [String: String] { try readFile(path, commandKeys: []) }
+
+    /// Reads a flat YAML mapping of option keys (the shared ones and `commandKeys`) to scalars.
+    static func readFile(_ path: String, commandKeys: [String]) throws -> [String: String] {
         guard let data = FileManager.default.contents(atPath: path) else { throw ArgumentsFileError(file: path, message: "cannot read the file") }
         guard data.count <= 1 << 20 else { throw ArgumentsFileError(file: path, message: "larger than 1 MiB; expected a short list of options") }
         let root: Node?
@@ -165,12 +196,12 @@ struct TrainingArguments: Equatable {
             throw ArgumentsFileError(file: path, message: "not valid YAML: \(error)")
         }
         guard case .mapping(let mapping)? = root else { throw ArgumentsFileError(file: path, message: "expected a mapping of option: value") }
-        let known = Set(keys.map(\.key))
+        let known = keys.map(\.key) + commandKeys
         var values: [String: String] = [:]
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.string, known.contains(key) else {
                 let line = keyNode.mark.map { ":\($0.line)" } ?? ""
-                throw ArgumentsFileError(file: path + line, message: "unknown option \(quotedToken(keyNode.string ?? "?")); expected one of \(keys.map(\.key).joined(separator: ", "))")
+                throw ArgumentsFileError(file: path + line, message: "unknown option \(quotedToken(keyNode.string ?? "?")); expected one of \(known.joined(separator: ", "))")
             }
             guard case .scalar(let scalar) = valueNode else {
                 throw ArgumentsFileError(file: path, message: "\(key): expected a single value")
@@ -189,18 +220,19 @@ struct TrainingArguments: Equatable {
 
 extension TrainingArguments {
     /// The run's arguments: from the flags (and `--cfg`), or from the resumed run's `args.yaml`,
-    /// where any flag that differs from it is an error listing the differences.
-    static func resolve(_ options: TrainingOptions) throws -> (TrainingArguments, RunFolder?) {
-        guard let resume = options.resume else { return (try TrainingArguments(options), nil) }
+    /// where any flag (shared or the command's own) that differs from it is an error listing the differences.
+    static func resolve(_ options: TrainingOptions, command: CommandArguments = .none) throws -> (TrainingArguments, RunFolder?) {
+        guard let resume = options.resume else { return (try TrainingArguments(options, command: command), nil) }
         let run = try RunFolder.resuming(resume)
-        let saved = try readFile(run.argumentsFile)
-        var given = try options.cfg.map(readFile) ?? [:]
-        for (key, value) in options.given { given[key] = value }
+        let commandKeys = command.keys.map(\.key)
+        let saved = try readFile(run.argumentsFile, commandKeys: commandKeys)
+        var given = try options.cfg.map { try readFile($0, commandKeys: commandKeys) } ?? [:]
+        for (key, value) in options.given.merging(command.given, uniquingKeysWith: { shared, _ in shared }) { given[key] = value }
         let differences = differences(saved: saved, given: given)
         guard differences.isEmpty else {
             throw ArgumentsFileError(file: run.argumentsFile, message: "--resume continues the run as it was set up; these arguments differ from it:\n  "
                                      + differences.joined(separator: "\n  "))
         }
-        return (try TrainingArguments(values: saved, source: run.argumentsFile), run)
+        return (try TrainingArguments(values: saved, source: run.argumentsFile, command: command.keys), run)
     }
 }
