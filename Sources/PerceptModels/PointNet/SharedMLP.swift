@@ -51,10 +51,10 @@ public final class PointBlock: Module, Layer {
     /// Point columns `[in, points]` to `[out, points]`.
     public func forward(_ input: Tensor) throws -> Tensor { try normalized(conv(input)) }
 
-    /// Batch norm and ReLU of the convolution's output `[out, points]` (seen as one sample of
-    /// `points` positions, so each channel's values are contiguous).
+    /// Batch norm and ReLU, in one pass, of the convolution's output `[out, points]` (seen as
+    /// one sample of `points` positions, so each channel's values are contiguous).
     func normalized(_ convolved: Tensor) throws -> Tensor {
-        try bn(convolved.unsqueezed(0)).squeezed(0).relu()
+        try bn.forwardReLU(convolved.unsqueezed(0)).squeezed(0)
     }
 }
 
