@@ -27,9 +27,9 @@ public final class PointwiseConv1d: Module, Layer {
     /// The bias as a column `[out, 1]`.
     var column: Tensor { get throws { try bias.value.reshaped([bias.shape[0], 1]) } }
 
-    /// Maps point columns `[in, points]` to `[out, points]`.
+    /// Maps point columns `[in, points]` to `[out, points]` (the bias accumulated by the product itself).
     public func forward(_ input: Tensor) throws -> Tensor {
-        try matrix.matmul(input) + column
+        try Tensor.addmm(column, matrix, input)
     }
 }
 

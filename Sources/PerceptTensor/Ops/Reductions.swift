@@ -250,7 +250,8 @@ enum Extrema {
         while index + 8 <= count {
             let lanes = UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self)
             hasNaN .|= lanes .!= lanes
-            best = largest ? pointwiseMax(best, lanes) : pointwiseMin(best, lanes)
+            // A select, not pointwiseMax: that generic call was not inlined and cost a call per lane group.
+            best.replace(with: lanes, where: largest ? lanes .> best : lanes .< best)
             index += 8
         }
         guard !any(hasNaN) else { return stridedIndex(x, count: count, stride: 1, largest: largest) }
