@@ -27,9 +27,9 @@ public final class PointwiseConv1d: Module, Layer {
     /// The bias as a column `[out, 1]`.
     var column: Tensor { get throws { try bias.value.reshaped([bias.shape[0], 1]) } }
 
-    /// Maps point columns `[in, points]` to `[out, points]`.
+    /// Maps point columns `[in, points]` to `[out, points]` (the bias accumulated by the product itself).
     public func forward(_ input: Tensor) throws -> Tensor {
-        try matrix.matmul(input) + column
+        try Tensor.addmm(column, matrix, input)
     }
 }
 
@@ -51,10 +51,10 @@ public final class PointBlock: Module, Layer {
     /// Point columns `[in, points]` to `[out, points]`.
     public func forward(_ input: Tensor) throws -> Tensor { try normalized(conv(input)) }
 
-    /// Batch norm and ReLU of the convolution's output `[out, points]` (seen as one sample of
-    /// `points` positions, so each channel's values are contiguous).
+    /// Batch norm and ReLU, in one pass, of the convolution's output `[out, points]` (seen as
+    /// one sample of `points` positions, so each channel's values are contiguous).
     func normalized(_ convolved: Tensor) throws -> Tensor {
-        try bn(convolved.unsqueezed(0)).squeezed(0).relu()
+        try bn.forwardReLU(convolved.unsqueezed(0)).squeezed(0)
     }
 }
 

@@ -51,7 +51,12 @@ public class BatchNorm: AffineNormalization, Layer {
         super.init(affineShape: [features], affine: affine, epsilon: epsilon)
     }
 
-    public func forward(_ input: Tensor) throws -> Tensor {
+    public func forward(_ input: Tensor) throws -> Tensor { try normalize(input, relu: false) }
+
+    /// `relu(forward(input))` in one pass over the values (the same values and gradients).
+    public func forwardReLU(_ input: Tensor) throws -> Tensor { try normalize(input, relu: true) }
+
+    private func normalize(_ input: Tensor, relu: Bool) throws -> Tensor {
         guard ranks.contains(input.rank) else {
             throw TensorError.wrongRank(operation: name, expected: "an input of rank \(ranks.map(String.init).joined(separator: " or "))", shape: input.shape)
         }
@@ -61,7 +66,7 @@ public class BatchNorm: AffineNormalization, Layer {
         let factor = momentum ?? 1 / Float(batches)
         let result = try Tensor.batchNorm(input, runningMean: runningMean?.value, runningVar: runningVar?.value,
                                           weight: weight?.value, bias: bias?.value, training: useBatchStatistics,
-                                          momentum: factor, eps: epsilon)
+                                          momentum: factor, eps: epsilon, relu: relu)
         if isTraining, let runningMean, let runningVar, let numBatchesTracked {
             if let mean = result.runningMean { runningMean.value = mean }
             if let variance = result.runningVar { runningVar.value = variance }

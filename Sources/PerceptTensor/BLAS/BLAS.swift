@@ -14,6 +14,11 @@ public enum BLAS {
         // OpenBLAS starts its pool when it loads, sized from OPENBLAS_NUM_THREADS (else the cores),
         // and never shrinks it: start it within the budget (a user's setting wins).
         setenv("OPENBLAS_NUM_THREADS", String(ThreadBudget.threads), 0)
+        // Its idle workers otherwise spin on sched_yield for ~2^28 cycles after every call, taking
+        // the core the engine's loops and oneDNN's threads need next (~15% of PointNet's step on 2
+        // cores in __schedule/sched_yield); the shortest timeout (2^4) lets them sleep at once, at
+        // the price of a wake-up of microseconds per call.
+        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0)
         if percept_blas_load() != 0 {
             throw TensorError.blasUnavailable(String(cString: percept_blas_error()))
         }

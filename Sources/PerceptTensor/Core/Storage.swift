@@ -63,7 +63,7 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        if owner == nil { TensorMemory.deallocate(plainPointer) }
+        if owner == nil { TensorMemory.deallocate(plainPointer, byteCount: Swift.max(byteCount, 1)) }
     }
 }
 
@@ -75,13 +75,17 @@ final class DNNLValues: @unchecked Sendable {
     /// The values in that layout.
     let buffer: UnsafeMutableRawPointer
 
+    /// Size of the buffer in bytes.
+    let byteCount: Int
+
     /// An uninitialised buffer for a tensor in `layout`.
     init(layout: OpaquePointer) {
         self.layout = layout
-        buffer = TensorMemory.allocate(byteCount: percept_dnnl_layout_bytes(layout))
+        byteCount = Swift.max(percept_dnnl_layout_bytes(layout), 1)
+        buffer = TensorMemory.allocate(byteCount: byteCount)
     }
 
-    deinit { TensorMemory.deallocate(buffer) }
+    deinit { TensorMemory.deallocate(buffer, byteCount: byteCount) }
 }
 
 extension TensorStorage {

@@ -19,10 +19,7 @@ enum DNNLBatchNorm {
         var batchMean = mean ?? [Float](repeating: 0, count: channels)
         var batchVariance = variance ?? [Float](repeating: 1, count: channels)
         let source = input.dnnlInput
-        // oneDNN 2.6 has only its reference kernel for plain 3-D data (PointNet's C x points
-        // layers), tens of times slower than its kernel for 4-D: plain (N, C, L) goes as (N, C, 1, L).
-        let widthAsPlane = input.rank == 3 && source.value.layout == nil
-        let dims = widthAsPlane ? input.dnnlDims.prefix(2) + [1, input.dnnlDims[2]] : input.dnnlDims
+        let dims = input.dnnlDims
         var (result, output) = Tensor.dnnlOutput(shape: input.shape, layout: source.value.layout)
         let status = source.with { value in
             percept_dnnl_batch_norm_forward(Int32(dims.count), dims, value, scales, shifts, &batchMean, &batchVariance,
@@ -31,7 +28,7 @@ enum DNNLBatchNorm {
         guard status == 0 else { return nil }
         let hasWeight = weight != nil, hasBias = bias != nil, savedMean = batchMean, savedVariance = batchVariance
         Autograd.record("batch_norm", output: &result, inputs: inputs) { grad in
-            let upstream = widthAsPlane ? grad.dnnlPlainInput : grad.contiguousValues().dnnlInput
+            let upstream = grad.contiguousValues().dnnlInput
             let (gradInput, gradOutput) = Tensor.dnnlOutput(shape: input.shape, layout: source.value.layout)
             var gradScale = [Float](repeating: 0, count: channels), gradShift = gradScale
             let status = withExtendedLifetime((source, upstream)) {

@@ -55,12 +55,12 @@ extension Tensor {
     /// The largest values along `axis` and their indices (the first on ties). The gradient
     /// flows to the chosen elements.
     public func max(axis: Int, keepDims: Bool = false) throws -> (values: Tensor, indices: Tensor) {
-        try extremum(axis: axis, keepDims: keepDims, operation: "max", better: { $0 > $1 })
+        try extremum(axis: axis, keepDims: keepDims, operation: "max", largest: true)
     }
 
     /// The smallest values along `axis` and their indices (the first on ties).
     public func min(axis: Int, keepDims: Bool = false) throws -> (values: Tensor, indices: Tensor) {
-        try extremum(axis: axis, keepDims: keepDims, operation: "min", better: { $0 < $1 })
+        try extremum(axis: axis, keepDims: keepDims, operation: "min", largest: false)
     }
 
     /// The largest element of the whole tensor.
@@ -85,8 +85,7 @@ extension Tensor {
         return keepDims ? total : try total.reshaped(shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element))
     }
 
-    private func extremum(axis: Int, keepDims: Bool, operation: String,
-                          better: (Float, Float) -> Bool) throws -> (values: Tensor, indices: Tensor) {
+    private func extremum(axis: Int, keepDims: Bool, operation: String, largest: Bool) throws -> (values: Tensor, indices: Tensor) {
         try requireFloat(operation)
         let axis = try Layout.normalize(axis: axis, rank: rank, operation: operation)
         guard shape[axis] > 0 else {
@@ -101,20 +100,14 @@ extension Tensor {
         var values = Tensor(uninitializedShape: keptShape)
         let indices = Tensor(uninitializedShape: keptShape, dtype: .int64)
         let x = source.floats, v = values.floats, index = indices.elements(Int64.self)
-        Parallel.forEachRange(outer, costPerItem: length * inner) { range in
-            for o in range {
-                for i in 0..<inner {
-                    var best = x[o * length * inner + i], bestIndex = 0
-                    if !best.isNaN {
-                        for r in 1..<length {
-                            let candidate = x[(o * length + r) * inner + i]
-                            if candidate.isNaN { best = candidate; bestIndex = r; break }
-                            if better(candidate, best) { best = candidate; bestIndex = r }
-                        }
-                    }
-                    v[o * inner + i] = best
-                    index[o * inner + i] = Int64(bestIndex)
-                }
+        Parallel.forEachRange(outer * inner, costPerItem: length) { range in
+            for position in range {
+                let o = position / inner, i = position % inner
+                let start = x + o * length * inner + i
+                let chosen = inner == 1 ? Extrema.contiguousIndex(start, count: length, largest: largest)
+                                        : Extrema.stridedIndex(start, count: length, stride: inner, largest: largest)
+                v[position] = start[chosen * inner]
+                index[position] = Int64(chosen)
             }
         }
         let inputShape = shape
@@ -122,10 +115,15 @@ extension Tensor {
         Autograd.record(operation, output: &values, inputs: [self]) { grad in
             let g = grad.contiguousValues(), picks = chosen.elements(Int64.self)
             defer { withExtendedLifetime(g) {} }
-            let result = Tensor.zeros(inputShape)
+            let result = Tensor(uninitializedShape: inputShape)
             let out = result.floats, gv = g.floats
-            for o in 0..<outer {
-                for i in 0..<inner { out[(o * length + Int(picks[o * inner + i])) * inner + i] = gv[o * inner + i] }
+            // Each task clears and fills whole slabs [length, inner] of the gradient.
+            Parallel.forEachRange(outer, costPerItem: length * inner) { range in
+                for o in range {
+                    let slab = out + o * length * inner
+                    slab.initialize(repeating: 0, count: length * inner)
+                    for i in 0..<inner { slab[Int(picks[o * inner + i]) * inner + i] = gv[o * inner + i] }
+                }
             }
             return [result]
         }
@@ -235,5 +233,49 @@ enum Reductions {
             start = end
         }
         return total
+    }
+}
+
+/// The position of the extreme value among `count` values: the first largest (or smallest),
+/// or the first NaN, which wins as in PyTorch.
+enum Extrema {
+    /// Over contiguous values: eight lanes find the extreme value, then a scan (of values still
+    /// in cache) finds its first position; a NaN anywhere sends the row to `stridedIndex`.
+    @inline(__always)
+    static func contiguousIndex(_ x: UnsafePointer<Float>, count: Int, largest: Bool) -> Int {
+        guard count >= 16 else { return stridedIndex(x, count: count, stride: 1, largest: largest) }
+        var best = UnsafeRawPointer(x).loadUnaligned(as: SIMD8<Float>.self)
+        var hasNaN = best .!= best
+        var index = 8
+        while index + 8 <= count {
+            let lanes = UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self)
+            hasNaN .|= lanes .!= lanes
+            // A select, not pointwiseMax: that generic call was not inlined and cost a call per lane group.
+            best.replace(with: lanes, where: largest ? lanes .> best : lanes .< best)
+            index += 8
+        }
+        guard !any(hasNaN) else { return stridedIndex(x, count: count, stride: 1, largest: largest) }
+        var extreme = largest ? best.max() : best.min()
+        while index < count {
+            if x[index].isNaN { return index }
+            extreme = largest ? Swift.max(extreme, x[index]) : Swift.min(extreme, x[index])
+            index += 1
+        }
+        var position = 0
+        while x[position] != extreme { position += 1 }
+        return position
+    }
+
+    /// Over values `stride` apart, one at a time.
+    @inline(__always)
+    static func stridedIndex(_ x: UnsafePointer<Float>, count: Int, stride: Int, largest: Bool) -> Int {
+        var best = x[0], bestIndex = 0
+        if best.isNaN { return 0 }
+        for r in 1..<count {
+            let candidate = x[r * stride]
+            if candidate.isNaN { return r }
+            if largest ? candidate > best : candidate < best { best = candidate; bestIndex = r }
+        }
+        return bestIndex
     }
 }
