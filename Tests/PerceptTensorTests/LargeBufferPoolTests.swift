@@ -19,7 +19,7 @@ struct LargeBufferPoolTests {
     @Test("a freed buffer comes back for the next request of its class, not for another class")
     func reuse() {
         let pool = LargeBufferPool(capacityBytes: 64 * Self.megabyte, idleSeconds: 600)
-        defer { pool.releaseAll() }
+        defer { pool.trim() }
         let first = pool.allocate(byteCount: 5 * Self.megabyte)
         pool.deallocate(first, byteCount: 5 * Self.megabyte)
         #expect(pool.cachedBytes == 5 * Self.megabyte)
@@ -35,7 +35,7 @@ struct LargeBufferPoolTests {
     @Test("the pool never holds more than its capacity, dropping the oldest buffers first")
     func capacity() {
         let pool = LargeBufferPool(capacityBytes: 20 * Self.megabyte, idleSeconds: 600)
-        defer { pool.releaseAll() }
+        defer { pool.trim() }
         let buffers = (0..<3).map { _ in pool.allocate(byteCount: 8 * Self.megabyte) }
         buffers.forEach { pool.deallocate($0, byteCount: 8 * Self.megabyte) }
         #expect(pool.cachedBytes == 16 * Self.megabyte)
@@ -48,10 +48,72 @@ struct LargeBufferPoolTests {
         #expect(pool.cachedBytes <= 20 * Self.megabyte)
     }
 
+    @Test("the cache holds no more than the most bytes handed out at once since the last trim")
+    func boundedByWhatIsReused() {
+        let pool = LargeBufferPool(capacityBytes: 1 << 30, idleSeconds: 600)
+        defer { pool.trim() }
+        // One buffer at a time, each of another class: only the last one could ever be reused.
+        for megabytes in 2...9 {
+            let buffer = pool.allocate(byteCount: megabytes * Self.megabyte)
+            pool.deallocate(buffer, byteCount: megabytes * Self.megabyte)
+            #expect(pool.cachedBytes <= pool.cacheBound)
+        }
+        #expect(pool.cacheBound == 9 * Self.megabyte)
+        #expect(pool.cachedBytes == 9 * Self.megabyte)
+    }
+
+    @Test("a step that repeats gets the same buffers back every time")
+    func repeatedStepsReuse() {
+        let pool = LargeBufferPool(capacityBytes: 1 << 30, idleSeconds: 600)
+        defer { pool.trim() }
+        let sizes = [6, 6, 3, 2, 6, 3].map { $0 * Self.megabyte + 4096 }
+        func step() -> Set<UnsafeMutableRawPointer> {
+            let buffers = sizes.map { pool.allocate(byteCount: $0) }
+            zip(buffers, sizes).reversed().forEach { pool.deallocate($0, byteCount: $1) }
+            return Set(buffers)
+        }
+        let first = step()
+        #expect(step() == first)
+        #expect(step() == first)
+        #expect(pool.cachedBytes == sizes.map(LargeBufferPool.sizeClass).reduce(0, +))
+    }
+
+    @Test("a trim releases every cached buffer and bounds the cache by what is handed out after it")
+    func trim() {
+        let pool = LargeBufferPool(capacityBytes: 1 << 30, idleSeconds: 600)
+        defer { pool.trim() }
+        let training = (0..<3).map { _ in pool.allocate(byteCount: 8 * Self.megabyte) }
+        training.forEach { pool.deallocate($0, byteCount: 8 * Self.megabyte) }
+        #expect(pool.cachedBytes == 24 * Self.megabyte)
+        let kept = pool.allocate(byteCount: 2 * Self.megabyte)
+        pool.trim()
+        #expect(pool.cachedBytes == 0)
+        #expect(pool.cacheBound == 2 * Self.megabyte)
+        let validation = pool.allocate(byteCount: 4 * Self.megabyte)
+        pool.deallocate(validation, byteCount: 4 * Self.megabyte)
+        pool.deallocate(kept, byteCount: 2 * Self.megabyte)
+        #expect(pool.cacheBound == 6 * Self.megabyte)
+        #expect(pool.cachedBytes == 6 * Self.megabyte)
+    }
+
+    @Test("pooled buffers are writable from end to end, huge-page aligned from 32 MB")
+    func mappedBuffers() {
+        let pool = LargeBufferPool(capacityBytes: 1 << 30, idleSeconds: 600)
+        defer { pool.trim() }
+        for size in [Self.megabyte, 5 * Self.megabyte + 1, 40 * Self.megabyte] {
+            let buffer = pool.allocate(byteCount: size)
+            buffer.initializeMemory(as: UInt8.self, repeating: 0xA5, count: size)
+            #expect(buffer.load(fromByteOffset: size - 1, as: UInt8.self) == 0xA5)
+            #expect(Int(bitPattern: buffer) % TensorMemory.alignment == 0)
+            if size >= TensorMemory.hugePageThreshold { #expect(Int(bitPattern: buffer) % TensorMemory.hugePageBytes == 0) }
+            pool.deallocate(buffer, byteCount: size)
+        }
+    }
+
     @Test("buffers nobody took within the idle time are released at the next pool call")
     func idleRelease() {
         let pool = LargeBufferPool(capacityBytes: 64 * Self.megabyte, idleSeconds: 0)
-        defer { pool.releaseAll() }
+        defer { pool.trim() }
         let buffer = pool.allocate(byteCount: 6 * Self.megabyte)
         pool.deallocate(buffer, byteCount: 6 * Self.megabyte)
         let other = pool.allocate(byteCount: 9 * Self.megabyte)

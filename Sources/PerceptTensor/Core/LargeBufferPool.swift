@@ -1,31 +1,39 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Freed large tensor buffers kept for the next tensor of the same size class. A training
-/// step frees and makes again the same large activations every step; glibc maps each block
-/// above its mmap threshold afresh, so without this every step page-faults its large
-/// temporaries in again (the kernel zeroing each page: a fifth of PointNet's training step).
+/// step frees and makes again the same large activations every step. Left to glibc, those of
+/// its mmap threshold and more are mapped afresh each time (the kernel zeroing every page: a
+/// fifth of PointNet's step), and the smaller ones fragment its heap: a Fashion-MNIST epoch of
+/// `fashion_cnn` grew the heap to 480 MB for 104 MB in use, because its 1.6–6.4 MB activations
+/// were freed between small long-lived objects. The pool maps its buffers itself, outside the
+/// heap, and reuses them.
 ///
-/// Sizes round up to one of eight classes per power of two (at most 12.5% unused). The pool
-/// is bounded (`capacityBytes`), and a buffer nobody took for `idleSeconds` is released at the
-/// next allocation or release, so a process that stops training gives the memory back.
+/// Sizes round up to one of eight classes per power of two (at most 12.5% unused). The cache
+/// holds at most what can be reused: never more than the most bytes the pool had handed out at
+/// once since the last `trim()` (a step that repeats takes back at most that much), and never
+/// more than `capacityBytes`. A buffer nobody took for `idleSeconds` is released at the next
+/// allocation or release, and `trim()` (the trainer calls it between training and validation)
+/// releases them all.
 final class LargeBufferPool: Sendable {
-    /// Buffers from this size on are pooled; smaller ones come and go through the heap. From
-    /// 4 MB on, fashion_cnn's epoch held 331 MB at its peak instead of 298 MB (issue 15 wants
-    /// < 300 MB) for activations the heap recycles anyway; PointNet's page faults come from its
-    /// 64 MB layers.
-    static let minimumBytes = 16 << 20
-    /// The most bytes the pool holds at once.
+    /// Buffers from this size on are pooled; smaller ones come and go through the heap, which
+    /// recycles them well. From 1 MB on the pool keeps fashion_cnn's activations (1.6 MB and
+    /// more at batch 64) out of the heap.
+    static let minimumBytes = 1 << 20
+    /// The most bytes the cache holds at once, whatever was handed out.
     let capacityBytes: Int
     /// A cached buffer unused this long is released.
     let idleSeconds: Double
 
-    /// Cached buffers by size class, most recently freed last.
+    /// Cached buffers by size class, most recently freed last, and the bytes handed out.
     private let cache = Mutex(Cache())
 
     /// The pool every tensor storage uses.
     static let shared = LargeBufferPool(capacityBytes: 1 << 30, idleSeconds: 5)
 
-    /// A pool holding at most `capacityBytes`, releasing buffers unused for `idleSeconds`.
+    /// A pool caching at most `capacityBytes`, releasing buffers unused for `idleSeconds`.
     init(capacityBytes: Int, idleSeconds: Double) {
         self.capacityBytes = capacityBytes
         self.idleSeconds = idleSeconds
@@ -40,37 +48,43 @@ final class LargeBufferPool: Sendable {
     /// A buffer of at least `byteCount` bytes, uninitialised: a cached one of its class, or a new one.
     func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         let size = Self.sizeClass(byteCount), now = Self.seconds()
-        let (reused, stale) = cache.withLock { cache -> (UnsafeMutableRawPointer?, [UnsafeMutableRawPointer]) in
-            let reused = cache.take(size: size)
-            return (reused, cache.removeIdle(before: now - idleSeconds))
+        let (reused, stale) = cache.withLock { cache -> (UnsafeMutableRawPointer?, [Cache.Entry]) in
+            cache.handOut(size)
+            return (cache.take(size: size), cache.removeIdle(before: now - idleSeconds))
         }
-        stale.forEach(TensorMemory.deallocateSystem)
-        return reused ?? TensorMemory.allocateSystem(byteCount: size)
+        stale.forEach(Self.unmap)
+        return reused ?? Self.map(byteCount: size)
     }
 
     /// Returns a buffer from `allocate(byteCount:)` with the same `byteCount`.
     func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
         let size = Self.sizeClass(byteCount), now = Self.seconds()
-        let released = cache.withLock { cache -> [UnsafeMutableRawPointer] in
+        let released = cache.withLock { cache -> [Cache.Entry] in
+            cache.liveBytes -= size
             var released = cache.removeIdle(before: now - idleSeconds)
-            if size <= capacityBytes {
-                released += cache.removeOldest(toFit: size, capacity: capacityBytes)
-                cache.put(pointer, size: size, at: now)
-            } else {
-                released.append(pointer)
-            }
+            cache.put(Cache.Entry(pointer: pointer, size: size, freedAt: now))
+            released += cache.removeOldest(toFit: Swift.min(capacityBytes, cache.peakLiveBytes))
             return released
         }
-        released.forEach(TensorMemory.deallocateSystem)
+        released.forEach(Self.unmap)
     }
 
-    /// Releases every cached buffer (for a process about to do something else, and for tests).
-    func releaseAll() {
-        cache.withLock { $0.removeIdle(before: .infinity) }.forEach(TensorMemory.deallocateSystem)
+    /// Releases every cached buffer and restarts the bound from the bytes handed out now: for
+    /// a phase that allocates differently (validation after training), or a process about to
+    /// do something else.
+    func trim() {
+        cache.withLock { cache -> [Cache.Entry] in
+            cache.peakLiveBytes = cache.liveBytes
+            return cache.removeIdle(before: .infinity)
+        }.forEach(Self.unmap)
     }
 
     /// Bytes held in the cache now.
     var cachedBytes: Int { cache.withLock { $0.bytes } }
+
+    /// The bound on the cache now: the most bytes handed out at once since the last trim, or
+    /// `capacityBytes` if less.
+    var cacheBound: Int { cache.withLock { Swift.min(capacityBytes, $0.peakLiveBytes) } }
 
     /// The instant the pool's clock counts from.
     private static let origin = ContinuousClock.now
@@ -81,11 +95,53 @@ final class LargeBufferPool: Sendable {
         return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
     }
 
-    /// The cached buffers and their total size.
+    /// `size` bytes of fresh pages, outside the heap. Buffers of `TensorMemory.hugePageThreshold`
+    /// and more are aligned to 2 MB and advised to use transparent huge pages: a 64 MB tensor
+    /// otherwise costs 16,384 page faults when first written. Smaller ones are not advised: that
+    /// made a ResNet-18 step 5–20% slower (the kernel zeroes and compacts whole 2 MB pages).
+    private static func map(byteCount size: Int) -> UnsafeMutableRawPointer {
+        #if canImport(Glibc)
+        let huge = size >= TensorMemory.hugePageThreshold, slack = huge ? TensorMemory.hugePageBytes : 0
+        guard let mapped = mmap(nil, size + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              mapped != MAP_FAILED else {
+            // As Swift's own allocator does when memory runs out.
+            fatalError("out of memory: cannot map \(size) bytes for a tensor")
+        }
+        guard huge else { return mapped }
+        // Keeps the 2 MB-aligned part and unmaps the slack before and after it.
+        let address = Int(bitPattern: mapped), alignment = TensorMemory.hugePageBytes
+        let head = (alignment - address % alignment) % alignment
+        if head > 0 { munmap(mapped, head) }
+        if slack > head { munmap(mapped + head + size, slack - head) }
+        let aligned = mapped + head
+        _ = madvise(aligned, size, MADV_HUGEPAGE)
+        return aligned
+        #else
+        return TensorMemory.allocateSystem(byteCount: size)
+        #endif
+    }
+
+    /// Gives a buffer from `map` back to the system.
+    private static func unmap(_ entry: Cache.Entry) {
+        #if canImport(Glibc)
+        munmap(entry.pointer, entry.size)
+        #else
+        TensorMemory.deallocateSystem(entry.pointer)
+        #endif
+    }
+
+    /// The cached buffers and their total size, with the bytes handed out.
     private struct Cache {
         struct Entry { let pointer: UnsafeMutableRawPointer; let size: Int; let freedAt: Double }
         var entries: [Entry] = []
         var bytes = 0
+        /// Bytes allocated and not yet returned, and their most since the last trim.
+        var liveBytes = 0, peakLiveBytes = 0
+
+        mutating func handOut(_ size: Int) {
+            liveBytes += size
+            peakLiveBytes = Swift.max(peakLiveBytes, liveBytes)
+        }
 
         /// The most recently freed buffer of exactly `size` bytes, removed from the cache.
         mutating func take(size: Int) -> UnsafeMutableRawPointer? {
@@ -94,29 +150,29 @@ final class LargeBufferPool: Sendable {
             return entries.remove(at: index).pointer
         }
 
-        mutating func put(_ pointer: UnsafeMutableRawPointer, size: Int, at time: Double) {
-            entries.append(Entry(pointer: pointer, size: size, freedAt: time))
-            bytes += size
+        mutating func put(_ entry: Entry) {
+            entries.append(entry)
+            bytes += entry.size
         }
 
         /// Removes the buffers freed before `time` and returns them.
-        mutating func removeIdle(before time: Double) -> [UnsafeMutableRawPointer] {
+        mutating func removeIdle(before time: Double) -> [Entry] {
             guard entries.contains(where: { $0.freedAt < time }) else { return [] }
             let idle = entries.filter { $0.freedAt < time }
             entries.removeAll { $0.freedAt < time }
             bytes -= idle.reduce(0) { $0 + $1.size }
-            return idle.map(\.pointer)
+            return idle
         }
 
-        /// Removes the oldest buffers until `size` more bytes fit under `capacity`, and returns them.
-        mutating func removeOldest(toFit size: Int, capacity: Int) -> [UnsafeMutableRawPointer] {
-            var removed: [UnsafeMutableRawPointer] = []
-            while bytes + size > capacity, !entries.isEmpty {
-                let oldest = entries.removeFirst()
-                bytes -= oldest.size
-                removed.append(oldest.pointer)
+        /// Removes the oldest buffers until the cache holds at most `bound` bytes, and returns them.
+        mutating func removeOldest(toFit bound: Int) -> [Entry] {
+            var removed = 0
+            while bytes > bound, removed < entries.count {
+                bytes -= entries[removed].size
+                removed += 1
             }
-            return removed
+            defer { entries.removeFirst(removed) }
+            return Array(entries[..<removed])
         }
     }
 }

@@ -3,15 +3,11 @@ import Glibc
 #endif
 
 /// Allocation of tensor buffers. Buffers of `LargeBufferPool.minimumBytes` and more go through
-/// the pool, so a training step's large temporaries are not page-faulted in afresh every step.
-/// Underneath, very large buffers are aligned to 2 MB and advised to use transparent huge
-/// pages: glibc maps every buffer of 32 MB or more afresh and unmaps it on release, so a 64 MB
-/// tensor otherwise costs 16,384 page faults each time it is mapped. Smaller buffers are
-/// recycled by glibc's heap and stay faulted in; advising them too made a ResNet-18 step 5–20%
-/// slower (the kernel zeroes and compacts whole 2 MB pages). The advice is only advice; where
-/// the kernel declines, ordinary pages are used.
-enum TensorMemory {
-    /// The huge-page size on x86-64 and the alignment of large buffers.
+/// the pool, which maps them outside the heap and reuses them, so a training step's large
+/// temporaries are neither page-faulted in afresh every step nor left to fragment the heap.
+/// Smaller buffers come from the heap, 64-byte aligned.
+public enum TensorMemory {
+    /// The huge-page size on x86-64 and the alignment of huge-page buffers.
     static let hugePageBytes = 2 << 20
     /// Buffers from this size on get huge-page advice (glibc's largest mmap threshold).
     static let hugePageThreshold = 32 << 20
@@ -33,18 +29,17 @@ enum TensorMemory {
         }
     }
 
-    /// `byteCount` bytes (at least one) from the system allocator, uninitialised.
+    /// Gives back the large buffers kept for reuse, for a phase that allocates differently
+    /// (the trainer calls it between training and validation) or a process done with tensors.
+    public static func releaseCachedBuffers() {
+        LargeBufferPool.shared.trim()
+    }
+
+    /// `byteCount` bytes (at least one) from the heap, 64-byte aligned and uninitialised.
     static func allocateSystem(byteCount: Int) -> UnsafeMutableRawPointer {
         let size = Swift.max(byteCount, 1)
         #if canImport(Glibc)
         var memory: UnsafeMutableRawPointer?
-        if size >= hugePageThreshold {
-            let rounded = (size + hugePageBytes - 1) / hugePageBytes * hugePageBytes
-            if posix_memalign(&memory, hugePageBytes, rounded) == 0, let memory {
-                _ = madvise(memory, rounded, MADV_HUGEPAGE)
-                return memory
-            }
-        }
         if posix_memalign(&memory, alignment, size) == 0, let memory { return memory }
         #endif
         return UnsafeMutableRawPointer.allocate(byteCount: size, alignment: alignment)

@@ -123,11 +123,15 @@ public final class Trainer {
             let started = Date()
             let finished = try trainEpoch()
             progress.epochSeconds += Date().timeIntervalSince(started)
+            // Validation and the next epoch allocate other sizes (a last partial batch, no
+            // gradients): the buffers kept for training's steps would only sit beside them.
+            TensorMemory.releaseCachedBuffers()
             guard finished else {
                 try writeLast()
                 return .interrupted(step: progress.step)
             }
             let record = try finishEpoch()
+            TensorMemory.releaseCachedBuffers()
             history.append(record)
             if let patience = settings.patience, progress.epochsWithoutImprovement >= patience, progress.epoch < settings.epochs {
                 if settings.restoreBest, let bestState { try model.load(bestState, strict: true) }
