@@ -247,7 +247,8 @@ extension Array: ParameterGroups where Element == ParameterGroup {
 
 /// Runs `body` over `0..<count` in ranges, on several threads for large parameters; each
 /// element is computed the same way whatever the split, so results do not depend on threads.
+/// Subnormals are flushed to zero on every thread (see `withSubnormalsFlushedToZero`).
 @inline(__always)
 func forEachElement(_ count: Int, _ body: (Range<Int>) -> Void) {
-    Parallel.forEachRange(count, costPerItem: 8, body)
+    Parallel.forEachRange(count, costPerItem: 8) { range in withSubnormalsFlushedToZero { body(range) } }
 }
