@@ -8,11 +8,11 @@ import Glibc
 /// An optimizer's moments of a parameter whose gradient stays zero (the weights of a ReLU unit
 /// that never fires) decay into subnormals, and rounding keeps them there: `m − 0.1·m` rounds
 /// back to `m` a few units above zero. Every arithmetic instruction that touches a subnormal
-/// takes a microcode assist of about a hundred cycles on x86, so by Fashion-MNIST's second
-/// epoch 41% of `fashion_cnn`'s first fully connected layer sat in subnormals and Adam's update
-/// took 38% of the step. Flushed, a decay step that would leave the normal range gives zero
-/// instead, so such moments stop just above it (or at zero), where arithmetic is fast; the
-/// values lost are below 1.2e-38.
+/// takes a microcode assist of about a hundred cycles on x86: after one Fashion-MNIST epoch
+/// 41% of the first moments of `fashion_cnn`'s first fully connected layer were subnormal, and
+/// in the second Adam's update took 38% of the step. Flushed, a decay step that would leave
+/// the normal range gives zero instead, so such moments stop just above it (or at zero), where
+/// arithmetic is fast; the values lost are below 1.2e-38.
 @inline(__always)
 func withSubnormalsFlushedToZero<T>(_ body: () throws -> T) rethrows -> T {
     #if canImport(Glibc) && arch(x86_64)

@@ -11,12 +11,15 @@ import Glibc
 /// were freed between small long-lived objects. The pool maps its buffers itself, outside the
 /// heap, and reuses them.
 ///
-/// Sizes round up to one of eight classes per power of two (at most 12.5% unused). The cache
-/// holds at most what can be reused: never more than the most bytes the pool had handed out at
-/// once since the last `trim()` (a step that repeats takes back at most that much), and never
-/// more than `capacityBytes`. A buffer nobody took for `idleSeconds` is released at the next
-/// allocation or release, and `trim()` (the trainer calls it between training and validation)
-/// releases them all.
+/// Sizes round up to one of eight classes per power of two (at most 12.5% unused). A buffer is
+/// only mapped when its class has none cached, so the pool holds per class at most the most
+/// buffers of that class in use at once: what a step that repeats takes back, no more. Classes
+/// a phase no longer uses are what would sit idle, so a buffer nobody took for `idleSeconds`
+/// is released at the next allocation or release, `trim()` (the trainer calls it after each
+/// epoch's training and after its validation) releases them all, and the cache never holds
+/// more than `capacityBytes`. A bound on the cache's total below the peak in use was tried: a
+/// step whose classes are live at different times then evicts and maps again every step
+/// (PointNet's step faulted more and spent twice the system time).
 final class LargeBufferPool: Sendable {
     /// Buffers from this size on are pooled; smaller ones come and go through the heap, which
     /// recycles them well. From 1 MB on the pool keeps fashion_cnn's activations (1.6 MB and
@@ -27,7 +30,7 @@ final class LargeBufferPool: Sendable {
     /// A cached buffer unused this long is released.
     let idleSeconds: Double
 
-    /// Cached buffers by size class, most recently freed last, and the bytes handed out.
+    /// Cached buffers by size class, most recently freed last.
     private let cache = Mutex(Cache())
 
     /// The pool every tensor storage uses.
@@ -49,8 +52,7 @@ final class LargeBufferPool: Sendable {
     func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         let size = Self.sizeClass(byteCount), now = Self.seconds()
         let (reused, stale) = cache.withLock { cache -> (UnsafeMutableRawPointer?, [Cache.Entry]) in
-            cache.handOut(size)
-            return (cache.take(size: size), cache.removeIdle(before: now - idleSeconds))
+            (cache.take(size: size), cache.removeIdle(before: now - idleSeconds))
         }
         stale.forEach(Self.unmap)
         return reused ?? Self.map(byteCount: size)
@@ -60,31 +62,22 @@ final class LargeBufferPool: Sendable {
     func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
         let size = Self.sizeClass(byteCount), now = Self.seconds()
         let released = cache.withLock { cache -> [Cache.Entry] in
-            cache.liveBytes -= size
             var released = cache.removeIdle(before: now - idleSeconds)
             cache.put(Cache.Entry(pointer: pointer, size: size, freedAt: now))
-            released += cache.removeOldest(toFit: Swift.min(capacityBytes, cache.peakLiveBytes))
+            released += cache.removeOldest(toFit: capacityBytes)
             return released
         }
         released.forEach(Self.unmap)
     }
 
-    /// Releases every cached buffer and restarts the bound from the bytes handed out now: for
-    /// a phase that allocates differently (validation after training), or a process about to
-    /// do something else.
+    /// Releases every cached buffer: for a phase that allocates differently (validation after
+    /// training), or a process about to do something else.
     func trim() {
-        cache.withLock { cache -> [Cache.Entry] in
-            cache.peakLiveBytes = cache.liveBytes
-            return cache.removeIdle(before: .infinity)
-        }.forEach(Self.unmap)
+        cache.withLock { $0.removeIdle(before: .infinity) }.forEach(Self.unmap)
     }
 
     /// Bytes held in the cache now.
     var cachedBytes: Int { cache.withLock { $0.bytes } }
-
-    /// The bound on the cache now: the most bytes handed out at once since the last trim, or
-    /// `capacityBytes` if less.
-    var cacheBound: Int { cache.withLock { Swift.min(capacityBytes, $0.peakLiveBytes) } }
 
     /// The instant the pool's clock counts from.
     private static let origin = ContinuousClock.now
@@ -130,18 +123,11 @@ final class LargeBufferPool: Sendable {
         #endif
     }
 
-    /// The cached buffers and their total size, with the bytes handed out.
+    /// The cached buffers and their total size.
     private struct Cache {
         struct Entry { let pointer: UnsafeMutableRawPointer; let size: Int; let freedAt: Double }
         var entries: [Entry] = []
         var bytes = 0
-        /// Bytes allocated and not yet returned, and their most since the last trim.
-        var liveBytes = 0, peakLiveBytes = 0
-
-        mutating func handOut(_ size: Int) {
-            liveBytes += size
-            peakLiveBytes = Swift.max(peakLiveBytes, liveBytes)
-        }
 
         /// The most recently freed buffer of exactly `size` bytes, removed from the cache.
         mutating func take(size: Int) -> UnsafeMutableRawPointer? {
