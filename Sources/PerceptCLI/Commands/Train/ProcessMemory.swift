@@ -13,9 +13,10 @@ enum ProcessMemory {
     /// everything below 32 MB from the heap, 256 MB of it kept) suits streams of same-sized
     /// images, but a training step frees activations of many sizes between small long-lived
     /// objects: the heap fragmented to about 0.5–0.9 GB resident for about 0.13 GB in use
-    /// (heaptrack, Fashion-MNIST fashion_cnn at batch 64). Mapping buffers of 8 MB and more
-    /// afresh (a fixed threshold also stops glibc from raising it) and trimming beyond 64 MB
-    /// kept it near 0.25 GB at the same speed within the noise of a loaded machine.
+    /// (heaptrack, Fashion-MNIST fashion_cnn at batch 64). Buffers of 8 MB and more are mapped
+    /// afresh (a fixed threshold also stops glibc from raising it) and the heap is trimmed
+    /// beyond 64 MB; that alone still left 0.3–0.5 GB peaks, from the 1.6–6.4 MB activations.
+    /// Tensor buffers of 1 MB and more now bypass the heap (`LargeBufferPool`): 0.27 GB.
     static func boundForTraining() {
         #if canImport(Glibc)
         // `mallopt` is declared in <malloc.h>, which Glibc's Swift module does not include;
