@@ -41,26 +41,22 @@ public class Adam: Optimizer {
         let step = Double(state.step)
         let stepSize = Float(learningRate / (1 - Foundation.pow(beta1, step)))
         let correction2 = Float((1 - Foundation.pow(Double(beta2), step)).squareRoot())
-        // Both kinds of weight decay as factors that are exact no-ops when unused (x · 1, g + 0 · x):
-        // the loop's one branch (AMSGrad) is the same for every element, so it vectorises (it ran
-        // element by element, 5% of the VAE's training step).
-        let shrink = decoupledWeightDecay ? Float(1 - learningRate * weightDecay) : 1
-        let l2 = decoupledWeightDecay ? 0 : Float(weightDecay)
-        let firstWeight = Float(1 - beta1), beta2 = beta2, secondWeight = 1 - beta2, epsilon = epsilon
-        let peak = amsgrad ? state["max_exp_avg_sq"].baseAddress : nil
-        guard let x = values.baseAddress, let dx = gradient.baseAddress, let m = state["exp_avg"].baseAddress,
-              let v = state["exp_avg_sq"].baseAddress else { return }
+        let decoupled = decoupledWeightDecay
+        let shrink = Float(1 - learningRate * weightDecay), decay = Float(weightDecay)
+        let firstWeight = Float(1 - beta1), beta2 = beta2, epsilon = epsilon, amsgrad = amsgrad
+        let m = state["exp_avg"], v = state["exp_avg_sq"], peak = state["max_exp_avg_sq"]
         forEachElement(values.count) { range in
             for i in range {
-                let value = x[i] * shrink, g = dx[i] + l2 * value
+                var g = gradient[i]
+                if decoupled { values[i] *= shrink } else if decay != 0 { g += decay * values[i] }
                 m[i] += (g - m[i]) * firstWeight
-                v[i] = v[i] * beta2 + secondWeight * g * g
+                v[i] = v[i] * beta2 + (1 - beta2) * g * g
                 var second = v[i]
-                if let peak {
-                    peak[i] = Swift.max(peak[i], v[i])
+                if amsgrad {
+                    peak[i] = Swift.max(peak[i], second)
                     second = peak[i]
                 }
-                x[i] = value - stepSize * (m[i] / (second.squareRoot() / correction2 + epsilon))
+                values[i] -= stepSize * (m[i] / (second.squareRoot() / correction2 + epsilon))
             }
         }
     }
