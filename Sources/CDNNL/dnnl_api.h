@@ -19,7 +19,8 @@
     X(dnnl_primitive_attr_create) X(dnnl_primitive_attr_set_scratchpad_mode) X(dnnl_primitive_attr_destroy) \
     X(dnnl_batch_normalization_forward_desc_init) X(dnnl_batch_normalization_backward_desc_init) \
     X(dnnl_eltwise_forward_desc_init) X(dnnl_eltwise_backward_desc_init) \
-    X(dnnl_pooling_v2_forward_desc_init) X(dnnl_pooling_v2_backward_desc_init) X(dnnl_binary_desc_init)
+    X(dnnl_pooling_v2_forward_desc_init) X(dnnl_pooling_v2_backward_desc_init) X(dnnl_binary_desc_init) \
+    X(dnnl_concat_primitive_desc_create) X(dnnl_memory_desc_init_submemory)
 
 #define PERCEPT_DNNL_DECLARE(name) __typeof__(&name) name;
 /// One pointer per oneDNN function used, named as the function.

@@ -225,6 +225,10 @@ const percept_dnnl_layout *percept_dnnl_convolution_input_gradient_layout(const 
     return layout_of(shape, 0, BACKWARD_DATA, 2);
 }
 
+const percept_dnnl_layout *percept_dnnl_convolution_output_gradient_layout(const percept_dnnl_convolution *shape) {
+    return layout_of(shape, 0, BACKWARD_DATA, 0);
+}
+
 int percept_dnnl_convolution_forward(const percept_dnnl_convolution *shape, percept_dnnl_value src, const float *weights,
                                      uint64_t weights_generation, const float *bias, percept_dnnl_output dst) {
     const percept_dnnl_value values[4] = {src, {NULL, weights}, {NULL, bias}, {dst.layout, dst.data}};

@@ -82,14 +82,19 @@ int percept_dnnl_layout_is_plain(const percept_dnnl_layout *layout) {
     return percept_dnnl_is_plain((const dnnl_memory_desc_t *)layout);
 }
 
+/// Whether `md` is a 4-D float32 layout blocking the channels by one inner block of at most
+/// `max_block` (nChw16c, nChw8c), the layouts the channel loops below read.
+static int channel_blocked(const dnnl_memory_desc_t *md, int64_t max_block) {
+    const dnnl_blocking_desc_t *blocking = &md->format_desc.blocking;
+    return md->ndims == 4 && md->format_kind == dnnl_blocked && md->data_type == dnnl_f32 && blocking->inner_nblks == 1 &&
+           blocking->inner_idxs[0] == 1 && blocking->inner_blks[0] >= 1 && blocking->inner_blks[0] <= max_block;
+}
+
 int percept_dnnl_channel_sums(const percept_dnnl_layout *layout, const float *data, float *sums) {
     const dnnl_memory_desc_t *md = (const dnnl_memory_desc_t *)layout;
     const dnnl_blocking_desc_t *blocking = &md->format_desc.blocking;
     enum { MAX_BLOCK = 64, RUN = 64 };
-    if (md->ndims != 4 || md->format_kind != dnnl_blocked || md->data_type != dnnl_f32 || blocking->inner_nblks != 1 ||
-        blocking->inner_idxs[0] != 1 || blocking->inner_blks[0] > MAX_BLOCK || blocking->inner_blks[0] < 1) {
-        return 0;
-    }
+    if (!channel_blocked(md, MAX_BLOCK)) return 0;
     const int64_t block = blocking->inner_blks[0], channels = md->dims[1], height = md->dims[2], width = md->dims[3];
     const dnnl_dims_t *strides = &blocking->strides;
     for (int64_t first = 0; first < channels; first += block) {
@@ -112,6 +117,28 @@ int percept_dnnl_channel_sums(const percept_dnnl_layout *layout, const float *da
             for (int64_t lane = 0; lane < block; lane++) totals[lane] += run[lane];
         }
         for (int64_t lane = 0; lane < lanes; lane++) sums[first + lane] = (float)totals[lane];
+    }
+    return 1;
+}
+
+int percept_dnnl_add_channel_bias(const percept_dnnl_layout *layout, float *data, const float *bias) {
+    const dnnl_memory_desc_t *md = (const dnnl_memory_desc_t *)layout;
+    enum { MAX_BLOCK = 64 };
+    if (!channel_blocked(md, MAX_BLOCK)) return 0;
+    const int64_t block = md->format_desc.blocking.inner_blks[0], channels = md->dims[1];
+    const dnnl_dims_t *strides = &md->format_desc.blocking.strides;
+    for (int64_t n = 0; n < md->dims[0]; n++) {
+        for (int64_t first = 0; first < channels; first += block) {
+            // Lanes past the last channel are the layout's padding: left as they are (zero).
+            const int64_t lanes = channels - first < block ? channels - first : block;
+            float *base = data + md->offset0 + n * (*strides)[0] + first / block * (*strides)[1];
+            for (int64_t y = 0; y < md->dims[2]; y++) {
+                for (int64_t x = 0; x < md->dims[3]; x++) {
+                    float *values = base + y * (*strides)[2] + x * (*strides)[3];
+                    for (int64_t lane = 0; lane < lanes; lane++) values[lane] += bias[first + lane];
+                }
+            }
+        }
     }
     return 1;
 }

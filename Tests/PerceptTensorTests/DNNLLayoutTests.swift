@@ -79,11 +79,19 @@ struct DNNLLayoutTests {
         let fast = try Self.trainingResults(c, path: .onednn)
         let reference = try Self.trainingResults(c, path: .fallback)
         let moved = try Self.trainingResults(c, path: .fallback, jitter: true)
+        Self.expectParity(fast, reference, moved: moved)
+    }
+
+    /// Expects each of `fast` (an output, then leaf gradients) to match `reference` to 1e-4, or
+    /// ten times the reference's own error where that is larger (`moved`: the reference path
+    /// run again on inputs moved by one ulp).
+    static func expectParity(_ fast: [Tensor], _ reference: [Tensor], moved: [Tensor],
+                             sourceLocation: SourceLocation = #_sourceLocation) {
         for index in reference.indices {
             let label = index == 0 ? "output" : "gradient of leaf \(index - 1)"
-            #expect(fast[index].shape == reference[index].shape, "\(label)")
-            let allowed = Swift.max(1e-4, 10 * Self.parityError(moved[index], reference[index]))
-            #expect(Self.parityError(fast[index], reference[index]) <= allowed, "\(label)")
+            #expect(fast[index].shape == reference[index].shape, "\(label)", sourceLocation: sourceLocation)
+            let allowed = Swift.max(1e-4, 10 * parityError(moved[index], reference[index]))
+            #expect(parityError(fast[index], reference[index]) <= allowed, "\(label)", sourceLocation: sourceLocation)
         }
     }
 

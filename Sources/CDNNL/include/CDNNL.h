@@ -56,6 +56,12 @@ int percept_dnnl_layout_to_plain(const percept_dnnl_layout *layout, const float 
 /// double; 1 when it did, 0 for any other layout (the caller then sums the plain values).
 int percept_dnnl_channel_sums(const percept_dnnl_layout *layout, const float *data, float *sums);
 
+/// Adds bias[c] to every value of channel c of 4-D `data` in place when `layout` blocks the
+/// channels by one inner block (nChw16c, nChw8c); 1 when it did, 0 for any other layout (the
+/// caller then adds to the plain values). oneDNN 2.6's binary primitive has only its reference
+/// kernel for a plain bias broadcast over a blocked tensor, 300x slower than this loop.
+int percept_dnnl_add_channel_bias(const percept_dnnl_layout *layout, float *data, const float *bias);
+
 /// Loads libdnnl.so.2 once and creates its CPU engine; 0 on success. PERCEPT_NO_DNNL=1
 /// refuses, so the fallback kernels run.
 int percept_dnnl_load(void);
@@ -79,6 +85,10 @@ const percept_dnnl_layout *percept_dnnl_convolution_input_layout(const percept_d
 
 /// The layout the backward-data pass writes the input gradient in (NULL when refused).
 const percept_dnnl_layout *percept_dnnl_convolution_input_gradient_layout(const percept_dnnl_convolution *shape);
+
+/// The layout the backward-data pass reads the output gradient in (NULL when refused); the
+/// backward-weights pass reads it in the same one.
+const percept_dnnl_layout *percept_dnnl_convolution_output_gradient_layout(const percept_dnnl_convolution *shape);
 
 /// dst = conv(src, weights) + bias (bias may be NULL); 0 on success, non-zero when oneDNN
 /// refuses the case (the caller then uses its own kernels). `dst` is plain or in the layout
@@ -159,5 +169,27 @@ int percept_dnnl_pooling_backward(const percept_dnnl_pooling *shape, const perce
 
 /// sum = a + b (same shape), in `a`'s layout (`b` may be in another). 0 on success.
 int percept_dnnl_add(int rank, const int64_t *dims, percept_dnnl_value a, percept_dnnl_value b, percept_dnnl_output sum);
+
+/// The most tensors one oneDNN concatenation joins (more are joined by the engine's kernels).
+#define PERCEPT_DNNL_MAX_CONCAT 8
+
+/// The layout a concatenation of `count` float32 tensors of `rank` axes along `axis` writes
+/// (their shapes row by row in `dims`, their layouts in `layouts`, NULL: plain): the first
+/// blocked input's. NULL when oneDNN refuses (a blocked input whose size along `axis` is not a
+/// whole number of blocks, more than PERCEPT_DNNL_MAX_CONCAT inputs).
+const percept_dnnl_layout *percept_dnnl_concat_output_layout(int count, int rank, int axis, const int64_t *dims,
+                                                             const percept_dnnl_layout *const *layouts);
+
+/// dst = the inputs joined along `axis`, written in the layout percept_dnnl_concat_output_layout
+/// reported for them. 0 on success.
+int percept_dnnl_concat(int count, int rank, int axis, const int64_t *dims, const percept_dnnl_value *inputs,
+                        percept_dnnl_output dst);
+
+/// dst = the window [start, start + length) along `axis` of `src` (of `rank` axes, `dims`),
+/// written in `dst.layout` (plain when NULL). Refused (non-zero) when `src` is blocked along
+/// `axis` and the window does not start on a block boundary, or end on one before the end.
+int percept_dnnl_slice(int rank, const int64_t *dims, percept_dnnl_value src, int axis, int64_t start, int64_t length,
+                       percept_dnnl_output dst);
+
 
 #endif

@@ -86,6 +86,9 @@ extension Loss {
     public static func binaryCrossEntropyWithLogits(_ logits: Tensor, _ target: Tensor, weight: Tensor? = nil,
                                                     positiveWeight: Tensor? = nil, reduction: Reduction = .mean) throws -> Tensor {
         try requireSameShape("binaryCrossEntropyWithLogits", logits, target)
+        if weight == nil, positiveWeight == nil, logits.dtype == .float32, target.dtype == .float32 {
+            return try reduction.apply(Tensor.binaryCrossEntropyWithLogits(logits, target: target))
+        }
         let softplusOfNegative = logits.negated().softplus()
         let scale = try positiveWeight.map { try (($0 - 1) * target) + 1 } ?? Tensor(scalar: 1)
         var losses = try (1 - target) * logits + scale * softplusOfNegative

@@ -36,6 +36,15 @@ enum DNNLConvolution {
         return image.inDNNLLayout(layout)
     }
 
+    /// `grad` reordered into the layout the backward-data and backward-weights primitives read
+    /// it in, when it is plain and they want another: a gradient that arrives plain (from a
+    /// reshape, a loss) is then reordered once, not by both passes. Nil where there is nothing to gain.
+    static func gradientInOutputLayout(_ grad: Tensor, geometry g: ConvolutionGeometry, outputChannels: Int) -> Tensor? {
+        guard !grad.hasDNNLLayout, var shape = shape(g, outputChannels: outputChannels),
+              let layout = percept_dnnl_convolution_output_gradient_layout(&shape) else { return nil }
+        return grad.inDNNLLayout(layout)
+    }
+
     /// `[N, Cout, Hout, Wout]` = image ⋆ kernel + bias (kernel and bias contiguous).
     static func forward(image: Tensor, kernel: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
                         outputChannels: Int) -> Tensor? {
@@ -55,6 +64,12 @@ enum DNNLConvolution {
     /// the same shape (1.2 ms against 0.09 ms for the VAE's 32→1 transposed convolution at batch
     /// 64 on one thread), where im2col's one thin sgemm and col2im are quick.
     static func suitsBackwardData(_ g: ConvolutionGeometry) -> Bool { g.groups > 1 || g.channels >= 4 }
+
+    /// Whether oneDNN's backward-weights primitive suits the geometry: as for backward data,
+    /// oneDNN 2.6's kernel for an image of fewer than 4 channels (ungrouped) is slow (the VAE's
+    /// 1→32 convolution and 32→1 transposed convolution spent a quarter of its training step
+    /// there), where im2col and one thin sgemm are quick.
+    static func suitsBackwardWeights(_ g: ConvolutionGeometry) -> Bool { suitsBackwardData(g) }
 
     /// The input gradient `[N, Cin, H, W]` from the output gradient.
     static func backwardData(_ grad: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry, outputChannels: Int) -> Tensor? {
@@ -78,6 +93,17 @@ enum DNNLConvolution {
             percept_dnnl_convolution_backward_weights(&shape, source.value, upstream.value, result.floats)
         }
         return status == 0 ? result : nil
+    }
+
+    /// Adds `bias` `[C]` (contiguous float32) to each channel of `result`, a fresh output a
+    /// primitive left in a oneDNN layout, in that layout; false (nothing done) when `result` is
+    /// plain or in a layout other than one channel block (nChw16c, nChw8c).
+    static func addChannelBias(_ bias: Tensor, to result: Tensor) -> Bool {
+        guard result.rank == 4, result.dtype == .float32, let values = result.storage.pendingDNNLValues else { return false }
+        let done = withExtendedLifetime(values) {
+            percept_dnnl_add_channel_bias(values.layout, values.buffer.assumingMemoryBound(to: Float.self), bias.floats)
+        }
+        return done == 1
     }
 
     /// The per-channel sums of `grad` `[N, C, H, W]` (a bias gradient), read in the oneDNN

@@ -22,11 +22,6 @@ extension Tensor {
             let data = UnsafePointer(values.buffer.assumingMemoryBound(to: Float.self))
             return DNNLInput(value: percept_dnnl_value(layout: values.layout, data: data), owner: self, values: values)
         }
-        return dnnlPlainInput
-    }
-
-    /// The values plain row-major (a contiguous copy if needed), whatever layout they sit in.
-    var dnnlPlainInput: DNNLInput {
         let plain = contiguousValues()
         return DNNLInput(value: percept_dnnl_value(layout: nil, data: plain.floats), owner: plain, values: nil)
     }

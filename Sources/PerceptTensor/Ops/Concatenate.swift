@@ -54,7 +54,9 @@ extension Tensor {
 
     /// Copies checked tensors into one result along `axis`, each one into its window;
     /// with `insertingAxis` each tensor first gains a size-1 axis there (stack).
+    /// Tensors in a oneDNN layout are joined by oneDNN and the result stays in that layout.
     private static func join(_ tensors: [Tensor], axis: Int, insertingAxis: Bool, operation: String) -> Tensor {
+        if !insertingAxis, let joined = DNNLConcatenation.join(tensors, axis: axis) { return joined }
         let pieces = insertingAxis ? tensors.map { $0.insertingUnitAxis(axis) } : tensors
         let sizes = pieces.map { $0.shape[axis] }
         var shape = pieces[0].shape

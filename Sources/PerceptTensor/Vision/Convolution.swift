@@ -182,20 +182,28 @@ enum Convolution {
 
     /// Per step and group: dW += dY·colsᵀ and dCols = Wᵀ·dY (one sgemm each), col2im for dX;
     /// per-channel sums of dY for db.
-    /// On `.dnnl`, oneDNN's backward-data (where it suits the geometry) and backward-weights
-    /// primitives, falling back here when either refuses; the bias gradient is always the
+    /// On `.dnnl`, oneDNN's backward-data and backward-weights primitives where each suits the
+    /// geometry, falling back here when either refuses; the bias gradient is always the
     /// engine's block-accumulated channel sums.
     static func backward(_ grad: Tensor, image: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry,
                          steps: [Range<Int>], outputChannels: Int, backend: ConvolutionBackend,
                          wantInput: Bool, wantWeight: Bool, wantBias: Bool)
         -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
         let perGroupOutput = outputChannels / g.groups, rows = g.rowsPerGroup, plane = g.outputPlane
-        let stepImages = steps.map(\.count).max() ?? 1, gradValues = grad.contiguousValues()
+        let stepImages = steps.map(\.count).max() ?? 1
+        var gradValues = grad.contiguousValues()
+        // Both oneDNN passes read dY: a plain one is reordered once, not by each.
+        if backend == .dnnl, wantInput, wantWeight, DNNLConvolution.suitsBackwardData(g),
+           let reordered = DNNLConvolution.gradientInOutputLayout(gradValues, geometry: g, outputChannels: outputChannels) {
+            gradValues = reordered
+        }
         let gradBias = wantBias ? biasGradient(gradValues) : nil
         if backend == .dnnl {
             // The weights first: im2col's input gradient reads dY plain.
-            let weight = wantWeight
-                ? DNNLConvolution.backwardWeights(gradValues, image: image, geometry: g, outputChannels: outputChannels) : nil
+            let weight = !wantWeight ? nil : DNNLConvolution.suitsBackwardWeights(g)
+                ? DNNLConvolution.backwardWeights(gradValues, image: image, geometry: g, outputChannels: outputChannels)
+                : backward(gradValues, image: image, kernel: kernel, geometry: g, steps: steps, outputChannels: outputChannels,
+                           backend: .im2col, wantInput: false, wantWeight: true, wantBias: false).weight
             let input = !wantInput ? nil : DNNLConvolution.suitsBackwardData(g)
                 ? DNNLConvolution.backwardData(gradValues, kernel: kernel, geometry: g, outputChannels: outputChannels)
                 : backward(gradValues, image: image, kernel: kernel, geometry: g, steps: steps, outputChannels: outputChannels,

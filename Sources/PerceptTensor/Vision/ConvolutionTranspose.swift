@@ -62,6 +62,8 @@ enum ConvolutionTranspose {
         if let bias {
             let shifts = bias.contiguousValues()
             withExtendedLifetime(shifts) {
+                // A result oneDNN left blocked takes its bias there (reading `floats` would reorder it to NCHW).
+                guard !DNNLConvolution.addChannelBias(shifts, to: result) else { return }
                 Im2Col.addChannelBias(shifts.floats, to: result.floats, batch: g.batch, channels: g.channels, plane: g.inputPlane)
             }
         }
@@ -91,8 +93,10 @@ enum ConvolutionTranspose {
             : gradOutput
         let gradInput = wantInput
             ? DNNLConvolution.forward(image: image, kernel: kernel, bias: nil, geometry: g, outputChannels: inputChannels) : nil
-        let gradWeight = wantWeight
-            ? DNNLConvolution.backwardWeights(input, image: image, geometry: g, outputChannels: inputChannels) : nil
+        let gradWeight = !wantWeight ? nil : DNNLConvolution.suitsBackwardWeights(g)
+            ? DNNLConvolution.backwardWeights(input, image: image, geometry: g, outputChannels: inputChannels)
+            : im2colBackward(gradOutput, input: input, kernel: kernel, geometry: g, inputShape: input.shape,
+                             wantInput: false, wantWeight: true).weight
         guard gradInput != nil || !wantInput, gradWeight != nil || !wantWeight else { return nil }
         return (gradInput, gradWeight)
     }
