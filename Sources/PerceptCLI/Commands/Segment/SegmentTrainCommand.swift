@@ -12,17 +12,19 @@ struct SegmentTrainCommand: ParsableCommand {
         --data is a folder with images/ and masks/ (class-id PNGs, gray or VOC colours) and classes.txt,
         each flat or split into train/ and val/ (as `percept dataset synth-shapes` writes), or a COCO,
         YOLO-segmentation, CVAT or Label Studio dataset whose polygons and RLE masks are drawn as masks.
+        Segmentation's own defaults: --batch 16 (not the shared 64) and --loss dice_bce (cross-entropy
+        plus the class-averaged Dice; see README's Segmentation section for the runs behind them).
         Examples:
           percept dataset synth-shapes shapes
-          percept segment train --model unet_s --data shapes --epochs 20 --batch 16
+          percept segment train --model unet_s --data shapes --epochs 20
           percept segment train --model unet --data cells --binary --loss dice_bce --depth 3 --base-width 8
         """
     )
 
     @OptionGroup var options: TrainingOptions
 
-    @Option(help: "ce|bce|dice|dice_bce|tversky|focal (default ce; bce needs --binary).")
-    var loss = "ce"
+    @Option(help: "ce|bce|dice|dice_bce|tversky|focal (default dice_bce: cross-entropy plus Dice; bce needs --binary).")
+    var loss = "dice_bce"
     @Option(name: .customLong("ignore-index"), help: "The mask value counted nowhere (default 255).")
     var ignoreIndex = 255
     @Option(name: .customLong("class-weights"), help: "Comma-separated weights of the cross-entropy terms, one per class, background first.")
@@ -66,12 +68,17 @@ struct SegmentTrainCommand: ParsableCommand {
         return options
     }
 
+    /// The shared options whose default differs for segmentation: 64 images a step leave only 15
+    /// steps an epoch on a dataset of a thousand images, and a U-Net needs hundreds of steps to
+    /// leave the class priors.
+    static let segmentDefaults = CommandArguments(keys: [], given: [:], sharedDefaults: ["batch": "16"])
+
     func run() throws {
         try ClassifyCLI.reportingErrors(train)
     }
 
     private func train() throws {
-        let (arguments, resumed) = try TrainingArguments.resolve(options)
+        let (arguments, resumed) = try TrainingArguments.resolve(options, command: Self.segmentDefaults)
         Tensor.manualSeed(arguments.seed)
         let data = try SegmentCLI.data(arguments.data, channels: nil, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
                                        seed: arguments.seed, ignoreIndex: ignoreIndex)

@@ -18,6 +18,8 @@ struct CommandArguments {
     var keys: [(key: String, defaultValue: String?)]
     /// The values given on the command line, by key.
     var given: [String: String]
+    /// Shared options whose default differs for this command (`segment train`'s batch), by key.
+    var sharedDefaults: [String: String] = [:]
 
     /// No options of the command's own.
     static let none = CommandArguments(keys: [], given: [:])
@@ -69,6 +71,7 @@ struct TrainingArguments: Equatable {
             for (key, value) in try Self.readFile(cfg, commandKeys: command.keys.map(\.key)) { values[key] = value }
         }
         for (key, value) in options.given.merging(command.given, uniquingKeysWith: { shared, _ in shared }) { values[key] = value }
+        for (key, value) in command.sharedDefaults where values[key] == nil { values[key] = value }
         try self.init(values: values, source: options.cfg, command: command.keys)
     }
 
