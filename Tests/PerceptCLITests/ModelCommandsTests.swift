@@ -87,6 +87,25 @@ struct ModelCommandsTests {
         #expect(mismatch.stderr.contains(wrongShape) && mismatch.stderr.contains("hidden.weight"))
     }
 
+    @Test("point-cloud models summarise on [1, C, points]: the zoo's and a weights file's")
+    func pointCloudSummary() throws {
+        let classifier = try runPercept(["summary", "pointnet_cls", "--json"])
+        #expect(classifier.status == 0, "\(classifier.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(classifier.stdout.utf8)) as? [String: Any])
+        #expect(document["input_shape"] as? [Int] == [1, 3, 1024])
+        let layers = try #require(document["layers"] as? [[String: Any]])
+        #expect(layers.last?["output_shape"] as? [Int] == [1, 10])
+        let fewer = try runPercept(["summary", "pointnet_seg_s", "--imgsz", "256", "--channels", "3", "--num-classes", "5"])
+        #expect(fewer.status == 0, "\(fewer.stderr)")
+        // The shared MLPs work on [C, N·P] (every point of the batch as a column), so layers show [channels, points].
+        #expect(fewer.stdout.contains("input [1, 3, 256]") && fewer.stdout.contains("classifier (PointwiseConv1d)") && fewer.stdout.contains("[5, 256]"))
+        let shipped = try runPercept(["summary", ShippedPointNetTests.model.path])
+        #expect(shipped.status == 0, "\(shipped.stderr)")
+        #expect(shipped.stdout.contains("model: pointnet_seg_s, input [1, 4, 4096]") && shipped.stdout.contains("[7, 4096]"))
+        let listed = try runPercept(["models", "--task", "pointcloud"])
+        #expect(listed.status == 0 && listed.stdout.contains("3×1024") && !listed.stdout.contains("1024×1024"))
+    }
+
     @Test("models lists the zoo with parameter counts, filtered by task")
     func modelsList() throws {
         let result = try runPercept(["models", "--task", "classify", "--json"])

@@ -157,6 +157,17 @@ struct PointCloudDataTests {
         }
         #expect((radii.max() ?? 9) <= 1.3)
     }
+
+    @Test("class weights: auto is 1/√share and inverse 1/share, both averaging 1 over the present classes; absent classes weigh 0")
+    func classWeighting() throws {
+        // Shares 0.9 and 0.1: 1/√share is 1.054 and 3.162 (ratio 3), 1/share 1.111 and 10 (ratio 9).
+        let auto = try #require(ClassWeighting.auto.weights(counts: [900, 100, 0]))
+        #expect(Swift.abs(auto[0] - 0.5) < 1e-5 && Swift.abs(auto[1] - 1.5) < 1e-5 && auto[2] == 0)
+        let inverse = try #require(ClassWeighting.inverse.weights(counts: [900, 100, 0]))
+        #expect(Swift.abs(inverse[0] - 0.2) < 1e-5 && Swift.abs(inverse[1] - 1.8) < 1e-5 && inverse[2] == 0)
+        #expect(ClassWeighting.none.weights(counts: [900, 100]) == nil)
+        #expect(ClassWeighting.auto.weights(counts: [0, 0]) == [0, 0])
+    }
 }
 
 /// The error `body` throws, or nil.

@@ -12,7 +12,7 @@ enum CloudLearningData {
         var labelMap: PointLabelMap?
         var trainingCount: Int
         var validationCount: Int
-        /// Per-class loss weights (segmentation: inverse square root of the class's share).
+        /// Per-class loss weights of segmentation (nil: equal weights).
         var classWeights: [Float]?
     }
 
@@ -39,7 +39,8 @@ enum CloudLearningData {
     /// Segmentation data: the scans of `data` (SemanticKITTI layout or labelled files), the last
     /// `validationShare` of them (at least one) held out unless `validationData` is given.
     static func segmentation(data: String, validationData: String?, labelMapFile: String?, features: PointFeatures, tiles: ScanTiles,
-                             examplesPerScan: Int, validationShare: Double, batch: Int, seed: UInt64, workers: Int) throws -> Loaded {
+                             examplesPerScan: Int, validationShare: Double, classWeights weighting: ClassWeighting, batch: Int, seed: UInt64,
+                             workers: Int) throws -> Loaded {
         let labelMap = try ScanFolder.labelMap(explicit: labelMapFile, folder: data)
         var trainingPaths = try ScanFolder.scans(under: data), validationPaths: [String]
         if let validationData {
@@ -56,15 +57,11 @@ enum CloudLearningData {
                                                    tiles: tiles, examplesPerScan: examplesPerScan, augment: true)
         let validation = try ScanSegmentationDataset(scans: scans(validationPaths, features: features, labelMap: labelMap, points: tiles.points),
                                                      tiles: tiles, examplesPerScan: examplesPerScan, augment: false)
-        let counts = training.classCounts(classes: labelMap.classNames.count), total = Double(max(counts.reduce(0, +), 1))
-        // Rare classes (poles, people) weigh more: 1/√share, normalised to a mean of 1 over present classes.
-        let raw = counts.map { $0 > 0 ? 1 / (Double($0) / total).squareRoot() : 0 }
-        let mean = raw.filter { $0 > 0 }.reduce(0, +) / Double(max(raw.filter { $0 > 0 }.count, 1))
         return Loaded(training: try DataLoader(training, batchSize: batch, seed: seed, workers: workers, name: data, transform: training.transform),
                       validation: try DataLoader(validation, batchSize: batch, sampler: .sequential, seed: seed, workers: workers,
                                                  name: validationData ?? data, transform: validation.transform),
                       classNames: labelMap.classNames, labelMap: labelMap, trainingCount: training.count, validationCount: validation.count,
-                      classWeights: raw.map { Float($0 / max(mean, 1e-12)) })
+                      classWeights: weighting.weights(counts: training.classCounts(classes: labelMap.classNames.count)))
     }
 
     /// Classification data: class folders (ModelNet's layout or `{train,test}/<class>`); the test

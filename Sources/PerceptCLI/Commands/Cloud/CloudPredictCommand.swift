@@ -28,7 +28,7 @@ struct CloudPredictCommand: ParsableCommand {
     var out: String
     @Option(help: "label (SemanticKITTI .label), pcd or ply (the cloud with a label field).")
     var format: Format = .label
-    @Flag(help: "Also write DIR/<stem>.png, the scan from above coloured by predicted class.")
+    @Flag(help: "Also write DIR/<stem>.png: the scan from above coloured by predicted class, beside its ground truth when the scan has labels, with a legend.")
     var render = false
     @Option(help: "Inputs per batch (default 16).")
     var batch = 16
@@ -62,6 +62,14 @@ struct CloudPredictCommand: ParsableCommand {
         if failed { throw ExitCode(1) }
     }
 
+    /// The raw id a ground-truth label is drawn as: its class's raw id through the label map (so
+    /// raw ids of one class share its colour), 0 (unlabelled) for ignored or unknown ids.
+    static func displayedID(_ raw: UInt32, labelMap: PointLabelMap?, rawIDs: [UInt32]) -> UInt32 {
+        guard let labelMap else { return raw }
+        guard let known = labelMap.classOfRawID[raw], let index = known, rawIDs.indices.contains(index) else { return 0 }
+        return rawIDs[index]
+    }
+
     private func predict(_ path: String, stem: String, into staging: URL, shownAs shown: URL, loaded: (trained: TrainedModel, info: PointCloudModelInfo)) throws {
         let (trained, info) = loaded
         var cloud = try PointCloudFile.read(path, keepNaN: true)
@@ -79,6 +87,8 @@ struct CloudPredictCommand: ParsableCommand {
         }
         let predicted = try ScanPrediction.segment(scan, model: trained.model, tiles: info.tiles, batch: batch)
         let rawIDs = info.labelMap?.rawIDOfClass ?? classNames.indices.map { UInt32($0) }
+        // The scan's own labels (a .bin's .label, a labelled PCD/PLY), in the colour of their class.
+        let truth = cloud.labels.map { raw in scan.keptIndices.map { Self.displayedID(raw[$0], labelMap: info.labelMap, rawIDs: rawIDs) } }
         var labels = [UInt32](repeating: 0, count: cloud.count)
         for (position, original) in scan.keptIndices.enumerated() { labels[original] = rawIDs[predicted[position]] }
         cloud.labels = labels
@@ -86,8 +96,9 @@ struct CloudPredictCommand: ParsableCommand {
         let target = staging.appendingPathComponent(stem + "." + format.rawValue).path
         if format == .label { try KITTIFormat.writeLabels(cloud, to: target) } else { try PointCloudFile.write(cloud, to: target) }
         if render {
-            let pixels = try CloudRenderer(view: .bev, coloring: .label, width: 800, height: 800).render(cloud.subset(scan.keptIndices))
-            try Image(width: 800, height: 800, channels: 3, samples: .uint8(pixels)).write(to: staging.appendingPathComponent(stem + ".png"), format: .png)
+            let picture = SegmentationPicture(classes: zip(classNames, rawIDs).map { (name: $0, rawID: $1) })
+            let kept = cloud.subset(scan.keptIndices)
+            try picture.render(kept, predicted: kept.labels ?? [], truth: truth).write(to: staging.appendingPathComponent(stem + ".png"), format: .png)
         }
         var counts = [Int](repeating: 0, count: classNames.count)
         for label in predicted { counts[label] += 1 }

@@ -40,7 +40,7 @@ struct CloudRenderer {
         let project = projection(bounds)
         for index in 0..<cloud.count {
             guard let (column, row, distance) = project(cloud.point(index)) else { continue }
-            let color = coloring == .label ? labelColor(cloud.labels?[index] ?? 0)
+            let color = coloring == .label ? Self.labelColor(cloud.labels?[index] ?? 0)
                 : colormap(high > low ? (values[index] - low) / (high - low) : 0.5)
             // Points are drawn 2 × 2 so sparse scans still read as surfaces.
             for dy in 0...1 {
@@ -126,7 +126,7 @@ struct CloudRenderer {
 
     /// SemanticKITTI's colours for its ids; segmentation labels (1 ground, 2 + k clusters) get
     /// grey and a cycle of distinct hues.
-    private func labelColor(_ label: UInt32) -> (UInt8, UInt8, UInt8) {
+    static func labelColor(_ label: UInt32) -> (UInt8, UInt8, UInt8) {
         switch label {
         case 0: return (90, 90, 90)
         case 1: return (150, 120, 90)

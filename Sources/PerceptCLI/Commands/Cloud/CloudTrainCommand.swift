@@ -3,6 +3,7 @@ import Foundation
 import Percept
 
 extension PointCloudTask.Kind: ExpressibleByArgument {}
+extension ClassWeighting: ExpressibleByArgument {}
 
 /// `percept cloud train`: trains a PointNet (classification or per-point segmentation) into a
 /// run folder (`runs/cloud-classify/…`, `runs/cloud-segment/…`) with the shared training options.
@@ -46,8 +47,8 @@ struct CloudTrainCommand: ParsableCommand {
     @Option(name: .customLong("tiles-per-scan"), help: "Tiles drawn from each scan per epoch (default 16).")
     var tilesPerScan: String?
 
-    @Option(name: .customLong("class-weights"), help: "Segmentation loss weights per class: auto (1/√share of the training points) or none (default auto).")
-    var classWeights: CloudTrainSettings.ClassWeights?
+    @Option(name: .customLong("class-weights"), help: "Segmentation loss weights per class: auto (1/√share of the training points), inverse (1/share) or none (default auto).")
+    var classWeights: ClassWeighting?
 
     @Flag(help: "Print one JSON object per epoch on standard output instead of a summary line.")
     var json = false
@@ -77,7 +78,7 @@ struct CloudTrainCommand: ParsableCommand {
                                                    seed: arguments.seed, workers: arguments.workers)
             : try CloudLearningData.segmentation(data: arguments.data, validationData: cloud.validation, labelMapFile: cloud.labelMap, features: pointFeatures,
                                                  tiles: tiles, examplesPerScan: cloud.tilesPerScan, validationShare: arguments.validationSplit,
-                                                 batch: arguments.batch, seed: arguments.seed, workers: arguments.workers)
+                                                 classWeights: cloud.classWeights, batch: arguments.batch, seed: arguments.seed, workers: arguments.workers)
         let configuration = ModelConfiguration(numClasses: data.classNames.count, inputChannels: pointFeatures.channels, imageSize: inputPoints,
                                                options: arguments.modelOptions)
         let model = try CloudModels.build(arguments.model, configuration: configuration, task: task)
@@ -87,7 +88,7 @@ struct CloudTrainCommand: ParsableCommand {
 
         let run = try resumed ?? RunFolder.create(project: arguments.project, task: "cloud-" + task.rawValue, name: arguments.name)
         if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
-        let pointTask = PointCloudTask(kind: task, classes: data.classNames.count, classWeights: cloud.classWeights == .auto ? data.classWeights : nil,
+        let pointTask = PointCloudTask(kind: task, classes: data.classNames.count, classWeights: data.classWeights,
                                        ignoreIndex: LabelledScan.ignored)
         let trainer = try Trainer(model: model, description: description, task: pointTask, training: data.training, validation: data.validation,
                                   settings: arguments.settings, weightsFolder: run.weightsFolder)

@@ -11,14 +11,6 @@ struct CloudTrainSettings: Equatable {
         ("tile", "10"), ("tiles_per_scan", "16"), ("class_weights", "auto"),
     ]
 
-    /// Per-class loss weights of segmentation.
-    enum ClassWeights: String, CaseIterable, ExpressibleByArgument {
-        /// 1/√(class share of the training points), normalised to a mean of 1.
-        case auto
-        /// Every class weighs 1.
-        case none
-    }
-
     var task: PointCloudTask.Kind
     /// Points per input.
     var points: Int
@@ -30,7 +22,7 @@ struct CloudTrainSettings: Equatable {
     /// The side of a segmentation tile in metres.
     var tile: Float
     var tilesPerScan: Int
-    var classWeights: ClassWeights
+    var classWeights: ClassWeighting
 
     /// Reads and checks the cloud keys of `arguments`; a bad value names its flag or its file.
     init(_ arguments: TrainingArguments) throws {
@@ -55,7 +47,7 @@ struct CloudTrainSettings: Equatable {
         self.tile = tile
         guard let tiles = Int(values["tiles_per_scan"] ?? ""), tiles >= 1 else { throw arguments.invalid("tiles_per_scan", expected: "an integer ≥ 1") }
         tilesPerScan = tiles
-        guard let weights = ClassWeights(rawValue: values["class_weights"] ?? "") else { throw arguments.invalid("class_weights", expected: "auto or none") }
+        guard let weights = ClassWeighting(rawValue: values["class_weights"] ?? "") else { throw arguments.invalid("class_weights", expected: "auto, inverse or none") }
         classWeights = weights
     }
 }

@@ -30,15 +30,15 @@ struct ModelsCommand: ParsableCommand {
         print(json ? try Self.json(rows) : Self.table(rows))
     }
 
-    /// `C×S×S`, the default input of one sample.
-    static func inputText(_ configuration: ModelConfiguration) -> String {
-        "\(configuration.inputChannels)×\(configuration.imageSize)×\(configuration.imageSize)"
+    /// `C×S×S` (`C×P` for a point cloud of P points), the default input of one sample.
+    static func inputText(_ entry: ModelEntry) -> String {
+        SummaryCommand.inputShape(entry.defaultConfiguration, task: entry.task).dropFirst().map(String.init).joined(separator: "×")
     }
 
     static func table(_ rows: [(entry: ModelEntry, parameters: Int)]) -> String {
         TextTable.render(headers: ["name", "task", "parameters", "input", "summary"],
                          rows: rows.map { [$0.entry.name, $0.entry.task.rawValue, TextTable.grouped($0.parameters),
-                                           inputText($0.entry.defaultConfiguration), $0.entry.summary] },
+                                           inputText($0.entry), $0.entry.summary] },
                          rightAligned: [2])
             + "\n\(rows.count) models"
     }

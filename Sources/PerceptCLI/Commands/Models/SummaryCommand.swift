@@ -5,7 +5,7 @@ import Percept
 /// `percept summary MODEL|WEIGHTS [--num-classes K] [--imgsz N] [--channels C] [--json]`:
 /// a Keras-style table of a registered model or of the model a weights file rebuilds — each
 /// layer called, its output shape and its own parameters — with total, trainable and
-/// non-trainable counts.
+/// non-trainable counts. Image models run `[1, C, N, N]`, point-cloud models `[1, C, points]`.
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
@@ -18,7 +18,7 @@ struct SummaryCommand: ParsableCommand {
     @Option(name: .customLong("num-classes"), help: "Outputs of the head (default: the model's).")
     var numClasses: Int?
 
-    @Option(help: "Square input side (default: the model's).")
+    @Option(help: "Square input side, or points per cloud of a point-cloud model (default: the model's).")
     var imgsz: Int?
 
     @Option(help: "Input channels (default: the model's).")
@@ -48,9 +48,9 @@ struct SummaryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (name, built, configuration) = try loadModel()
+        let (name, built, configuration, task) = try loadModel()
         built.eval()
-        let input = [1, configuration.inputChannels, configuration.imageSize, configuration.imageSize]
+        let input = Self.inputShape(configuration, task: task)
         let rows: [SummaryRow]
         do {
             rows = try built.summary(inputShape: input)
@@ -64,12 +64,13 @@ struct SummaryCommand: ParsableCommand {
 
     /// The model: rebuilt from a weights file (whose configuration the flags may not change),
     /// or built from the registry with the flags over its default configuration.
-    private func loadModel() throws -> (name: String, model: any ZooModel, configuration: ModelConfiguration) {
+    private func loadModel() throws -> (name: String, model: any ZooModel, configuration: ModelConfiguration, task: ModelTask?) {
         if isWeightsFile {
             do {
                 // TrainedModel also reads checkpoints and PyTorch files whose architecture it recognises.
                 let loaded = try TrainedModel.load(model)
-                return (loaded.description.name, loaded.model, loaded.description.configuration)
+                let task = try? ModelRegistry.entry(loaded.description.name).task
+                return (loaded.description.name, loaded.model, loaded.description.configuration, task)
             } catch {
                 FileHandle.standardError.write(Data("\(Self.fileMessage(error, file: model))\n".utf8))
                 throw ExitCode(1)
@@ -81,11 +82,18 @@ struct SummaryCommand: ParsableCommand {
         configuration.imageSize = imgsz ?? configuration.imageSize
         configuration.inputChannels = channels ?? configuration.inputChannels
         do {
-            return (entry.name, try entry.build(configuration), configuration)
+            return (entry.name, try entry.build(configuration), configuration, entry.task)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    /// The input of one sample in a batch of one: `[1, C, points]` for a point-cloud model
+    /// (`image_size` counts its points), `[1, C, N, N]` for any other.
+    static func inputShape(_ configuration: ModelConfiguration, task: ModelTask?) -> [Int] {
+        let channels = configuration.inputChannels, size = configuration.imageSize
+        return task == .pointcloud ? [1, channels, size] : [1, channels, size, size]
     }
 
     /// The error's message, prefixed with the file when the error does not already name it.
