@@ -24,6 +24,19 @@ struct BadInputTests {
         }
     }
 
+    @Test("ASCII numbers beyond any integer in label, colour and channel fields saturate instead of trapping")
+    func hugeTextIntegers() throws {
+        let huge = String(repeating: "9", count: 40)
+        let bytes = header(fields: "x y z rgb label", size: "4 4 4 4 4", type: "F F F U U", width: 1, points: 1, data: "ascii")
+            + Array("0 0 0 \(huge) \(huge)\n".utf8)
+        let cloud = try PCDFormat.decode(bytes, file: "huge.pcd")
+        #expect(cloud.labels == [UInt32.max])
+        #expect(cloud.colors?.count == 1)
+        let channels = header(fields: "x y z red green blue", size: "4 4 4 1 1 1", type: "F F F U U U", width: 1, points: 1, data: "ascii")
+            + Array("0 0 0 \(huge) 5 6\n".utf8)
+        #expect(try PCDFormat.decode(channels, file: "huge.pcd").colors?.first?.red == 255)
+    }
+
     @Test("ASCII data with fewer lines than POINTS is an error")
     func shortText() {
         let bytes = header(data: "ascii") + Array("1 2 3\n".utf8)

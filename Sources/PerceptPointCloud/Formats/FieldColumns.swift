@@ -44,14 +44,14 @@ enum FieldColumns {
                 let offset = column.start + index * column.stride
                 let packed = column.type == .float32
                     ? column.type.loadBits32(from: base, at: offset, bigEndian: bigEndian)
-                    : UInt32(clamping: Int64(column.type.load(from: base, at: offset, bigEndian: bigEndian)))
+                    : UInt32(clamping: saturatingInteger(column.type.load(from: base, at: offset, bigEndian: bigEndian)))
                 return PointColor(packed: packed)
             }
         } else if let red = first(colorChannelNames[0]), let green = first(colorChannelNames[1]),
                   let blue = first(colorChannelNames[2]) {
             let channels = [red, green, blue].map { column in
                 floats(column).map { value in
-                    UInt8(clamping: Int((column.type.isFloatingPoint && value <= 1 ? value * 255 : value).rounded()))
+                    UInt8(clamping: saturatingInteger(Double(column.type.isFloatingPoint && value <= 1 ? value * 255 : value).rounded()))
                 }
             }
             cloud.colors = (0..<count).map { PointColor(red: channels[0][$0], green: channels[1][$0], blue: channels[2][$0]) }
@@ -62,7 +62,7 @@ enum FieldColumns {
         }
         func integers(_ column: FieldColumn) -> [UInt32] {
             (0..<count).map { index in
-                UInt32(clamping: Int64(column.type.load(from: base, at: column.start + index * column.stride, bigEndian: bigEndian)))
+                UInt32(clamping: saturatingInteger(column.type.load(from: base, at: column.start + index * column.stride, bigEndian: bigEndian)))
             }
         }
         if let column = first(labelNames) { cloud.labels = integers(column) }
@@ -86,6 +86,15 @@ enum FieldColumns {
         if let labels = cloud.labels { fields.append(WritableField(name: "label", type: .uint32, bits: labels, isFloat: false)) }
         if let instances = cloud.instances { fields.append(WritableField(name: "instance", type: .uint32, bits: instances, isFloat: false)) }
         return fields
+    }
+
+    /// `value` toward zero, clamped to `Int64`'s range, NaN as 0: a file's numbers (ASCII PCD holds
+    /// any decimal in an integer field) must not trap the conversion.
+    static func saturatingInteger(_ value: Double) -> Int64 {
+        if value.isNaN { return 0 }
+        if value >= 0x1p63 { return .max }
+        if value < -0x1p63 { return .min }
+        return Int64(value)
     }
 }
 
