@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// `percept segment train` has its own default batch (16, where the shared options say 64): it
-/// applies when neither the flag nor a `--cfg` file sets one, and lands in `args.yaml`.
-@Suite("percept segment train: segmentation's default batch")
+/// applies when neither the flag nor a `--cfg` file sets one, and lands in `args.yaml`; its own
+/// options (loss, U-Net shape) land there too, so `--resume` rebuilds the same model.
+@Suite("percept segment train: segmentation's defaults and args.yaml")
 struct SegmentTrainCLITests {
     @Test("the batch is 16 by default, the flag's or the --cfg file's when given, as args.yaml records")
     func defaultBatch() throws {
@@ -22,6 +23,49 @@ struct SegmentTrainCLITests {
             #expect(trained.status == 0, "\(name): \(trained.stderr)")
             let saved = try String(contentsOf: root.appendingPathComponent("runs/segment/\(name)/args.yaml"), encoding: .utf8)
             #expect(saved.contains("\n" + expected + "\n"), "\(name): args.yaml lacks '\(expected)':\n\(saved)")
+        }
+    }
+
+    @Test("args.yaml holds the loss and the U-Net's shape; --resume rebuilds that U-Net, trains on and refuses a changed loss")
+    func resumeHoldsSegmentOptions() throws {
+        let root = try DatasetFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let shapes = root.appendingPathComponent("shapes").path
+        let made = try runPercept(["dataset", "synth-shapes", shapes, "--count", "8", "--size", "32", "--seed", "3"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let trained = try runPercept(["segment", "train", "--model", "unet", "--depth", "2", "--base-width", "4", "--loss", "ce",
+                                      "--upsample", "bilinear", "--data", shapes, "--epochs", "1", "--workers", "0",
+                                      "--project", root.appendingPathComponent("runs").path, "--name", "seg"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let run = root.appendingPathComponent("runs/segment/seg")
+        let argumentsFile = run.appendingPathComponent("args.yaml")
+        let saved = try String(contentsOf: argumentsFile, encoding: .utf8)
+        for line in ["loss: ce", "depth: 2", "base_width: 4", "upsample: bilinear", "binary: false", "ignore_index: 255"] {
+            #expect(saved.contains("\n" + line + "\n"), "args.yaml lacks '\(line)':\n\(saved)")
+        }
+        let refused = try runPercept(["segment", "train", "--resume", run.path, "--loss", "dice"])
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains(argumentsFile.path + ": error:") && refused.stderr.contains("loss: ce → dice"), "\(refused.stderr)")
+
+        // A second epoch asked for in args.yaml: the last weights load only into the saved depth-2,
+        // width-4 bilinear U-Net, not the registry's default one.
+        try saved.replacingOccurrences(of: "\nepochs: 1\n", with: "\nepochs: 2\n").write(to: argumentsFile, atomically: true, encoding: .utf8)
+        let resumed = try runPercept(["segment", "train", "--resume", run.path])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let rows = try String(contentsOf: run.appendingPathComponent("results.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 3, "\(rows)")
+    }
+
+    @Test("a bad segmentation option is a usage error naming the flag")
+    func badSegmentOption() throws {
+        let root = try DatasetFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for (flag, value, message) in [("--loss", "hinge", "--loss loss: expected"), ("--ignore-index", "300", "--ignore-index ignore_index: expected"),
+                                       ("--class-weights", "1,x", "--class-weights class_weights: expected"), ("--depth", "0", "--depth depth: expected")] {
+            let result = try runPercept(["segment", "train", "--model", "unet", "--data", root.path, flag, value,
+                                         "--project", root.appendingPathComponent("runs").path])
+            #expect(result.status == 2, "\(flag): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(flag): \(result.stderr)")
         }
     }
 }

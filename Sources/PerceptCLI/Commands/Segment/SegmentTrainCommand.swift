@@ -24,68 +24,50 @@ struct SegmentTrainCommand: ParsableCommand {
     @OptionGroup var options: TrainingOptions
 
     @Option(help: "ce|bce|dice|dice_bce|tversky|focal (default dice_bce: cross-entropy plus Dice; bce needs --binary).")
-    var loss = "dice_bce"
+    var loss: String?
     @Option(name: .customLong("ignore-index"), help: "The mask value counted nowhere (default 255).")
-    var ignoreIndex = 255
+    var ignoreIndex: String?
     @Option(name: .customLong("class-weights"), help: "Comma-separated weights of the cross-entropy terms, one per class, background first.")
     var classWeights: String?
     @Flag(help: "One sigmoid output for two-class data (background and foreground) instead of a two-class softmax.")
     var binary = false
     @Option(help: "U-Net pooling steps (default: the model's, 4).")
-    var depth: Int?
+    var depth: String?
     @Option(name: .customLong("base-width"), help: "U-Net channels of the first block (default: the model's).")
-    var baseWidth: Int?
+    var baseWidth: String?
     @Option(help: "transpose|bilinear: how the U-Net decoder upsamples (default transpose).")
     var upsample: String?
     @Flag(help: "Print one JSON object per epoch on standard output instead of a summary line.")
     var json = false
 
-    func validate() throws {
-        guard SegmentationLoss(rawValue: loss) != nil else {
-            throw ValidationError("--loss must be one of \(SegmentationLoss.allCases.map(\.rawValue).joined(separator: ", ")), got \(loss)")
-        }
-        guard (0...255).contains(ignoreIndex) else { throw ValidationError("--ignore-index must be in 0...255, got \(ignoreIndex)") }
-        if let upsample, !["transpose", "bilinear"].contains(upsample) { throw ValidationError("--upsample must be transpose or bilinear, got \(upsample)") }
-        _ = try weights()
-    }
-
-    /// `--class-weights` as numbers.
-    private func weights() throws -> [Float]? {
-        guard let classWeights else { return nil }
-        let values = classWeights.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0! >= 0 && $0!.isFinite }) else {
-            throw ValidationError("--class-weights expects comma-separated numbers ≥ 0, got \(classWeights)")
-        }
-        return values.compactMap { $0 }
-    }
-
-    /// The model options given on the command line.
-    private var modelOptions: [String: Double] {
-        var options: [String: Double] = [:]
-        if let depth { options["depth"] = Double(depth) }
-        if let baseWidth { options["base_width"] = Double(baseWidth) }
-        if let upsample { options["bilinear"] = upsample == "bilinear" ? 1 : 0 }
-        return options
-    }
-
-    /// The shared options whose default differs for segmentation: 64 images a step leave only 15
+    /// The segmentation options given on the command line, keyed as in `args.yaml`; the shared
+    /// options whose default differs for segmentation (`batch`: 64 images a step leave only 15
     /// steps an epoch on a dataset of a thousand images, and a U-Net needs hundreds of steps to
-    /// leave the class priors.
-    static let segmentDefaults = CommandArguments(keys: [], given: [:], sharedDefaults: ["batch": "16"])
+    /// leave the class priors).
+    var segmentArguments: CommandArguments {
+        let pairs: [(String, String?)] = [
+            ("loss", loss), ("ignore_index", ignoreIndex), ("class_weights", classWeights), ("binary", binary ? "true" : nil),
+            ("depth", depth), ("base_width", baseWidth), ("upsample", upsample),
+        ]
+        return CommandArguments(keys: SegmentTrainSettings.keys,
+                                given: Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } }),
+                                sharedDefaults: ["batch": "16"])
+    }
 
     func run() throws {
         try ClassifyCLI.reportingErrors(train)
     }
 
     private func train() throws {
-        let (arguments, resumed) = try TrainingArguments.resolve(options, command: Self.segmentDefaults)
+        let (arguments, resumed) = try TrainingArguments.resolve(options, command: segmentArguments)
+        let segment = try SegmentTrainSettings(arguments)
         Tensor.manualSeed(arguments.seed)
         let data = try SegmentCLI.data(arguments.data, channels: nil, imageSize: arguments.imageSize, validationSplit: arguments.validationSplit,
-                                       seed: arguments.seed, ignoreIndex: ignoreIndex)
+                                       seed: arguments.seed, ignoreIndex: segment.ignoreIndex)
         let side = try arguments.imageSize ?? data.train.pair(at: 0).image.height
-        let (model, description) = try SegmentCLI.model(arguments.model, data: data, imageSize: side, binary: binary, options: modelOptions)
-        let classWeights = try weights()
-        if let classWeights, classWeights.count != data.classNames.count {
+        let (model, description) = try SegmentCLI.model(arguments.model, data: data, imageSize: side, binary: segment.binary,
+                                                        options: segment.modelOptions)
+        if let classWeights = segment.classWeights, classWeights.count != data.classNames.count {
             throw ValidationError("--class-weights gives \(classWeights.count) weights; the data has \(data.classNames.count) classes (\(data.classNames.joined(separator: ", ")))")
         }
         let augment = try arguments.augment.map { try Pipeline(contentsOf: URL(fileURLWithPath: $0)).segmentationTransform() }
@@ -97,8 +79,8 @@ struct SegmentTrainCommand: ParsableCommand {
         let run = try resumed ?? RunFolder.create(project: arguments.project, task: "segment", name: arguments.name)
         if resumed == nil { try RunFolder.write(arguments.yaml, to: run.argumentsFile) }
 
-        let task = SegmentationTask(classes: description.configuration.numClasses, loss: SegmentationLoss(rawValue: loss) ?? .crossEntropy,
-                                    ignoreIndex: ignoreIndex, classWeights: classWeights)
+        let task = SegmentationTask(classes: description.configuration.numClasses, loss: segment.loss,
+                                    ignoreIndex: segment.ignoreIndex, classWeights: segment.classWeights)
         let trainer = try Trainer(model: model, description: description, task: task, training: training, validation: validation,
                                   settings: arguments.settings, weightsFolder: run.weightsFolder)
         if resumed != nil { try trainer.resume(from: run.lastWeights) }
