@@ -22,8 +22,8 @@ enum MPIRun {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.merging(extra) { $1 }
-        FileManager.default.createFile(atPath: log.path + ".out", contents: nil)
-        FileManager.default.createFile(atPath: log.path + ".err", contents: nil)
+        try #require(FileManager.default.createFile(atPath: log.path + ".out", contents: nil))
+        try #require(FileManager.default.createFile(atPath: log.path + ".err", contents: nil))
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log.path + ".out"))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log.path + ".err"))
         try process.run()
