@@ -32,6 +32,7 @@ struct DataParallelTrainingTests {
             #expect(csv.map { Self.accuracyColumns($0) } == aloneCSV.map { Self.accuracyColumns($0) })
             #expect(try FileManager.default.contentsOfDirectory(atPath: run.path).sorted() == ["alone", "shared"])
             #expect(shared.stdout.components(separatedBy: "epoch 2/2").count - 1 == alone.stdout.components(separatedBy: "epoch 2/2").count - 1)
+            #expect(shared.stderr.components(separatedBy: "training mlp on").count - 1 == 1, "\(shared.stderr)")
         }
     }
 
