@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "PerceptEval", targets: ["PerceptEval"]),
         .library(name: "PerceptPointCloud", targets: ["PerceptPointCloud"]),
         .library(name: "PerceptData", targets: ["PerceptData"]),
+        .library(name: "PerceptDistributed", targets: ["PerceptDistributed"]),
         .library(name: "PerceptTrain", targets: ["PerceptTrain"]),
         .library(name: "PerceptAnnotator", targets: ["PerceptAnnotator"]),
         // PCL's bridge as its own shared library (libPerceptPCL.so), which PCLBridge loads at first use.
@@ -36,6 +37,9 @@ let package = Package(
         // oneDNN (Debian's libdnnl-dev: headers only at build time) is not linked either: CDNNL
         // loads libdnnl.so.2 at first use and falls back when it is missing or PERCEPT_NO_DNNL=1.
         .target(name: "CDNNL", linkerSettings: [.linkedLibrary("dl")]),
+        // Open MPI (Debian's libopenmpi3) is not linked either: CMPI loads libmpi.so.40 at first
+        // use, so commands run without MPI start as fast as before (see Sources/CMPI/mpi_loader.c).
+        .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // libdeflate's whole-buffer zlib decompressor: CImageCodecs' fast PNG decode path.
@@ -80,7 +84,9 @@ let package = Package(
         .target(name: "PerceptData", dependencies: [
             "PerceptTensor", "PerceptThreads", "PerceptImage", "PerceptAugment", "PerceptLabels", "PerceptPointCloud", "PerceptRandom", "PerceptMessages", "CDeflate",
         ]),
-        .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptModels", "PerceptData", "PerceptEval", "PerceptLabels", "PerceptRandom", "PerceptThreads",
+        // MPI collectives with typed errors and a timeout on each: data-parallel training, sharded jobs.
+        .target(name: "PerceptDistributed", dependencies: ["CMPI"]),
+        .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptDistributed", "PerceptModels", "PerceptData", "PerceptEval", "PerceptLabels", "PerceptRandom", "PerceptThreads",
                                                   .product(name: "Yams", package: "Yams")]),
         .target(name: "PerceptAnnotator", dependencies: [
             "PerceptLabels", "PerceptImage",
@@ -89,7 +95,7 @@ let package = Package(
         ], exclude: ["Web"]),
         .target(name: "Percept", dependencies: [
             "PerceptThreads", "PerceptMessages", "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
-            "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptTrain", "PerceptAnnotator",
+            "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptDistributed", "PerceptTrain", "PerceptAnnotator",
         ]),
         .executableTarget(name: "PerceptCLI", dependencies: [
             "Percept",
@@ -113,6 +119,8 @@ let package = Package(
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
         .testTarget(name: "PerceptAnnotatorTests", dependencies: ["PerceptAnnotator", "PerceptCLI"], path: "Tests/PerceptAnnotatorTests"),
         .testTarget(name: "PerceptTrainTests", dependencies: ["PerceptTrain"], path: "Tests/PerceptTrainTests"),
+        // Runs `mpirun … percept` on the built binary, so it depends on the executable.
+        .testTarget(name: "PerceptDistributedTests", dependencies: ["PerceptDistributed", "PerceptCLI"], path: "Tests/PerceptDistributedTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -10,6 +10,7 @@
 @_exported import PerceptEval
 @_exported import PerceptPointCloud
 @_exported import PerceptData
+@_exported import PerceptDistributed
 @_exported import PerceptTrain
 @_exported import PerceptAnnotator
 

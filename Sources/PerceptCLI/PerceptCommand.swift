@@ -26,7 +26,9 @@ struct PerceptCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            try DistributedJob.finish()
         } catch {
+            DistributedJob.abortIfShared(error, message: fullMessage(for: error), code: exitCode(for: error).rawValue)
             if exitCode(for: error) == .validationFailure {
                 let message = UnknownOptionAdvice.rewrite(fullMessage(for: error), arguments: Array(CommandLine.arguments.dropFirst()))
                 FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -34,7 +34,7 @@ final class AugmentationRun: @unchecked Sendable {
     }
 
     init(settings: DatasetAugmentation, plan: AugmentPlan, dataset: LabelDataset, inputFolder: URL, work: URL,
-         journal: AugmentJournal, finished: Set<Int>, progress: @escaping @Sendable (AugmentProgress) -> Void) {
+         journal: AugmentJournal, finished: Set<Int>, share: AugmentShare? = nil, progress: @escaping @Sendable (AugmentProgress) -> Void) {
         self.settings = settings
         self.plan = plan
         self.dataset = dataset
@@ -47,7 +47,7 @@ final class AugmentationRun: @unchecked Sendable {
         self.progress = progress
         completed = finished.count
         var groups: [[Int]] = []
-        for (index, output) in plan.outputs.enumerated() where !finished.contains(index) {
+        for (index, output) in plan.outputs.enumerated() where !finished.contains(index) && share?.owns(sourceIndex: output.sourceIndex) != false {
             if let last = groups.last?.last, plan.outputs[last].sourceIndex == output.sourceIndex {
                 groups[groups.count - 1].append(index)
             } else {

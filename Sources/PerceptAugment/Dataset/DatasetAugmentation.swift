@@ -62,8 +62,10 @@ public struct DatasetAugmentation: Sendable {
     /// interrupted run finished are kept and the rest are made; without, any earlier work is
     /// discarded. `progress` is called after each output, one call at a time. `recordedAs` is
     /// the folder's final path when `folder` is a staging folder (see `OutputFolder.write`).
+    /// With `share` (process 0 of several, which call ``makeShare(_:inputFolder:into:share:)``)
+    /// this process makes its share, then gathers the others' before writing the result.
     public func run(_ dataset: LabelDataset, inputFolder: URL, into folder: URL, resume: Bool, recordedAs: URL? = nil,
-                    progress: @escaping @Sendable (AugmentProgress) -> Void) throws -> AugmentSummary {
+                    share: AugmentShare? = nil, progress: @escaping @Sendable (AugmentProgress) -> Void) throws -> AugmentSummary {
         guard copies >= 0, workers >= 1 else {
             throw DatasetAugmentError.invalidSetting("copies must be 0 or more and workers 1 or more, found \(copies) and \(workers)")
         }
@@ -94,13 +96,62 @@ public struct DatasetAugmentation: Sendable {
             journal = try AugmentJournal(creating: journalURL, fingerprint: fingerprint)
         }
         DurableFile.removePartialFiles(under: folder)
+        try share?.meet()
         let run = AugmentationRun(settings: self, plan: plan, dataset: dataset, inputFolder: inputFolder, work: work,
-                                  journal: journal, finished: finished, progress: progress)
+                                  journal: journal, finished: finished, share: share, progress: progress)
         run.execute()
         try journal.commit()
+        if let share {
+            try share.meet()
+            try gatherShares(share, plan: plan, work: work, fingerprint: fingerprint, into: journal)
+        }
         let written = try finish(plan: plan, dataset: dataset, work: work, journal: journal, into: folder, recordedAs: recordedAs)
         return AugmentSummary(planned: plan.outputs.count, written: written, resumed: finished.count, problems: run.problems,
                               alreadyComplete: false)
+    }
+
+    /// Makes this process's share (`share.process` above 0) of the run process 0 makes into
+    /// `folder` with ``run(_:inputFolder:into:resume:recordedAs:share:progress:)``: its outputs
+    /// staged in the work folder and journalled in a journal of its own, which process 0 reads.
+    /// Returns the problems met, for process 0 to report with its own.
+    public func makeShare(_ dataset: LabelDataset, inputFolder: URL, into folder: URL, share: AugmentShare) throws -> [LabelProblem] {
+        let plan = plan(dataset)
+        let work = folder.appendingPathComponent(DatasetAugmentation.workFolderName)
+        try share.meet()
+        let journal = try AugmentJournal(creating: work.appendingPathComponent(AugmentShare.journalName(process: share.process)),
+                                         fingerprint: fingerprint(plan, dataset: dataset))
+        let run = AugmentationRun(settings: self, plan: plan, dataset: dataset, inputFolder: inputFolder, work: work,
+                                  journal: journal, finished: [], share: share) { _ in }
+        run.execute()
+        try journal.commit()
+        try share.meet()
+        return run.problems
+    }
+
+    /// Adds the outputs journalled by the other processes to `journal`: the entries of this
+    /// run (same fingerprint) whose staged image is complete.
+    private func gatherShares(_ share: AugmentShare, plan: AugmentPlan, work: URL, fingerprint: String, into journal: AugmentJournal) throws {
+        for process in 1..<max(share.processes, 1) {
+            let url = work.appendingPathComponent(AugmentShare.journalName(process: process))
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw DatasetAugmentError.cannotWrite(file: url.path, reason: "process \(process) of \(share.processes) left no journal of its share")
+            }
+            var isHeader = true, sameRun = false
+            var entries: [(JSONValue, URL)] = []
+            AugmentJournal.forEachLine(url) { value, _, _ in
+                defer { isHeader = false }
+                if isHeader {
+                    sameRun = value["fingerprint"]?.string == fingerprint
+                    return
+                }
+                guard sameRun, let image = AugmentedImage(json: value), plan.outputs.indices.contains(image.index) else { return }
+                entries.append((value, AugmentationRun.stagedURL(work, index: image.index, output: plan.outputs[image.index])))
+            }
+            guard sameRun else { throw DatasetAugmentError.settingsChanged(folder: work.deletingLastPathComponent().path) }
+            for (entry, image) in entries { try journal.add(entry, image: image) }
+            try? FileManager.default.removeItem(at: url)
+        }
+        try journal.commit()
     }
 
     /// Writes the labels and images of every journalled output into `folder`, then the

@@ -20,6 +20,7 @@ struct BenchCommand: ParsableCommand {
         case eval
         case annotate
         case train
+        case distributed
     }
 
     @Argument(help: "What to measure: \(Area.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -59,6 +60,8 @@ struct BenchCommand: ParsableCommand {
             try AnnotateBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .train:
             try TrainBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        case .distributed:
+            try DistributedBench(repeats: repeats, filter: filter).run(reporter: reporter)
         }
     }
 }

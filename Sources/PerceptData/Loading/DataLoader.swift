@@ -64,29 +64,44 @@ public final class DataLoader: @unchecked Sendable {
 
     /// The batches of epoch `epoch` (0-based) in order; a failing example throws from `next()`.
     public func batches(epoch: Int) -> Epoch {
+        batches(epoch: epoch, rank: 0, of: 1)
+    }
+
+    /// Rank `rank`'s part of every batch of epoch `epoch` when `ranks` processes share it (data
+    /// parallel): the same global order and batches as one process, each batch cut into `ranks`
+    /// contiguous slices, with the same per-example seeds, so the ranks together see exactly the
+    /// batches one process sees. A last batch smaller than `ranks` is left out, since some rank
+    /// would get nothing of it.
+    public func batches(epoch: Int, rank: Int, of ranks: Int) -> Epoch {
         let order = plan.order(epoch: epoch, seed: seed)
-        let groups = (0..<batchesPerEpoch).map { number in
-            let start = number * batchSize
-            return Array(order[start..<min(start + batchSize, order.count)])
+        var groups: [[Int]] = [], starts: [Int] = []
+        for number in 0..<batchesPerEpoch {
+            let start = number * batchSize, count = min(start + batchSize, order.count) - start
+            guard count >= ranks else { continue }
+            let sliceStart = start + count * rank / ranks, sliceEnd = start + count * (rank + 1) / ranks
+            groups.append(Array(order[sliceStart..<sliceEnd]))
+            starts.append(sliceStart)
         }
-        let maker = BatchMaker(dataset: dataset, transform: transform, seed: seed, epoch: epoch,
-                               batchSize: batchSize, name: name)
-        return Epoch(groups: groups, maker: maker, workers: workers)
+        let maker = BatchMaker(dataset: dataset, transform: transform, seed: seed, epoch: epoch, name: name)
+        return Epoch(groups: groups, starts: starts, maker: maker, workers: workers)
     }
 
     /// One epoch's batches, produced in order by `next()`.
     public struct Epoch {
         private let groups: [[Int]]
+        /// The position in the epoch of each group's first example (its seeds depend on it).
+        private let starts: [Int]
         private let maker: BatchMaker
         private let prefetch: PrefetchHandle?
         private var position = 0
 
-        init(groups: [[Int]], maker: BatchMaker, workers: Int) {
+        init(groups: [[Int]], starts: [Int], maker: BatchMaker, workers: Int) {
             self.groups = groups
+            self.starts = starts
             self.maker = maker
             if workers > 0, !groups.isEmpty {
                 prefetch = PrefetchHandle(Prefetcher(batchCount: groups.count, workers: workers) { number in
-                    try maker.batch(number: number, indices: groups[number])
+                    try maker.batch(indices: groups[number], start: starts[number])
                 })
             } else {
                 prefetch = nil
@@ -103,7 +118,7 @@ public final class DataLoader: @unchecked Sendable {
             guard position < groups.count else { return nil }
             do {
                 defer { position += 1 }
-                return try maker.batch(number: position, indices: groups[position])
+                return try maker.batch(indices: groups[position], start: starts[position])
             } catch {
                 position = groups.count
                 throw error
@@ -119,17 +134,16 @@ struct BatchMaker: Sendable {
     let transform: DataLoader.Transform?
     let seed: UInt64
     let epoch: Int
-    let batchSize: Int
     let name: String
 
-    /// Batch `number` of the epoch, made of the dataset's `indices`.
-    func batch(number: Int, indices: [Int]) throws -> Batch {
+    /// The batch made of the dataset's `indices`, the first of which is at position `start` in the epoch.
+    func batch(indices: [Int], start: Int) throws -> Batch {
         var examples: [Example] = []
         examples.reserveCapacity(indices.count)
         for (offset, index) in indices.enumerated() {
             var example = try dataset.example(at: index)
             if let transform {
-                let position = number * batchSize + offset
+                let position = start + offset
                 let exampleSeed = SeedMixing.derive(seed, UInt64(truncatingIfNeeded: epoch),
                                                     UInt64(truncatingIfNeeded: position), UInt64(truncatingIfNeeded: index))
                 example = try transform(example, exampleSeed)

@@ -64,6 +64,9 @@ public class BatchNorm: AffineNormalization, Layer {
         // PyTorch counts the batch first, so the cumulative average's first factor is 1.
         let batches = (numBatchesTracked?.value.toIntArray().first ?? 0) + 1
         let factor = momentum ?? 1 / Float(batches)
+        if isTraining, let reduce = BatchNorm.crossProcessSum {
+            return try synchronizedNormalize(input, relu: relu, momentum: factor, batches: batches, reduce: reduce)
+        }
         let result = try Tensor.batchNorm(input, runningMean: runningMean?.value, runningVar: runningVar?.value,
                                           weight: weight?.value, bias: bias?.value, training: useBatchStatistics,
                                           momentum: factor, eps: epsilon, relu: relu)

@@ -35,7 +35,22 @@ public struct RunFolder: Equatable, Sendable {
     /// Creates `<project>/<task>/<name>`; without a name the first of `train`, `train2`, … (or
     /// of another `stem`: `val`, `val2`, …) that does not exist or is empty. A given name that
     /// holds files is an error.
+    /// In a data-parallel job rank 0 creates the folder and tells the other ranks its path.
     public static func create(project: String, task: String, name: String?, stem: String = "train") throws -> RunFolder {
+        guard let world = DataParallel.current?.world, world.size > 1 else {
+            return try createHere(project: project, task: task, name: name, stem: stem)
+        }
+        let created: Result<RunFolder, any Error>? = world.isLeader ? Result { try createHere(project: project, task: task, name: name, stem: stem) } : nil
+        // An empty path tells the other ranks that rank 0 failed (it reports why).
+        let path = String(decoding: try world.broadcast(bytes: Array(((try? created?.get())?.path ?? "").utf8)), as: UTF8.self)
+        if let created { return try created.get() }
+        guard !path.isEmpty else {
+            throw RunFolderError.unwritable(file: (project as NSString).appendingPathComponent(task), reason: "rank 0 could not create the run folder")
+        }
+        return RunFolder(path: path)
+    }
+
+    private static func createHere(project: String, task: String, name: String?, stem: String) throws -> RunFolder {
         let parent = (project as NSString).appendingPathComponent(task)
         let folder: String
         if let name {
@@ -92,8 +107,9 @@ public struct RunFolder: Equatable, Sendable {
     /// A path inside the folder.
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
-    /// Writes `text` to `file` atomically.
+    /// Writes `text` to `file` atomically (in a data-parallel job, on rank 0 only).
     public static func write(_ text: String, to file: String) throws {
+        guard DataParallel.current?.isLeader != false else { return }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
         } catch {

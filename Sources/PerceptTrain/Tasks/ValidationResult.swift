@@ -17,13 +17,10 @@ public struct ValidationResult {
     /// Runs `model` in eval mode, without recording gradients, over every batch of `data`
     /// (epoch 0), and puts its training mode back afterwards.
     public static func evaluate(_ model: any ZooModel, task: any TrainingTask, data: DataLoader) throws -> ValidationResult {
-        let wasTraining = model.isTraining
-        model.train(false)
-        defer { model.train(wasTraining) }
         let accumulator = task.makeValidation()
         var lossSum = 0.0, count = 0
-        var batches = data.batches(epoch: 0)
-        try withoutGrad {
+        try inEvaluation(model) {
+            var batches = data.batches(epoch: 0)
             while let batch = try batches.next() {
                 let (loss, output) = try task.step(model, batch)
                 lossSum += Double(try loss.item()) * Double(batch.count)
@@ -32,5 +29,13 @@ public struct ValidationResult {
             }
         }
         return ValidationResult(loss: lossSum / Double(max(count, 1)), metrics: accumulator.metrics(), accumulator: accumulator, count: count)
+    }
+
+    /// Runs `body` with `model` in eval mode and no graph recorded, then puts its mode back.
+    static func inEvaluation<T>(_ model: any ZooModel, _ body: () throws -> T) throws -> T {
+        let wasTraining = model.isTraining
+        model.train(false)
+        defer { model.train(wasTraining) }
+        return try withoutGrad(body)
     }
 }

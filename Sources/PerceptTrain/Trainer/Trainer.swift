@@ -45,6 +45,8 @@ public final class Trainer {
     private let training: DataLoader
     private let validation: DataLoader?
     private let weightsFolder: String?
+    /// The ranks this run shares its batches with (``DataParallel/current`` when made), or nil alone.
+    private let parallel: DataParallel?
     private var bestState: [String: Tensor]?
     /// The current epoch's seconds waiting for batches and in its training loop (not saved: a
     /// resumed epoch reports the part after the resume).
@@ -61,8 +63,10 @@ public final class Trainer {
         self.training = training
         self.validation = validation
         self.settings = settings
-        self.weightsFolder = weightsFolder
-        if let weightsFolder {
+        parallel = DataParallel.current
+        // Only rank 0 writes; the other ranks train the same weights without a folder.
+        self.weightsFolder = parallel?.isLeader == false ? nil : weightsFolder
+        if let weightsFolder = self.weightsFolder {
             do {
                 try FileManager.default.createDirectory(atPath: weightsFolder, withIntermediateDirectories: true)
             } catch {
@@ -74,7 +78,11 @@ public final class Trainer {
                                                 learningRate: settings.learningRate, weightDecay: settings.weightDecay)
         plan = LearningRatePlan(settings, stepsPerEpoch: training.batchesPerEpoch)
         groupFactors = settings.backboneLearningRateFactor == 1 ? [] : [settings.backboneLearningRateFactor, 1]
+        try parallel?.prepare(model, batch: training.batchSize)
     }
+
+    /// The callbacks that run on this rank: all of them alone or on rank 0, none on the other ranks.
+    private var activeCallbacks: [any TrainingCallback] { parallel?.isLeader == false ? [] : callbacks }
 
     /// One group of every parameter, or with a backbone factor other than 1 the backbone
     /// (everything but the head) at that share of the learning rate and the head at the full rate.
@@ -114,7 +122,7 @@ public final class Trainer {
     @discardableResult
     public func run() throws -> TrainingOutcome {
         let outcome = try trainEpochs()
-        for callback in callbacks { try callback.trainingEnded(outcome, trainer: self) }
+        for callback in activeCallbacks { try callback.trainingEnded(outcome, trainer: self) }
         return outcome
     }
 
@@ -150,7 +158,8 @@ public final class Trainer {
             model.keepFrozenBatchNormInEval()
         }
         let epochStart = Date(), secondsBefore = progress.epochSeconds
-        var batches = training.batches(epoch: progress.epoch)
+        var batches = parallel.map { training.batches(epoch: progress.epoch, rank: $0.world.rank, of: $0.world.size) }
+            ?? training.batches(epoch: progress.epoch)
         var index = 0
         defer { epochTrainingLoop += Date().timeIntervalSince(epochStart) }
         while true {
@@ -162,7 +171,7 @@ public final class Trainer {
             // gives the same batches for the same epoch, so the run continues where it stopped.
             guard index >= progress.batchInEpoch else { continue }
             try trainStep(batch)
-            for callback in callbacks {
+            for callback in activeCallbacks {
                 callback.batchEnded(BatchProgress(epoch: progress.epoch + 1, epochs: settings.epochs, batch: progress.batchInEpoch,
                                                   batches: training.batchesPerEpoch, loss: progress.lossSum / Double(max(progress.lossCount, 1)),
                                                   examples: progress.lossCount, seconds: secondsBefore + Date().timeIntervalSince(epochStart)))
@@ -179,6 +188,8 @@ public final class Trainer {
         let value = try loss.item()
         guard value.isFinite else { throw TrainingError.nonFiniteLoss(step: progress.step + 1, epoch: progress.epoch + 1, value: value) }
         try loss.backward()
+        var lossSum = Double(value) * Double(batch.indices.count), examples = batch.indices.count
+        if let parallel { (lossSum, examples) = try parallel.averageGradients(model, lossSum: lossSum, examples: examples) }
         if let parameter = try FiniteCheck.firstNonFiniteGradient(model) {
             throw TrainingError.nonFiniteGradient(step: progress.step + 1, epoch: progress.epoch + 1, parameter: parameter)
         }
@@ -187,8 +198,8 @@ public final class Trainer {
         if let decay = settings.emaDecay { try WeightAverage.update(&progress.averageWeights, model: model, decay: decay) }
         progress.step += 1
         progress.batchInEpoch += 1
-        progress.lossSum += Double(value) * Double(batch.indices.count)
-        progress.lossCount += batch.indices.count
+        progress.lossSum += lossSum
+        progress.lossCount += examples
     }
 
     /// Validates, keeps the best weights, writes the checkpoints and moves to the next epoch.
@@ -217,7 +228,7 @@ public final class Trainer {
                                  dataWaitSeconds: epochDataWait, trainingSeconds: epochTrainingLoop)
         epochDataWait = 0
         epochTrainingLoop = 0
-        for callback in callbacks { try callback.epochEnded(record, trainer: self) }
+        for callback in activeCallbacks { try callback.epochEnded(record, trainer: self) }
         progress.batchInEpoch = 0
         progress.lossSum = 0
         progress.lossCount = 0
@@ -229,6 +240,7 @@ public final class Trainer {
     /// The validation loss and metrics in eval mode, or nil without validation data.
     public func validate() throws -> ValidationResult? {
         guard let validation else { return nil }
+        if let parallel { return try ShardedValidation.evaluate(model, task: task, data: validation, parallel: parallel) }
         return try ValidationResult.evaluate(model, task: task, data: validation)
     }
 

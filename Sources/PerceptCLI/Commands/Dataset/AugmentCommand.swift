@@ -62,6 +62,8 @@ struct AugmentCommand: ParsableCommand {
     }
 
     func run() throws {
+        let world = try AugmentSharing.join(resume: resume)
+        if let world, !world.isLeader { return try AugmentSharing.makeShare(self, world: world) }
         let (inputFolder, outputFolder) = try options.folders(resume: resume)
         if resume { try checkResumable(outputFolder.location) }
         let (pipelineText, loaded) = try loadPipeline()
@@ -71,9 +73,7 @@ struct AugmentCommand: ParsableCommand {
             throw DatasetCLI.usage("--split \(split): no image is in that split (splits: \(present.isEmpty ? "none" : present.joined(separator: ", ")))",
                                    file: inputFolder.path)
         }
-        let target = try to.flatMap { try DatasetCLI.format($0, option: "--to") } ?? source
-        let augmentation = DatasetAugmentation(pipeline: loaded, pipelineText: pipelineText, copies: copies, seed: seed, target: target,
-                                               split: split, keepOriginals: keepOriginals, workers: workers)
+        let (augmentation, target) = try makeAugmentation(pipeline: loaded, text: pipelineText, source: source)
         DatasetCLI.report(readProblems)
         if options.dryRun {
             let plan = augmentation.plan(dataset)
@@ -90,7 +90,9 @@ struct AugmentCommand: ParsableCommand {
         do {
             // A new run fills OUT in place, so a killed run can be resumed there.
             summary = try OutputFolderCLI.write(outputFolder, command: "percept augment", inPlace: true) { folder in
-                try augmentation.run(dataset, inputFolder: inputFolder, into: folder, resume: resume, recordedAs: outputFolder.location) { state in
+                let share = try world.map { try AugmentSharing.lead($0, folder: folder) }
+                return try augmentation.run(dataset, inputFolder: inputFolder, into: folder, resume: resume, recordedAs: outputFolder.location,
+                                            share: share) { state in
                     progress.update(completed: state.completed, total: state.total)
                 }
             }
@@ -101,8 +103,9 @@ struct AugmentCommand: ParsableCommand {
             throw ExitCode(1)
         }
         progress.finish()
-        let problems = readProblems + summary.problems
-        DatasetCLI.report(summary.problems)
+        let augmentProblems = try world.map { try AugmentSharing.allProblems(summary.problems, world: $0) } ?? summary.problems
+        let problems = readProblems + augmentProblems
+        DatasetCLI.report(augmentProblems)
         let line = summary.alreadyComplete
             ? "\(outputFolder.location.path) is already complete; nothing to resume"
             : "wrote \(summary.written) of \(summary.planned) image(s) into \(outputFolder.location.path) (\(target.rawValue) labels, \(DatasetAugmentation.manifestFileName))"
@@ -118,6 +121,13 @@ struct AugmentCommand: ParsableCommand {
         try DatasetCLI.exit(for: problems)
     }
 
+    /// The augmentation the options describe, and the format it writes (IN's `source` unless --to).
+    func makeAugmentation(pipeline: Pipeline, text: String, source: DatasetFormat) throws -> (DatasetAugmentation, DatasetFormat) {
+        let target = try to.flatMap { try DatasetCLI.format($0, option: "--to") } ?? source
+        return (DatasetAugmentation(pipeline: pipeline, pipelineText: text, copies: copies, seed: seed, target: target,
+                                    split: split, keepOriginals: keepOriginals, workers: workers), target)
+    }
+
     /// Refuses `--resume` on a non-empty folder that holds neither an unfinished run nor a
     /// finished one.
     private func checkResumable(_ folder: URL) throws {
@@ -129,7 +139,7 @@ struct AugmentCommand: ParsableCommand {
     }
 
     /// The pipeline file's text and the pipeline with the command line's box settings.
-    private func loadPipeline() throws -> (String, Pipeline) {
+    func loadPipeline() throws -> (String, Pipeline) {
         guard let data = FileManager.default.contents(atPath: pipeline) else { throw DatasetCLI.usage("cannot read the pipeline file", file: pipeline) }
         let text = String(decoding: data, as: UTF8.self)
         do {

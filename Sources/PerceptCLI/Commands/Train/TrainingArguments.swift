@@ -224,7 +224,9 @@ struct TrainingArguments: Equatable {
 extension TrainingArguments {
     /// The run's arguments: from the flags (and `--cfg`), or from the resumed run's `args.yaml`,
     /// where any flag (shared or the command's own) that differs from it is an error listing the differences.
+    /// Joins the MPI job first when there is one (``DistributedJob``).
     static func resolve(_ options: TrainingOptions, command: CommandArguments = .none) throws -> (TrainingArguments, RunFolder?) {
+        try DistributedJob.joinForTraining(choice: options.distributed, synchronizeBatchNorm: options.syncBN)
         guard let resume = options.resume else { return (try TrainingArguments(options, command: command), nil) }
         let run = try RunFolder.resuming(resume)
         let commandKeys = command.keys.map(\.key)

@@ -62,11 +62,15 @@ extension TrainingConsole {
     static func train(_ trainer: Trainer, run: RunFolder, resuming: Bool, json: Bool, command: String, what: String,
                       callbacks: [any TrainingCallback] = []) throws {
         trainer.callbacks = [TrainingConsole(json: json), RunLog(folder: run, metricNames: trainer.task.metricNames)] + callbacks
-        ClassifyCLI.printError("\(resuming ? "resuming" : "training") \(what), into \(run.path)")
-        let counts = trainer.model.parameterCounts
-        ClassifyCLI.printError("parameters: \(ClassifyCLI.grouped(counts.total)) total, \(ClassifyCLI.grouped(counts.trainable)) trainable, \(ClassifyCLI.grouped(counts.frozen)) frozen")
+        // In a data-parallel job rank 0 speaks for every rank.
+        let speaks = DataParallel.current?.isLeader != false
+        if speaks {
+            ClassifyCLI.printError("\(resuming ? "resuming" : "training") \(what), into \(run.path)")
+            let counts = trainer.model.parameterCounts
+            ClassifyCLI.printError("parameters: \(ClassifyCLI.grouped(counts.total)) total, \(ClassifyCLI.grouped(counts.trainable)) trainable, \(ClassifyCLI.grouped(counts.frozen)) frozen")
+        }
         let outcome = try trainer.runInterruptibly(run: run)
-        report(outcome, trainer: trainer, run: run, command: command)
+        if speaks { report(outcome, trainer: trainer, run: run, command: command) }
         // The shell's code for a run ended by Ctrl-C, so scripts can tell it from a finished run.
         if case .interrupted = outcome { throw ExitCode(interruptedStatus) }
     }

@@ -62,6 +62,10 @@ struct TrainingOptions: ParsableArguments {
     var unfreeze: String?
     @Option(name: .customLong("backbone-lr-factor"), help: "Learning-rate factor of everything but the head (default 1).")
     var backboneLRFactor: String?
+    @Option(help: "mpi: train data-parallel over the ranks of an MPI job (detected without the flag under mpirun or srun); none: alone. Not saved in args.yaml, so --resume may use another rank count.")
+    var distributed: String?
+    @Flag(name: .customLong("sync-bn"), help: "With --distributed: batch norm uses statistics over the global batch instead of each rank's slice.")
+    var syncBN = false
 
     /// The values given on the command line, keyed as in `args.yaml`.
     var given: [String: String] {

@@ -1,0 +1,55 @@
+import Foundation
+import Percept
+
+/// `percept bench distributed`, run as `mpirun -np N percept bench distributed` (or alone, as
+/// one rank): the time of an allreduce of 1, 4, 16 and 64 MB of Float32 (milliseconds per
+/// megabyte is what the README's cost model needs), and a data-parallel training step of
+/// `fashion_cnn` at global batch 64 (each rank its slice, gradients averaged, SGD step), whose
+/// images per second compare N ranks × 1 thread with 1 process × N threads. Rank 0 reports.
+struct DistributedBench {
+    var repeats: Int
+    var filter: String?
+
+    func run(reporter: BenchReporter) throws {
+        guard let world = try DistributedJob.join(choice: "mpi") else { return }
+        let common: [(String, Any)] = [("ranks", world.size), ("threads_per_rank", ThreadBudget.threads)]
+        for megabytes in [1, 4, 16, 64] where selected("allreduce-\(megabytes)mb") {
+            var values = [Float](repeating: 1, count: megabytes << 18)
+            let times = try measure(repeats: repeats, warmup: 2) {
+                try world.barrier()
+                try world.allreduce(&values)
+            }
+            var result = BenchResult(name: "allreduce-\(megabytes)mb", timesMs: times)
+            result.extra = [("ms_per_mb", result.median / Double(megabytes))] + common
+            reporter.report(result)
+        }
+        if selected("train-step-fashion_cnn-b64") { reporter.report(try trainStep(world, common: common)) }
+    }
+
+    /// One data-parallel step of fashion_cnn (28×28 gray, 10 classes) at global batch 64.
+    private func trainStep(_ world: Communicator, common: [(String, Any)]) throws -> BenchResult {
+        let globalBatch = 64, local = globalBatch / world.size
+        guard globalBatch % world.size == 0 else { throw DistributedTrainingError.batchNotDivisible(batch: globalBatch, ranks: world.size) }
+        Tensor.manualSeed(1)
+        let model = try ModelRegistry.build("fashion_cnn", configuration: ModelConfiguration(numClasses: 10, inputChannels: 1, imageSize: 28))
+        model.train()
+        let parallel = DataParallel(world: world, synchronizesBatchNorm: false)
+        try parallel.broadcastState(model)
+        let optimizer = try SGD(model, learningRate: 0.01, momentum: 0.9)
+        var generator = RandomGenerator(seed: UInt64(2 + world.rank))
+        let images = Tensor.randomNormal([local, 1, 28, 28], generator: &generator)
+        let labels = try Tensor(indices: (0..<local).map { ($0 + world.rank) % 10 })
+        let times = try measure(repeats: repeats) {
+            optimizer.zeroGrad()
+            let loss = try Tensor.crossEntropy(model(images), targets: labels)
+            try loss.backward()
+            _ = try parallel.averageGradients(model, lossSum: Double(try loss.item()) * Double(local), examples: local)
+            try optimizer.step()
+        }
+        var result = BenchResult(name: "train-step-fashion_cnn-b64", timesMs: times)
+        result.extra = [("images_per_s", Double(globalBatch) / (result.median / 1000))] + common
+        return result
+    }
+
+    private func selected(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }
+}
