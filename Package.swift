@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "PerceptData", targets: ["PerceptData"]),
         .library(name: "PerceptTrain", targets: ["PerceptTrain"]),
         .library(name: "PerceptAnnotator", targets: ["PerceptAnnotator"]),
+        .library(name: "PerceptExport", targets: ["PerceptExport"]),
         // PCL's bridge as its own shared library (libPerceptPCL.so), which PCLBridge loads at first use.
         .library(name: "PerceptPCL", type: .dynamic, targets: ["PCLBridgeLibrary"]),
     ],
@@ -82,6 +83,8 @@ let package = Package(
         ]),
         .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptModels", "PerceptData", "PerceptEval", "PerceptLabels", "PerceptRandom", "PerceptThreads",
                                                   .product(name: "Yams", package: "Yams")]),
+        // ONNX files: its own small protobuf writer and reader, no runtime (see README's export section).
+        .target(name: "PerceptExport", dependencies: ["PerceptModels", "PerceptNN", "PerceptTensor"]),
         .target(name: "PerceptAnnotator", dependencies: [
             "PerceptLabels", "PerceptImage",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
@@ -89,7 +92,7 @@ let package = Package(
         ], exclude: ["Web"]),
         .target(name: "Percept", dependencies: [
             "PerceptThreads", "PerceptMessages", "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
-            "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptTrain", "PerceptAnnotator",
+            "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptTrain", "PerceptAnnotator", "PerceptExport",
         ]),
         .executableTarget(name: "PerceptCLI", dependencies: [
             "Percept",
@@ -113,6 +116,7 @@ let package = Package(
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
         .testTarget(name: "PerceptAnnotatorTests", dependencies: ["PerceptAnnotator", "PerceptCLI"], path: "Tests/PerceptAnnotatorTests"),
         .testTarget(name: "PerceptTrainTests", dependencies: ["PerceptTrain"], path: "Tests/PerceptTrainTests"),
+        .testTarget(name: "PerceptExportTests", dependencies: ["PerceptExport", "PerceptCLI"], path: "Tests/PerceptExportTests"),
     ],
     swiftLanguageModes: [.v5]
 )
