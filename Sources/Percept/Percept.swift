@@ -12,6 +12,7 @@
 @_exported import PerceptData
 @_exported import PerceptTrain
 @_exported import PerceptAnnotator
+@_exported import PerceptExport
 
 /// The version of the Percept libraries and of the `percept` command.
 public enum PerceptVersion {
