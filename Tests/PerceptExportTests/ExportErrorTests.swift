@@ -29,6 +29,20 @@ final class GELUNet: Module, Layer {
     func forward(_ input: Tensor) throws -> Tensor { try block(input) }
 }
 
+/// Uneven adaptive average windows (5×7 → 3×2) and an uneven max pool, which ONNX cannot express.
+final class AdaptivePoolNet: Module, Layer {
+    let maximum: Bool
+
+    init(maximum: Bool) {
+        self.maximum = maximum
+        super.init()
+    }
+
+    func forward(_ input: Tensor) throws -> Tensor {
+        maximum ? try input.adaptiveMaxPool2d(outputSize: SpatialPair(3, 2)) : try input.adaptiveAvgPool2d(outputSize: SpatialPair(3, 2))
+    }
+}
+
 @Suite("ONNX export errors")
 struct ExportErrorTests {
     @Test("an opset outside 13…21 is refused before tracing", arguments: [12, 22])
@@ -62,6 +76,19 @@ struct ExportErrorTests {
         let model = try entry.build(configuration)
         #expect(throws: ZooExportError.partNeedsAutoencoder(part: "encoder", model: "mlp")) {
             _ = try ZooExport.signature(for: model, name: "mlp", task: entry.task, configuration: configuration, part: .encoder, imageSize: (12, 12))
+        }
+    }
+
+    @Test("uneven adaptive average windows export exactly; uneven max windows name their layer")
+    func unevenAdaptivePooling() throws {
+        let average = AdaptivePoolNet(maximum: false)
+        let signature = ExportSignature(inputs: [(name: "x", shape: [1, 2, 5, 7])], outputNames: ["y"]) { [try average($0[0])] }
+        try ONNXRuntimeCheck.expectRuntimeMatches(average, signature, options: ONNXExportOptions(dynamicBatch: true), batches: [1, 7],
+                                                  label: "adaptive average 5×7 → 3×2")
+        let maximum = AdaptivePoolNet(maximum: true)
+        let maxSignature = ExportSignature(inputs: [(name: "x", shape: [1, 2, 5, 7])], outputNames: ["y"]) { [try maximum($0[0])] }
+        #expect(throws: ONNXExportError.self) {
+            _ = try ONNXExporter.export(maximum, signature: maxSignature, options: ONNXExportOptions(), metadata: [], producerVersion: "test")
         }
     }
 }

@@ -191,19 +191,38 @@ enum OperatorLowering {
         }
     }
 
-    /// Global pooling for a 1×1 output, a plain pool where the windows tile the input evenly.
+    /// Global pooling for a 1×1 output, a plain pool where the windows tile the input evenly;
+    /// uneven average windows (VGG's 7×7 from other sizes) as two products with constant
+    /// averaging matrices, `A_h · X · A_wᵀ`, which is exactly PyTorch's windows.
     private static func lowerAdaptivePool(_ s: LoweringStep, into g: inout GraphEmitter) throws {
         let input = s.inputShape(0), output = s.ints("outputSize"), isMax = s.operation.kind == "adaptiveMaxPool2d"
         guard input.count == 4 else { throw s.unsupported("adaptive pooling of a rank-\(input.count) input") }
         if output == [1, 1] {
             return g.node(isMax ? "GlobalMaxPool" : "GlobalAveragePool", [s.inputs[0]], [s.output], layer: s.layer)
         }
-        guard input[2] % output[0] == 0, input[3] % output[1] == 0 else {
-            throw s.unsupported("windows of \(input[2])×\(input[3]) → \(output[0])×\(output[1]) are uneven; ONNX pools have one window size")
+        if input[2] % output[0] == 0, input[3] % output[1] == 0 {
+            let kernel = [input[2] / output[0], input[3] / output[1]]
+            return g.node(isMax ? "MaxPool" : "AveragePool", [s.inputs[0]], [s.output],
+                          [ONNXAttribute("kernel_shape", .ints(kernel)), ONNXAttribute("strides", .ints(kernel))], layer: s.layer)
         }
-        let kernel = [input[2] / output[0], input[3] / output[1]]
-        g.node(isMax ? "MaxPool" : "AveragePool", [s.inputs[0]], [s.output],
-               [ONNXAttribute("kernel_shape", .ints(kernel)), ONNXAttribute("strides", .ints(kernel))], layer: s.layer)
+        guard !isMax else { throw s.unsupported("windows of \(input[2])×\(input[3]) → \(output[0])×\(output[1]) are uneven; ONNX max pools have one window size") }
+        let columns = g.floats(averaging(from: input[3], to: output[1], transposed: true), dims: [input[3], output[1]], layer: s.layer, "column_weights")
+        let rows = g.floats(averaging(from: input[2], to: output[0], transposed: false), dims: [output[0], input[2]], layer: s.layer, "row_weights")
+        let narrowed = g.intermediate("MatMul", [s.inputs[0], columns], layer: s.layer)
+        g.node("MatMul", [rows, narrowed], [s.output], layer: s.layer)
+    }
+
+    /// The `[outputs, inputs]` matrix (or its transpose) averaging PyTorch's adaptive windows
+    /// `floor(i·in/out) ..< ceil((i+1)·in/out)`.
+    static func averaging(from inputs: Int, to outputs: Int, transposed: Bool) -> [Float] {
+        var matrix = [Float](repeating: 0, count: inputs * outputs)
+        for row in 0..<outputs {
+            let start = row * inputs / outputs, end = ((row + 1) * inputs + outputs - 1) / outputs
+            for column in start..<end {
+                matrix[transposed ? column * outputs + row : row * inputs + column] = 1 / Float(end - start)
+            }
+        }
+        return matrix
     }
 
     /// Resize with scales (as PyTorch maps coordinates with the factor when one is given).
