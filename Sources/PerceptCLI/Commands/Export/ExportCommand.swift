@@ -10,9 +10,10 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export a trained model to ONNX (classifiers, autoencoders and VAE parts, U-Net, PointNet).",
         discussion: """
-        The graph is traced from one forward pass; batch norms are folded into the convolutions before them,
-        initialisers keep their state-dict names, and the metadata holds the class names, input size,
-        normalisation, task and Percept's version. Check a file with Tools/onnx-check.
+        The graph is traced from one forward pass; batch norms are folded into the
+        convolutions before them, initialisers keep their state-dict names, and the
+        metadata holds the class names, input size, normalisation, task and Percept's
+        version. Check a file with Tools/onnx-check.
 
         Examples:
           percept export --weights runs/classify/train/weights/best.safetensors --format onnx fashion.onnx
