@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "PerceptDistributed", targets: ["PerceptDistributed"]),
         .library(name: "PerceptTrain", targets: ["PerceptTrain"]),
         .library(name: "PerceptAnnotator", targets: ["PerceptAnnotator"]),
+        .library(name: "PerceptExport", targets: ["PerceptExport"]),
         // PCL's bridge as its own shared library (libPerceptPCL.so), which PCLBridge loads at first use.
         .library(name: "PerceptPCL", type: .dynamic, targets: ["PCLBridgeLibrary"]),
     ],
@@ -88,6 +89,8 @@ let package = Package(
         .target(name: "PerceptDistributed", dependencies: ["CMPI"]),
         .target(name: "PerceptTrain", dependencies: ["PerceptNN", "PerceptDistributed", "PerceptModels", "PerceptData", "PerceptEval", "PerceptLabels", "PerceptRandom", "PerceptThreads",
                                                   .product(name: "Yams", package: "Yams")]),
+        // ONNX files: its own small protobuf writer and reader, no runtime (see README's export section).
+        .target(name: "PerceptExport", dependencies: ["PerceptModels", "PerceptNN", "PerceptTensor"]),
         .target(name: "PerceptAnnotator", dependencies: [
             "PerceptLabels", "PerceptImage",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
@@ -95,7 +98,7 @@ let package = Package(
         ], exclude: ["Web"]),
         .target(name: "Percept", dependencies: [
             "PerceptThreads", "PerceptMessages", "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
-            "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptDistributed", "PerceptTrain", "PerceptAnnotator",
+            "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptDistributed", "PerceptTrain", "PerceptAnnotator", "PerceptExport",
         ]),
         .executableTarget(name: "PerceptCLI", dependencies: [
             "Percept",
@@ -121,6 +124,7 @@ let package = Package(
         .testTarget(name: "PerceptTrainTests", dependencies: ["PerceptTrain"], path: "Tests/PerceptTrainTests"),
         // Runs `mpirun … percept` on the built binary, so it depends on the executable.
         .testTarget(name: "PerceptDistributedTests", dependencies: ["PerceptDistributed", "PerceptCLI"], path: "Tests/PerceptDistributedTests"),
+        .testTarget(name: "PerceptExportTests", dependencies: ["PerceptExport", "PerceptCLI"], path: "Tests/PerceptExportTests"),
     ],
     swiftLanguageModes: [.v5]
 )

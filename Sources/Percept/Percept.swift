@@ -13,6 +13,7 @@
 @_exported import PerceptDistributed
 @_exported import PerceptTrain
 @_exported import PerceptAnnotator
+@_exported import PerceptExport
 
 /// The version of the Percept libraries and of the `percept` command.
 public enum PerceptVersion {

@@ -9,7 +9,7 @@ struct PerceptCommand: ParsableCommand {
         commandName: "percept",
         abstract: "Computer vision and 3D perception: datasets, augmentation, training, point clouds, labeling.",
         version: PerceptVersion.string,
-        subcommands: [AnnotateCommand.self, BenchCommand.self, ClassifyCommand.self, CloudCommand.self, DatasetCommand.self, DemoCommand.self, EvalCommand.self,
+        subcommands: [AnnotateCommand.self, BenchCommand.self, ExportCommand.self, ClassifyCommand.self, CloudCommand.self, DatasetCommand.self, DemoCommand.self, EvalCommand.self,
                       ImageCommand.self, WeightsCommand.self, ValidateCommand.self, ConvertCommand.self,
                       AugmentCommand.self, PreviewCommand.self, SplitCommand.self, StatsCommand.self,
                       ModelsCommand.self, SegmentCommand.self,

@@ -18,3 +18,16 @@ extension CommandOutput {
         }
     }
 }
+
+extension CommandOutput {
+    /// Refuses an output file that exists (without `force`) or that is the `input` file itself;
+    /// usage errors exit 2.
+    static func requireNewFile(_ output: String, input: String, force: Bool) throws {
+        guard force || !FileManager.default.fileExists(atPath: output) else {
+            throw usage(file: output, "already exists; use --force to replace it")
+        }
+        guard URL(fileURLWithPath: output).standardizedFileURL != URL(fileURLWithPath: input).standardizedFileURL else {
+            throw usage(file: output, "is the input file; choose another OUT")
+        }
+    }
+}

@@ -16,7 +16,7 @@ struct WeightsCommand: ParsableCommand {
 struct InspectWeightsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "List the tensors (name, dtype, shape, value range), metadata and parameter count of a weights file (.safetensors, .pt, .pth)."
+        abstract: "List the tensors (name, dtype, shape, value range), metadata and parameter count of a weights file (.safetensors, .pt, .pth), or the graph of an .onnx file."
     )
 
     @Argument(help: "The weights file: safetensors, or a PyTorch torch.save file.")
@@ -26,6 +26,15 @@ struct InspectWeightsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        if file.lowercased().hasSuffix(".onnx") {
+            let inspection: ONNXInspection
+            do { inspection = try ONNXInspection(path: file) } catch {
+                FileHandle.standardError.write(Data((ClassifyCLI.message(error) + "\n").utf8))
+                throw ExitCode(1)
+            }
+            print(json ? try ONNXInspectionOutput.json(inspection) : ONNXInspectionOutput.table(inspection))
+            return
+        }
         let inspection: WeightsInspection
         do {
             if TorchFile.isTorchFile(file) {

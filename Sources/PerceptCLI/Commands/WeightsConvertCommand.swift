@@ -30,12 +30,7 @@ struct ConvertWeightsCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        guard force || !FileManager.default.fileExists(atPath: output) else {
-            throw CommandOutput.usage(file: output, "already exists; use --force to replace it")
-        }
-        guard URL(fileURLWithPath: output).standardizedFileURL != URL(fileURLWithPath: input).standardizedFileURL else {
-            throw CommandOutput.usage(file: output, "is the input file; choose another OUT")
-        }
+        try CommandOutput.requireNewFile(output, input: input, force: force)
         try ClassifyCLI.reportingErrors(convert)
     }
 

@@ -218,8 +218,11 @@ public protocol Layer: Module {
 }
 
 extension Layer {
-    /// Runs the layer.
+    /// Runs the layer (telling an active export trace which layer runs).
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        let recorder = OperationTrace.recorder
+        recorder?.enterLayer(self)
+        defer { recorder?.exitLayer() }
         guard let trace = SummaryTrace.current else { return try forward(input) }
         let row = trace.begin(self)
         let output = try forward(input)

@@ -8,8 +8,11 @@ public protocol MultiInputLayer: Module {
 }
 
 extension MultiInputLayer {
-    /// Runs the layer.
+    /// Runs the layer (telling an active export trace which layer runs).
     public func callAsFunction(_ inputs: [Tensor]) throws -> Tensor {
+        let recorder = OperationTrace.recorder
+        recorder?.enterLayer(self)
+        defer { recorder?.exitLayer() }
         guard let trace = SummaryTrace.current else { return try forward(inputs) }
         let row = trace.begin(self)
         let output = try forward(inputs)

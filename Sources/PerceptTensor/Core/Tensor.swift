@@ -83,6 +83,7 @@ public struct Tensor: @unchecked Sendable {
         if isContiguous { return self }
         var result = Kernels.copyContiguous(self)
         Autograd.record("contiguous", output: &result, inputs: [self]) { grad in [grad] }
+        OperationTrace.record("identity", [self], output: result)
         return result
     }
 
@@ -90,6 +91,7 @@ public struct Tensor: @unchecked Sendable {
     public func clone() -> Tensor {
         var result = Kernels.copyContiguous(self)
         Autograd.record("clone", output: &result, inputs: [self]) { grad in [grad] }
+        OperationTrace.record("identity", [self], output: result)
         return result
     }
 }

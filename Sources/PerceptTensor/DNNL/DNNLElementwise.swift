@@ -24,6 +24,7 @@ enum DNNLElementwise {
             }
             return [gradInput]
         }
+        OperationTrace.record(name, [input], output: result)
         return result
     }
 

@@ -13,12 +13,16 @@ extension Tensor {
 
     /// Element-wise sum.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
-        if let fast = DNNLElementwise.add(a, b) { return fast }
+        if let fast = DNNLElementwise.add(a, b) {
+            OperationTrace.record("add", [a, b], output: fast)
+            return fast
+        }
         var result = try floatBinary(a, b, "add") { $0 + $1 }
         Autograd.record("add", output: &result, inputs: [a, b]) { grad in
             [a.requiresGrad ? try grad.sum(toShape: a.shape) : nil,
              b.requiresGrad ? try grad.sum(toShape: b.shape) : nil]
         }
+        OperationTrace.record("add", [a, b], output: result)
         return result
     }
 
@@ -29,6 +33,7 @@ extension Tensor {
             [a.requiresGrad ? try grad.sum(toShape: a.shape) : nil,
              b.requiresGrad ? try grad.negated().sum(toShape: b.shape) : nil]
         }
+        OperationTrace.record("sub", [a, b], output: result)
         return result
     }
 
@@ -39,6 +44,7 @@ extension Tensor {
             [a.requiresGrad ? try (grad * b).sum(toShape: a.shape) : nil,
              b.requiresGrad ? try (grad * a).sum(toShape: b.shape) : nil]
         }
+        OperationTrace.record("mul", [a, b], output: result)
         return result
     }
 
@@ -49,6 +55,7 @@ extension Tensor {
             [a.requiresGrad ? try (grad / b).sum(toShape: a.shape) : nil,
              b.requiresGrad ? try floatBinary(try grad * a, b, "div") { g, y in -g / (y * y) }.sum(toShape: b.shape) : nil]
         }
+        OperationTrace.record("div", [a, b], output: result)
         return result
     }
 
@@ -70,6 +77,7 @@ extension Tensor {
         Autograd.record("pow", output: &result, inputs: [self]) { grad in
             [try grad * Kernels.map(input, Float.self, to: .float32) { exponent == 0 ? 0 : exponent * Foundation.pow($0, exponent - 1) }]
         }
+        OperationTrace.record("powScalar", [self], output: result, ["exponent": .float(exponent)])
         return result
     }
 
@@ -91,6 +99,7 @@ extension Tensor {
             return [a.requiresGrad ? try (grad * shareOfA).sum(toShape: a.shape) : nil,
                     b.requiresGrad ? try (grad * (1 - shareOfA)).sum(toShape: b.shape) : nil]
         }
+        OperationTrace.record(name, [a, b], output: result)
         return result
     }
 }
@@ -118,6 +127,7 @@ extension Tensor {
         Autograd.record("rdiv", output: &result, inputs: [b]) { grad in
             [try floatBinary(grad, input, "rdiv") { g, x in -a * g / (x * x) }]
         }
+        OperationTrace.record("rdiv", [b], output: result, ["numerator": .float(a)])
         return result
     }
     /// The negation.
@@ -127,6 +137,7 @@ extension Tensor {
     public func affine(scale: Float, shift: Float) -> Tensor {
         var result = Kernels.map(self, Float.self, to: .float32) { $0 * scale + shift }
         Autograd.record("affine", output: &result, inputs: [self]) { grad in [grad * scale] }
+        OperationTrace.record("affine", [self], output: result, ["scale": .float(scale), "shift": .float(shift)])
         return result
     }
 

@@ -21,7 +21,9 @@ extension Tensor {
         try checkAlike(parts, operation: operation) { shape in
             shape.count == first.rank && shape.indices.allSatisfy { $0 == resolved || shape[$0] == first.shape[$0] }
         }
-        return join(parts, axis: resolved, insertingAxis: false, operation: operation)
+        let output = join(parts, axis: resolved, insertingAxis: false, operation: operation)
+        OperationTrace.record(operation, parts, output: output, ["axis": .int(resolved)])
+        return output
     }
 
     /// The tensors, all of the same shape and dtype, joined along a new axis at `axis`
@@ -37,7 +39,9 @@ extension Tensor {
         }
         let resolved = try Layout.normalize(axis: axis, rank: first.rank + 1, operation: operation)
         try checkAlike(tensors, operation: operation) { $0 == first.shape }
-        return join(tensors, axis: resolved, insertingAxis: true, operation: operation)
+        let output = join(tensors, axis: resolved, insertingAxis: true, operation: operation)
+        OperationTrace.record(operation, tensors, output: output, ["axis": .int(resolved)])
+        return output
     }
 
     /// Throws unless every tensor has the first one's dtype and a shape that `fits`.

@@ -18,6 +18,7 @@ extension Tensor {
         var product = try Tensor.batchedMatmul(left, right)
         if rank == 1 { product = try product.squeezed(-2) }
         if other.rank == 1 { product = try product.squeezed(-1) }
+        OperationTrace.record("matmul", [self, other], output: product)
         return product
     }
 
@@ -44,6 +45,7 @@ extension Tensor {
              a.requiresGrad ? try grad.matmul(b.detach().transposed()) : nil,
              b.requiresGrad ? try a.detach().transposed().matmul(grad) : nil]
         }
+        OperationTrace.record("addmm", [input, a, b], output: result)
         return result
     }
 

@@ -10,6 +10,16 @@ public enum PaddingMode: Sendable, Equatable {
     /// The axis wrapped around: `[1, 2, 3]` with 2 before gives `[2, 3, 1, 2, 3]`. Each padding
     /// must be at most the size of its axis.
     case circular
+
+    /// The mode as an export trace records it (constant: its value is recorded as well).
+    var traced: TracedAttribute {
+        switch self {
+        case let .constant(value): .float(value)
+        case .reflect: .string("reflect")
+        case .replicate: .string("edge")
+        case .circular: .string("wrap")
+        }
+    }
 }
 
 /// Padding the trailing axes. Constant padding copies the input into a filled result (its
@@ -28,9 +38,10 @@ extension Tensor {
                 "\(padding.count) padded axes for a tensor of shape \(TensorError.format(shape))")
         }
         let firstAxis = rank - padding.count
+        let output: Tensor
         switch mode {
         case let .constant(value):
-            return try constantPadded(padding, firstAxis: firstAxis, value: value)
+            output = try constantPadded(padding, firstAxis: firstAxis, value: value)
         case .reflect, .replicate, .circular:
             var result = self
             for (position, pad) in padding.enumerated() where pad.before != 0 || pad.after != 0 {
@@ -38,8 +49,12 @@ extension Tensor {
                 let sources = try Tensor.paddingSources(pad, size: shape[axis], axis: axis, mode: mode)
                 result = try result.indexSelect(axis: axis, indices: sources)
             }
-            return result
+            output = result
         }
+        let before = Array(repeating: 0, count: firstAxis) + padding.map(\.before)
+        let after = Array(repeating: 0, count: firstAxis) + padding.map(\.after)
+        OperationTrace.record("pad", [self], output: output, ["before": .ints(before), "after": .ints(after), "mode": mode.traced])
+        return output
     }
 
     /// The tensor padded as by PyTorch's `F.pad(x, pad, mode)`: `pad` holds before/after pairs

@@ -10,6 +10,7 @@ extension Tensor {
         Autograd.record("sum", output: &result, inputs: [self]) { grad in
             [try grad.reshaped(keptShape).expanded(to: inputShape)]
         }
+        OperationTrace.record("sum", [self], output: result, ["axes": .ints(reduced), "keepDims": .bool(keepDims)])
         return result
     }
 
@@ -127,6 +128,7 @@ extension Tensor {
             }
             return [result]
         }
+        OperationTrace.record(operation, [self], output: values, ["axis": .int(axis)])
         if keepDims { return (values, indices) }
         var reducedShape = shape
         reducedShape.remove(at: axis)

@@ -10,6 +10,7 @@ extension Tensor {
             let weighted = try (grad * output).sum(axes: [axis], keepDims: true)
             return [try (grad - weighted) * output]
         }
+        OperationTrace.record("softmax", [self], output: recorded, ["axis": .int(axis)])
         return recorded
     }
 

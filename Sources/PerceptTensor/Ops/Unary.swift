@@ -5,9 +5,10 @@ import Foundation
 extension Tensor {
     /// Applies `forward` element-wise and records `derivative(x, y)`, the slope at input `x`
     /// with output `y`, for the backward pass. `vector`, when given, computes eight values at a
-    /// time for contiguous inputs.
+    /// time for contiguous inputs. `traced` are the options an export trace records with `name`.
     @inline(__always)
     func unary(_ name: String, _ forward: (Float) -> Float, vector: ((SIMD8<Float>) -> SIMD8<Float>)? = nil,
+               traced: @autoclosure () -> [String: TracedAttribute] = [:],
                derivative: @escaping (Float, Float) -> Float) -> Tensor {
         var result: Tensor
         if let vector, isContiguous, dtype == .float32 {
@@ -21,6 +22,7 @@ extension Tensor {
             let slope = try Kernels.map(input, Float.self, output, Float.self, to: .float32, operation: name, derivative)
             return [try grad * slope]
         }
+        OperationTrace.record(name, [self], output: result, traced())
         return result
     }
 
@@ -42,7 +44,7 @@ extension Tensor {
     /// Values limited to `[min, max]` (either bound optional); the gradient is 1 inside.
     public func clamped(min lower: Float? = nil, max upper: Float? = nil) -> Tensor {
         let low = lower ?? -.infinity, high = upper ?? .infinity
-        return unary("clamp", { Swift.min(Swift.max($0, low), high) },
+        return unary("clamp", { Swift.min(Swift.max($0, low), high) }, traced: ["min": .float(low), "max": .float(high)],
                      derivative: { x, _ in x >= low && x <= high ? 1 : 0 })
     }
 }
@@ -57,17 +59,18 @@ extension Tensor {
         Autograd.record("relu", output: &result, inputs: [self]) { grad in
             [try Kernels.map(grad, Float.self, output, Float.self, to: .float32, operation: "relu") { g, y in y > 0 ? g : 0 }]
         }
+        OperationTrace.record("relu", [self], output: result)
         return result
     }
 
     /// x for x > 0, else `slope · x`.
     public func leakyRelu(slope: Float = 0.01) -> Tensor {
-        unary("leaky_relu", { $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })
+        unary("leaky_relu", { $0 > 0 ? $0 : slope * $0 }, traced: ["alpha": .float(slope)], derivative: { x, _ in x > 0 ? 1 : slope })
     }
 
     /// x for x > 0, else `alpha · (eˣ − 1)`.
     public func elu(alpha: Float = 1) -> Tensor {
-        unary("elu", { $0 > 0 ? $0 : alpha * (Foundation.exp($0) - 1) }, derivative: { x, y in x > 0 ? 1 : y + alpha })
+        unary("elu", { $0 > 0 ? $0 : alpha * (Foundation.exp($0) - 1) }, traced: ["alpha": .float(alpha)], derivative: { x, y in x > 0 ? 1 : y + alpha })
     }
 
     /// Scaled ELU with the self-normalising constants.
@@ -81,7 +84,7 @@ extension Tensor {
     public func gelu(approximateTanh: Bool = false) -> Tensor {
         if approximateTanh {
             let c: Float = 0.7978845608028654, k: Float = 0.044715
-            return unary("gelu", { x in 0.5 * x * (1 + Foundation.tanh(c * (x + k * x * x * x))) }, derivative: { x, _ in
+            return unary("gelu", { x in 0.5 * x * (1 + Foundation.tanh(c * (x + k * x * x * x))) }, traced: ["approximate": .string("tanh")], derivative: { x, _ in
                 let inner = c * (x + k * x * x * x), t = Foundation.tanh(inner)
                 return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * k * x * x)
             })
@@ -123,12 +126,13 @@ extension Tensor {
 
     /// Values limited to `[min, max]` with gradient 1 strictly inside.
     public func hardtanh(min lower: Float = -1, max upper: Float = 1) -> Tensor {
-        unary("hardtanh", { Swift.min(Swift.max($0, lower), upper) }, derivative: { x, _ in x > lower && x < upper ? 1 : 0 })
+        unary("hardtanh", { Swift.min(Swift.max($0, lower), upper) }, traced: ["min": .float(lower), "max": .float(upper)], derivative: { x, _ in x > lower && x < upper ? 1 : 0 })
     }
 
     /// log(1 + e^(βx)) / β, linear above `threshold` (as in PyTorch).
     public func softplus(beta: Float = 1, threshold: Float = 20) -> Tensor {
-        unary("softplus", { Tensor.softplusValue($0, beta: beta, threshold: threshold) }, derivative: { x, _ in
+        unary("softplus", { Tensor.softplusValue($0, beta: beta, threshold: threshold) },
+              traced: ["beta": .float(beta), "threshold": .float(threshold)], derivative: { x, _ in
             x * beta > threshold ? 1 : 1 / (1 + Foundation.exp(-beta * x))
         })
     }

@@ -8,6 +8,7 @@ extension Tensor {
         var result = reshapedView(resolved)
         let inputShape = shape
         Autograd.record("reshape", output: &result, inputs: [self]) { grad in [try grad.reshaped(inputShape)] }
+        OperationTrace.record("reshape", [self], output: result)
         return result
     }
 
@@ -49,6 +50,7 @@ extension Tensor {
         var inverse = [Int](repeating: 0, count: rank)
         for (position, axis) in axes.enumerated() { inverse[axis] = position }
         Autograd.record("permute", output: &result, inputs: [self]) { grad in [try grad.permuted(inverse)] }
+        OperationTrace.record("permute", [self], output: result, ["order": .ints(axes)])
         return result
     }
 
@@ -93,6 +95,7 @@ extension Tensor {
         result.autograd = nil
         let inputShape = shape
         Autograd.record("expand", output: &result, inputs: [self]) { grad in [try grad.sum(toShape: inputShape)] }
+        OperationTrace.record("expand", [self], output: result)
         return result
     }
 
@@ -153,6 +156,8 @@ extension Tensor {
             Kernels.assign(grad, into: window)
             return [full]
         }
+        OperationTrace.record("slice", [self], output: result,
+                              ["axis": .int(axis), "start": .int(lower), "end": .int(upper), "step": .int(step)])
         return result
     }
 }

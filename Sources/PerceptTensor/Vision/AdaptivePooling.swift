@@ -9,7 +9,9 @@ extension Tensor {
     /// ```
     public func adaptiveAvgPool2d(outputSize: SpatialPair) throws -> Tensor {
         let (rows, columns) = try adaptiveWindows("adaptiveAvgPool2d", outputSize: outputSize)
-        return PoolingKernels.averagePool(self, rows: rows, columns: columns, includePadding: false, name: "adaptive_avg_pool2d")
+        let output = PoolingKernels.averagePool(self, rows: rows, columns: columns, includePadding: false, name: "adaptive_avg_pool2d")
+        OperationTrace.record("adaptiveAvgPool2d", [self], output: output, ["outputSize": outputSize.traced])
+        return output
     }
 
     /// The maximum over adaptive windows of `[N, C, H, W]` (or `[C, H, W]`), giving `outputSize`.
@@ -20,7 +22,9 @@ extension Tensor {
     /// `adaptiveMaxPool2d` with each maximum's flat index within its input plane.
     public func adaptiveMaxPool2dWithIndices(outputSize: SpatialPair) throws -> (values: Tensor, indices: Tensor) {
         let (rows, columns) = try adaptiveWindows("adaptiveMaxPool2d", outputSize: outputSize)
-        return PoolingKernels.maxPool(self, rows: rows, columns: columns, name: "adaptive_max_pool2d")
+        let output = PoolingKernels.maxPool(self, rows: rows, columns: columns, name: "adaptive_max_pool2d")
+        OperationTrace.record("adaptiveMaxPool2d", [self], output: output.0, ["outputSize": outputSize.traced])
+        return output
     }
 
     /// The mean of each plane: `[N, C, H, W]` → `[N, C, 1, 1]`.

@@ -63,7 +63,11 @@ extension Tensor {
             output = BatchNormKernels.normalize(input, mean: statistics.mean, variance: statistics.variance, weight: weight,
                                                 bias: bias, eps: eps, relu: relu, batchStatistics: training)
         }
-        guard training, let runningMean, let runningVar else { return (output, runningMean, runningVar) }
+        guard training, let runningMean, let runningVar else {
+            OperationTrace.record(operation, [input, weight, bias, runningMean, runningVar], output: output,
+                                  ["epsilon": .float(eps), "relu": .bool(relu)])
+            return (output, runningMean, runningVar)
+        }
         let correction = Float(count) / Float(count - 1)
         let newMean = try Tensor(zip(runningMean.contiguousValues().toArray(), statistics.mean).map {
             (1 - momentum) * $0 + momentum * $1 }, shape: [channels])

@@ -33,7 +33,10 @@ extension Tensor {
             kernel: kernel, stride: stride, padding: padding, dilation: dilation,
             outputHeight: outputHeight, outputWidth: outputWidth)
         try BLAS.load()
-        return Convolution.forward(input: self, weight: weight, bias: bias, geometry: geometry)
+        let output = Convolution.forward(input: self, weight: weight, bias: bias, geometry: geometry)
+        OperationTrace.record(operation, [self, weight, bias], output: output,
+                              ["stride": stride.traced, "padding": padding.traced, "dilation": dilation.traced, "groups": .int(groups)])
+        return output
     }
 
     /// Convolves `[N, Cin, L]` with `weight` `[Cout, Cin/groups, k]`: conv2d over a height of 1.

@@ -40,7 +40,11 @@ extension Tensor {
             kernel: kernel, stride: stride, padding: padding, dilation: dilation,
             outputHeight: shape[2], outputWidth: shape[3])
         try BLAS.load()
-        return ConvolutionTranspose.forward(input: self, weight: weight, bias: bias, geometry: geometry)
+        let output = ConvolutionTranspose.forward(input: self, weight: weight, bias: bias, geometry: geometry)
+        OperationTrace.record(operation, [self, weight, bias], output: output,
+                              ["stride": stride.traced, "padding": padding.traced, "outputPadding": outputPadding.traced,
+                               "dilation": dilation.traced, "groups": .int(groups)])
+        return output
     }
 }
 

@@ -14,12 +14,13 @@ extension Tensor {
                           dilation: SpatialPair = 1, ceilMode: Bool = false) throws -> Tensor {
         let (rows, columns) = try poolWindows("maxPool2d", kernelSize: kernelSize, stride: stride ?? kernelSize,
                                               padding: padding, dilation: dilation, ceilMode: ceilMode)
-        if let fast = DNNLPooling.pool(self, algorithm: PERCEPT_DNNL_MAX_POOLING, kernel: kernelSize, stride: stride ?? kernelSize,
-                                       padding: padding, dilation: dilation, outputHeight: rows.count, outputWidth: columns.count) {
-            return fast
-        }
-        return try maxPool2dWithIndices(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
-                                 ceilMode: ceilMode).values
+        let output = try DNNLPooling.pool(self, algorithm: PERCEPT_DNNL_MAX_POOLING, kernel: kernelSize, stride: stride ?? kernelSize,
+                                          padding: padding, dilation: dilation, outputHeight: rows.count, outputWidth: columns.count)
+            ?? maxPool2dWithIndices(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode).values
+        OperationTrace.record("maxPool2d", [self], output: output,
+                              ["kernel": kernelSize.traced, "stride": (stride ?? kernelSize).traced, "padding": padding.traced,
+                               "dilation": dilation.traced, "ceilMode": .bool(ceilMode)])
+        return output
     }
 
     /// `maxPool2d` with the index of each maximum, flat within its input plane (`row · W + column`),
@@ -54,6 +55,17 @@ extension Tensor {
     /// window, whose divisor counts only the part inside the padded input (as in PyTorch).
     public func avgPool2d(kernelSize: SpatialPair, stride: SpatialPair? = nil, padding: SpatialPair = 0,
                           ceilMode: Bool = false, countIncludePad: Bool = true, divisorOverride: Int? = nil) throws -> Tensor {
+        let output = try averagePooled(kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode,
+                                       countIncludePad: countIncludePad, divisorOverride: divisorOverride)
+        OperationTrace.record("avgPool2d", [self], output: output,
+                              ["kernel": kernelSize.traced, "stride": (stride ?? kernelSize).traced, "padding": padding.traced,
+                               "ceilMode": .bool(ceilMode), "countIncludePad": .bool(countIncludePad),
+                               "divisorOverride": .int(divisorOverride ?? 0)])
+        return output
+    }
+
+    private func averagePooled(kernelSize: SpatialPair, stride: SpatialPair?, padding: SpatialPair,
+                               ceilMode: Bool, countIncludePad: Bool, divisorOverride: Int?) throws -> Tensor {
         let (rows, columns) = try poolWindows("avgPool2d", kernelSize: kernelSize, stride: stride ?? kernelSize,
                                               padding: padding, dilation: 1, ceilMode: ceilMode)
         guard divisorOverride != 0 else {

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import Percept
+
+/// `percept export --weights W --format onnx OUT.onnx`: a trained zoo model as an ONNX file
+/// that ONNX Runtime (or any ONNX consumer) runs with Percept's outputs. Exit 1 on a bad
+/// weights file or a model with no ONNX form, 2 on usage errors.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a trained model to ONNX (classifiers, autoencoders and VAE parts, U-Net, PointNet).",
+        discussion: """
+        The graph is traced from one forward pass; batch norms are folded into the
+        convolutions before them, initialisers keep their state-dict names, and the
+        metadata holds the class names, input size, normalisation, task and Percept's
+        version. Check a file with Tools/onnx-check.
+
+        Examples:
+          percept export --weights runs/classify/train/weights/best.safetensors --format onnx fashion.onnx
+          percept export --weights vae.safetensors --format onnx decoder.onnx --part decoder --dynamic-batch
+          percept export --weights resnet18.pth --model resnet18 --format onnx resnet18.onnx --imgsz 224 --half
+        """
+    )
+
+    @Option(help: "The weights: Percept's safetensors (or a PyTorch .pt/.pth with --model).")
+    var weights: String
+
+    @Option(help: "The output format; onnx is the one there is.")
+    var format = "onnx"
+
+    @Argument(help: "The file to write; it must not exist unless --force.")
+    var output: String
+
+    @Option(help: "The ONNX operator set (13 to 21).")
+    var opset = 17
+
+    @Option(parsing: .upToNextOption, help: "Input size: one side, or height and width (points for point clouds; default: the model's).")
+    var imgsz: [Int] = []
+
+    @Flag(help: "Leave the batch axis free (named 'batch') instead of 1.")
+    var dynamicBatch = false
+
+    @Flag(help: "Store weights, inputs and outputs as float16.")
+    var half = false
+
+    @Flag(help: "Keep BatchNormalization nodes instead of folding them into convolutions.")
+    var noFold = false
+
+    @Option(help: "Which graph: full, or an autoencoder's encoder or decoder.")
+    var part = "full"
+
+    @Option(help: "The architecture, for weights whose file does not name one (`percept models` lists them).")
+    var model: String?
+
+    @Flag(help: "Print one JSON object describing the export.")
+    var json = false
+
+    @Flag(help: "Replace OUT if it exists.")
+    var force = false
+
+    func validate() throws {
+        guard format == "onnx" else { throw ValidationError("--format: only onnx is supported, got \(format)") }
+        guard ModelPart(rawValue: part) != nil else {
+            throw ValidationError("--part: expected one of \(ModelPart.allCases.map(\.rawValue).joined(separator: ", ")), got \(part)")
+        }
+        guard ONNXExportOptions.supportedOpsets.contains(opset) else {
+            throw ValidationError("--opset \(opset) is not supported: Percept writes opsets \(ONNXExportOptions.supportedOpsets.lowerBound) to \(ONNXExportOptions.supportedOpsets.upperBound)")
+        }
+        guard imgsz.count <= 2, imgsz.allSatisfy({ $0 > 0 }) else { throw ValidationError("--imgsz: give one or two positive sizes") }
+    }
+
+    func run() throws {
+        try CommandOutput.requireNewFile(output, input: weights, force: force)
+        try ClassifyCLI.reportingErrors(export)
+    }
+
+    private func export() throws {
+        let loaded = try ExportedModel.load(weights: weights, model: model)
+        let side = loaded.configuration.imageSize
+        let size = imgsz.isEmpty ? (side, side) : (imgsz[0], imgsz.count == 2 ? imgsz[1] : imgsz[0])
+        let chosenPart = ModelPart(rawValue: part) ?? .full
+        let signature = try ZooExport.signature(for: loaded.model, name: loaded.name, task: loaded.task, configuration: loaded.configuration,
+                                                part: chosenPart, imageSize: size)
+        let metadata = ZooExport.metadata(weightsMetadata: loaded.metadata, name: loaded.name, task: loaded.task,
+                                          configuration: try loaded.configuration.jsonString(), part: chosenPart,
+                                          signature: signature, version: PerceptVersion.string)
+        let options = ONNXExportOptions(opset: opset, dynamicBatch: dynamicBatch, half: half, foldBatchNorm: !noFold)
+        let onnx = try ONNXExporter.export(loaded.model, signature: signature, options: options, metadata: metadata,
+                                           producerVersion: PerceptVersion.string)
+        let bytes = onnx.serialized()
+        try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+        let inspection = try ONNXInspection(path: output)
+        if json {
+            print(try ONNXInspectionOutput.json(inspection))
+        } else {
+            let nodes = onnx.graph.nodes.count, parameters = onnx.graph.initializers.reduce(0) { $0 + $1.count }
+            print("\(output): \(loaded.name) (\(chosenPart.rawValue)), opset \(opset), \(nodes) nodes, \(ClassifyCLI.grouped(parameters)) weights, \(ClassifyCLI.grouped(bytes.count)) bytes")
+        }
+    }
+}
+
+/// A zoo model rebuilt from a weights file for export, with what the file says about it.
+struct ExportedModel {
+    let model: any ZooModel
+    let name: String
+    let task: ModelTask
+    let configuration: ModelConfiguration
+    let metadata: [String: String]
+
+    /// Rebuilds the architecture the file names (or `model`, for a file that names none) and loads its weights strictly.
+    static func load(weights path: String, model requested: String?) throws -> ExportedModel {
+        let file = try PretrainedWeights.read(path)
+        guard let name = requested ?? file.metadata[ModelFile.architectureKey] else {
+            throw ClassifyInputError(description: "\(path): error: the file names no architecture (no percept.arch metadata); pass --model NAME (`percept models` lists them)")
+        }
+        let entry: ModelEntry
+        do { entry = try ModelRegistry.entry(name) } catch ModelRegistryError.unknownModel(let name, let close) {
+            throw ValidationError("--model: unknown model \"\(name)\"" + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"))
+        }
+        let configuration = try file.configuration(for: name)
+        let model = try entry.build(configuration)
+        try model.load(file.stateDict, strict: true, source: path)
+        return ExportedModel(model: model, name: name, task: entry.task, configuration: configuration, metadata: file.metadata)
+    }
+}
