@@ -39,6 +39,16 @@ static inline void warp_pixel(const uint8_t *source, int64_t width, int64_t heig
     }
 }
 
+/// Pixels `first ..< end` of a row starting at `(x, y)` in `target`, one by one.
+static inline void warp_pixels(const uint8_t *source, int64_t width, int64_t height, size_t channels, int mirrored, uint8_t *target,
+                               size_t first, size_t end, int64_t x, int64_t y, int64_t step_x, int64_t step_y,
+                               const uint8_t *fill, int32_t *edges, size_t *edge_count) {
+    for (size_t pixel = first; pixel < end; pixel++) {
+        warp_pixel(source, width, height, channels, mirrored, target + pixel * channels, x + (int64_t)pixel * step_x,
+                   y + (int64_t)pixel * step_y, fill, edges, edge_count, pixel);
+    }
+}
+
 #if PK_X86
 /// Splits four 64-bit positions from each of `first` and `second` into their high halves
 /// (the pixel) and low halves (the fraction), eight 32-bit lanes each.
@@ -105,18 +115,12 @@ PK_AVX2 static size_t warp_rgb_row_avx2(const uint8_t *source, int64_t width, in
             lanes.alpha = _mm256_setzero_si256();
             store_pixels(target + index * 3, 3, lanes, &shuffles);
         } else {
-            for (size_t pixel = index; pixel < index + 8; pixel++) {
-                warp_pixel(source, width, height, 3, mirrored, target + pixel * 3, x + (int64_t)pixel * step_x, y + (int64_t)pixel * step_y,
-                           fill, edges, &edge_count, pixel);
-            }
+            warp_pixels(source, width, height, 3, mirrored, target, index, index + 8, x, y, step_x, step_y, fill, edges, &edge_count);
         }
         x0 = _mm256_add_epi64(x0, steps_x), x1 = _mm256_add_epi64(x1, steps_x);
         y0 = _mm256_add_epi64(y0, steps_y), y1 = _mm256_add_epi64(y1, steps_y);
     }
-    for (; index < count; index++) {
-        warp_pixel(source, width, height, 3, mirrored, target + index * 3, x + (int64_t)index * step_x, y + (int64_t)index * step_y,
-                   fill, edges, &edge_count, index);
-    }
+    warp_pixels(source, width, height, 3, mirrored, target, index, count, x, y, step_x, step_y, fill, edges, &edge_count);
     return edge_count;
 }
 
@@ -182,10 +186,7 @@ PK_AVX512 static size_t warp_rgb_row_avx512(const uint8_t *source, int64_t width
             lanes.alpha = _mm512_setzero_si512();
             store_wide_pixels(target + index * 3, 3, lanes, &shuffles);
         } else {
-            for (size_t pixel = index; pixel < index + 16; pixel++) {
-                warp_pixel(source, width, height, 3, mirrored, target + pixel * 3, x + (int64_t)pixel * step_x, y + (int64_t)pixel * step_y,
-                           fill, edges, edge_count, pixel);
-            }
+            warp_pixels(source, width, height, 3, mirrored, target, index, index + 16, x, y, step_x, step_y, fill, edges, edge_count);
         }
         x0 = _mm512_add_epi64(x0, steps_x), x1 = _mm512_add_epi64(x1, steps_x);
         y0 = _mm512_add_epi64(y0, steps_y), y1 = _mm512_add_epi64(y1, steps_y);
@@ -208,9 +209,6 @@ size_t pk_warp_row_u8(const uint8_t *source, size_t source_width, size_t source_
         return warp_rgb_row_avx2(source, width, height, mirrored, target, count, x, y, step_x, step_y, fill, edges);
     }
 #endif
-    for (x += (int64_t)index * step_x, y += (int64_t)index * step_y, target += index * channels; index < count;
-         index++, x += step_x, y += step_y, target += channels) {
-        warp_pixel(source, width, height, channels, mirrored, target, x, y, fill, edges, &edge_count, index);
-    }
+    warp_pixels(source, width, height, channels, mirrored, target, index, count, x, y, step_x, step_y, fill, edges, &edge_count);
     return edge_count;
 }
