@@ -164,7 +164,8 @@ PK_AVX512 static size_t warp_rgb_row_avx512(const uint8_t *source, int64_t width
         split_wide_positions(y0, y1, &top, &low_y);
         // Unsigned compares: negative pixels count as outside, as in `warp_pixel`.
         __mmask16 inside = _mm512_cmplt_epu32_mask(left, last_left) & _mm512_cmplt_epu32_mask(top, last_top);
-        if (inside == 0xFFFF) {
+        if (inside != 0) {
+            // Lanes outside gather nothing (their offsets may be anything) and are redone below.
             __m512i fraction_x = _mm512_and_si512(_mm512_srli_epi32(low_x, 32 - FRACTION_BITS), fraction_mask);
             __m512i fraction_y = _mm512_and_si512(_mm512_srli_epi32(low_y, 32 - FRACTION_BITS), fraction_mask);
             __m512i weights_x = mirrored ? _mm512_or_si512(fraction_x, _mm512_slli_epi32(_mm512_sub_epi32(one, fraction_x), 16))
@@ -172,10 +173,11 @@ PK_AVX512 static size_t warp_rgb_row_avx512(const uint8_t *source, int64_t width
             __m512i column = mirrored ? _mm512_sub_epi32(last_pair, left) : left;
             __m512i offsets = _mm512_mullo_epi32(_mm512_add_epi32(_mm512_mullo_epi32(top, row_width), column), three);
             __m512i below = _mm512_add_epi32(offsets, row_bytes);
-            __m512i upper_first = _mm512_i32gather_epi32(offsets, (const void *)source, 1);
-            __m512i upper_second = _mm512_i32gather_epi32(offsets, (const void *)(source + 2), 1);
-            __m512i lower_first = _mm512_i32gather_epi32(below, (const void *)source, 1);
-            __m512i lower_second = _mm512_i32gather_epi32(below, (const void *)(source + 2), 1);
+            const __m512i none = _mm512_setzero_si512();
+            __m512i upper_first = _mm512_mask_i32gather_epi32(none, inside, offsets, (const void *)source, 1);
+            __m512i upper_second = _mm512_mask_i32gather_epi32(none, inside, offsets, (const void *)(source + 2), 1);
+            __m512i lower_first = _mm512_mask_i32gather_epi32(none, inside, below, (const void *)source, 1);
+            __m512i lower_second = _mm512_mask_i32gather_epi32(none, inside, below, (const void *)(source + 2), 1);
             WideLanes lanes;
             lanes.red = blend_wide(byte_at(upper_first, 0), byte_at(upper_first, 24), byte_at(lower_first, 0), byte_at(lower_first, 24),
                                    weights_x, fraction_y);
@@ -185,6 +187,12 @@ PK_AVX512 static size_t warp_rgb_row_avx512(const uint8_t *source, int64_t width
                                     weights_x, fraction_y);
             lanes.alpha = _mm512_setzero_si512();
             store_wide_pixels(target + index * 3, 3, lanes, &shuffles);
+            // The others, in order: the fill, or their index to `edges` (whose pixels the
+            // border rule then writes over).
+            for (unsigned outside = (unsigned)(~inside & 0xFFFF); outside != 0; outside &= outside - 1) {
+                size_t pixel = index + (size_t)__builtin_ctz(outside);
+                warp_pixels(source, width, height, 3, mirrored, target, pixel, pixel + 1, x, y, step_x, step_y, fill, edges, edge_count);
+            }
         } else {
             warp_pixels(source, width, height, 3, mirrored, target, index, index + 16, x, y, step_x, step_y, fill, edges, edge_count);
         }
