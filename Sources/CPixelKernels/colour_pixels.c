@@ -3,8 +3,8 @@
 #include "pixel_lanes.h"
 
 // Saturation and hue on interleaved 8-bit RGB(A). The AVX2 versions take eight pixels at a
-// time, spread into one 32-bit lane per pixel and channel; the last pixels of a run take the
-// portable path.
+// time and the AVX-512 ones sixteen, spread into one 32-bit lane per pixel and channel; the
+// last pixels of a run take the portable path.
 
 enum { SECTOR = 1 << 24, TURN = 6 << 24 };
 
@@ -147,22 +147,95 @@ PK_AVX2 static size_t hue_turn_avx2(const uint8_t *source, uint8_t *target, size
     }
     return pixel;
 }
+
+/// `saturation_avx2` sixteen pixels at a time.
+PK_AVX512 static size_t saturation_avx512(const uint8_t *source, uint8_t *target, size_t pixels, size_t channels, float factor) {
+    WideShuffles s = wide_shuffles();
+    const __m512 scale = _mm512_set1_ps(1.0f / 255.0f), weight_red = _mm512_set1_ps(0.299f), weight_green = _mm512_set1_ps(0.587f),
+                 weight_blue = _mm512_set1_ps(0.114f), by = _mm512_set1_ps(factor), full = _mm512_set1_ps(255.0f);
+    size_t pixel = 0;
+    for (; pixel + 16 <= pixels; pixel += 16) {
+        WideLanes lanes = load_wide_pixels(source + pixel * channels, channels, &s);
+        __m512 red = _mm512_mul_ps(_mm512_cvtepi32_ps(lanes.red), scale);
+        __m512 green = _mm512_mul_ps(_mm512_cvtepi32_ps(lanes.green), scale);
+        __m512 blue = _mm512_mul_ps(_mm512_cvtepi32_ps(lanes.blue), scale);
+        __m512 gray = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(weight_red, red), _mm512_mul_ps(weight_green, green)),
+                                    _mm512_mul_ps(weight_blue, blue));
+        lanes.red = rounded_wide(_mm512_mul_ps(_mm512_add_ps(gray, _mm512_mul_ps(_mm512_sub_ps(red, gray), by)), full));
+        lanes.green = rounded_wide(_mm512_mul_ps(_mm512_add_ps(gray, _mm512_mul_ps(_mm512_sub_ps(green, gray), by)), full));
+        lanes.blue = rounded_wide(_mm512_mul_ps(_mm512_add_ps(gray, _mm512_mul_ps(_mm512_sub_ps(blue, gray), by)), full));
+        store_wide_pixels(target + pixel * channels, channels, lanes, &s);
+    }
+    return pixel;
+}
+
+/// `pick` on sixteen lanes.
+PK_AVX512 static inline __m512i pick_wide(__m512i code, __m512i largest, __m512i middle, __m512i smallest) {
+    __mmask16 is_largest = _mm512_cmpeq_epi32_mask(code, _mm512_setzero_si512()), is_middle = _mm512_cmpeq_epi32_mask(code, _mm512_set1_epi32(1));
+    return _mm512_mask_blend_epi32(is_largest, _mm512_mask_blend_epi32(is_middle, smallest, middle), largest);
+}
+
+/// `hue_turn_avx2` sixteen pixels at a time, with mask registers for the lane choices.
+PK_AVX512 static size_t hue_turn_avx512(const uint8_t *source, uint8_t *target, size_t pixels, size_t channels, int32_t shift) {
+    WideShuffles s = wide_shuffles();
+    const __m512i code_red = _mm512_setr_epi32(0, 1, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+                  code_green = _mm512_setr_epi32(1, 0, 0, 1, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+                  code_blue = _mm512_setr_epi32(2, 2, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m512i one = _mm512_set1_epi32(1), two = _mm512_set1_epi32(2), four = _mm512_set1_epi32(4), five = _mm512_set1_epi32(5),
+                  sector_size = _mm512_set1_epi32(SECTOR), fraction_mask = _mm512_set1_epi32(SECTOR - 1), turn = _mm512_set1_epi32(TURN),
+                  last = _mm512_set1_epi32(TURN - 1), shifted = _mm512_set1_epi32(shift), half = _mm512_set1_epi32(SECTOR / 2);
+    size_t pixel = 0;
+    for (; pixel + 16 <= pixels; pixel += 16) {
+        WideLanes lanes = load_wide_pixels(source + pixel * channels, channels, &s);
+        __m512i red = lanes.red, green = lanes.green, blue = lanes.blue;
+        __m512i largest = _mm512_max_epi32(_mm512_max_epi32(red, green), blue);
+        __m512i smallest = _mm512_min_epi32(_mm512_min_epi32(red, green), blue);
+        __m512i chroma = _mm512_sub_epi32(largest, smallest);
+        __m512i middle = _mm512_sub_epi32(_mm512_sub_epi32(_mm512_add_epi32(_mm512_add_epi32(red, green), blue), largest), smallest);
+        __m512i sector_red = _mm512_maskz_mov_epi32(_mm512_cmpgt_epi32_mask(blue, green), five);
+        __m512i sector_green = _mm512_mask_sub_epi32(two, _mm512_cmpgt_epi32_mask(red, blue), two, one);
+        __m512i sector_blue = _mm512_mask_sub_epi32(four, _mm512_cmpgt_epi32_mask(green, red), four, one);
+        __m512i sector = _mm512_mask_blend_epi32(_mm512_cmpeq_epi32_mask(green, largest), sector_blue, sector_green);
+        sector = _mm512_mask_blend_epi32(_mm512_cmpeq_epi32_mask(red, largest), sector, sector_red);
+        __m512i along = _mm512_mullo_epi32(_mm512_sub_epi32(middle, smallest), _mm512_i32gather_epi32(chroma, reciprocals, 4));
+        __mmask16 odd = _mm512_test_epi32_mask(sector, one);
+        __m512i hue = _mm512_add_epi32(_mm512_slli_epi32(sector, 24), _mm512_mask_sub_epi32(along, odd, sector_size, along));
+        hue = _mm512_add_epi32(hue, shifted);
+        hue = _mm512_mask_sub_epi32(hue, _mm512_cmpgt_epi32_mask(hue, last), hue, turn);
+        __m512i turned = _mm512_srli_epi32(hue, 24), fraction = _mm512_and_si512(hue, fraction_mask);
+        __m512i rise = _mm512_mask_sub_epi32(fraction, _mm512_test_epi32_mask(turned, one), sector_size, fraction);
+        __m512i new_middle = _mm512_add_epi32(smallest, _mm512_srli_epi32(_mm512_add_epi32(_mm512_mullo_epi32(chroma, rise), half), 24));
+        lanes.red = pick_wide(_mm512_permutexvar_epi32(turned, code_red), largest, new_middle, smallest);
+        lanes.green = pick_wide(_mm512_permutexvar_epi32(turned, code_green), largest, new_middle, smallest);
+        lanes.blue = pick_wide(_mm512_permutexvar_epi32(turned, code_blue), largest, new_middle, smallest);
+        store_wide_pixels(target + pixel * channels, channels, lanes, &s);
+    }
+    return pixel;
+}
 #endif
 
-/// Whether the AVX2 colour kernels take RGB(A) rows with `channels` channels here.
-static int fast_colour(size_t channels) { return PK_X86 && (channels == 3 || channels == 4) && pk_uses_avx2(); }
-
-#if !PK_X86
-static size_t saturation_avx2(const uint8_t *s, uint8_t *t, size_t p, size_t c, float f) { return (void)s, (void)t, (void)p, (void)c, (void)f, 0; }
-static size_t hue_turn_avx2(const uint8_t *s, uint8_t *t, size_t p, size_t c, int32_t h) { return (void)s, (void)t, (void)p, (void)c, (void)h, 0; }
+#if PK_X86
+/// The level the vector colour kernels run at for RGB(A) rows with `channels` channels here
+/// (`PK_LEVEL_PORTABLE` when they do not).
+static int colour_level(size_t channels) { return channels == 3 || channels == 4 ? pk_kernel_level() : PK_LEVEL_PORTABLE; }
 #endif
 
 void pk_saturation_u8(const uint8_t *source, uint8_t *target, size_t pixels, size_t channels, float factor) {
-    size_t done = fast_colour(channels) ? saturation_avx2(source, target, pixels, channels, factor) : 0;
+    size_t done = 0;
+#if PK_X86
+    int level = colour_level(channels);
+    if (level >= PK_LEVEL_AVX512) done = saturation_avx512(source, target, pixels, channels, factor);
+    if (level >= PK_LEVEL_AVX2) done += saturation_avx2(source + done * channels, target + done * channels, pixels - done, channels, factor);
+#endif
     saturation_portable(source + done * channels, target + done * channels, pixels - done, channels, factor);
 }
 
 void pk_hue_turn_u8(const uint8_t *source, uint8_t *target, size_t pixels, size_t channels, int32_t shift) {
-    size_t done = fast_colour(channels) ? hue_turn_avx2(source, target, pixels, channels, shift) : 0;
+    size_t done = 0;
+#if PK_X86
+    int level = colour_level(channels);
+    if (level >= PK_LEVEL_AVX512) done = hue_turn_avx512(source, target, pixels, channels, shift);
+    if (level >= PK_LEVEL_AVX2) done += hue_turn_avx2(source + done * channels, target + done * channels, pixels - done, channels, shift);
+#endif
     hue_turn_portable(source + done * channels, target + done * channels, pixels - done, channels, shift);
 }

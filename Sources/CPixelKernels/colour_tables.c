@@ -23,12 +23,41 @@ PK_AVX2 static size_t table_avx2(const uint8_t *source, uint8_t *target, size_t 
     }
     return i;
 }
+
+/// `table_avx2` 64 samples at a time: the same `vpshufb` lookups in each 128-bit lane, and the
+/// row picked by mask blends on bits 4 to 7.
+PK_AVX512 static size_t table_avx512(const uint8_t *source, uint8_t *target, size_t count, const uint8_t table[256], int rgba) {
+    __m512i rows[16];
+    for (int row = 0; row < 16; row++) rows[row] = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(table + 16 * row)));
+    const __m512i low_bits = _mm512_set1_epi8(0x0F);
+    const __mmask64 alpha = rgba ? (__mmask64)0x8888888888888888ull : 0;
+    size_t i = 0;
+    for (; i + 64 <= count; i += 64) {
+        __m512i value = _mm512_loadu_si512((const void *)(source + i)), index = _mm512_and_si512(value, low_bits);
+        __m512i picked[16];
+        for (int row = 0; row < 16; row++) picked[row] = _mm512_shuffle_epi8(rows[row], index);
+        for (int bit = 4, width = 16; bit < 8; bit++, width /= 2) {
+            __mmask64 select = _mm512_test_epi8_mask(value, _mm512_set1_epi8((char)(1 << bit)));
+            for (int pair = 0; pair < width / 2; pair++) picked[pair] = _mm512_mask_blend_epi8(select, picked[2 * pair], picked[2 * pair + 1]);
+        }
+        _mm512_storeu_si512((void *)(target + i), _mm512_mask_blend_epi8(alpha, picked[0], value));
+    }
+    return i;
+}
+
+/// The vector part of a lookup over `count` bytes (`rgba`: every fourth keeps its value);
+/// returns how many were done.
+static size_t table_vector(const uint8_t *source, uint8_t *target, size_t count, const uint8_t table[256], int rgba) {
+    int level = pk_kernel_level();
+    size_t i = level >= PK_LEVEL_AVX512 ? table_avx512(source, target, count, table, rgba) : 0;
+    return level >= PK_LEVEL_AVX2 ? i + table_avx2(source + i, target + i, count - i, table, rgba) : i;
+}
 #endif
 
 void pk_lookup_u8(const uint8_t *source, uint8_t *target, size_t count, const uint8_t table[256]) {
     size_t i = 0;
 #if PK_X86
-    if (pk_uses_avx2()) i = table_avx2(source, target, count, table, 0);
+    i = table_vector(source, target, count, table, 0);
 #endif
     for (; i + 4 <= count; i += 4) {
         uint8_t a = table[source[i]], b = table[source[i + 1]], c = table[source[i + 2]], d = table[source[i + 3]];
@@ -44,7 +73,7 @@ void pk_table_u8(const uint8_t *source, uint8_t *target, size_t pixels, size_t c
     }
     size_t pixel = 0;
 #if PK_X86
-    if (channels == 4 && pk_uses_avx2()) pixel = table_avx2(source, target, pixels * 4, table, 1) / 4;
+    if (channels == 4) pixel = table_vector(source, target, pixels * 4, table, 1) / 4;
 #endif
     for (source += pixel * channels, target += pixel * channels; pixel < pixels; pixel++, source += channels, target += channels) {
         for (size_t channel = 0; channel + 1 < channels; channel++) target[channel] = table[source[channel]];

@@ -1,20 +1,22 @@
 #ifndef PERCEPT_PIXEL_KERNELS_PRIVATE_H
 #define PERCEPT_PIXEL_KERNELS_PRIVATE_H
 
-// Shared by the kernel files: the platform test, the AVX2 function attribute, and the
-// rounding every Float kernel uses.
+// Shared by the kernel files: the platform test, the AVX2 and AVX-512 function attributes,
+// and the rounding every Float kernel uses.
 
 #if defined(__x86_64__) || defined(__i386__)
 #define PK_X86 1
 #include <immintrin.h>
 #define PK_AVX2 __attribute__((target("avx2")))
+// AVX-512 Foundation and Byte/Word, 512-bit vectors; these functions also use AVX2 helpers.
+#define PK_AVX512 __attribute__((target("avx2,avx512f,avx512bw")))
 #else
 #define PK_X86 0
 #endif
 
 #include <stdint.h>
 
-// Float kernels must not fuse multiplies and adds: the portable and AVX2 versions would differ.
+// Float kernels must not fuse multiplies and adds: the portable and vector versions would differ.
 #pragma STDC FP_CONTRACT OFF
 
 /// The sample nearest `value`, halves up, clamped to 0...255 (Swift's `UInt8(roundingClamped:)`).

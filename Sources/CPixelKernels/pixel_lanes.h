@@ -1,8 +1,8 @@
 #ifndef PERCEPT_PIXEL_LANES_H
 #define PERCEPT_PIXEL_LANES_H
 
-// Eight interleaved RGB(A) pixels spread into one 32-bit lane per pixel and channel, and back;
-// shared by the AVX2 colour and warp kernels.
+// Eight (AVX2) or sixteen (AVX-512) interleaved RGB(A) pixels spread into one 32-bit lane per
+// pixel and channel, and back; shared by the colour and warp kernels.
 
 #include "kernels.h"
 
@@ -90,6 +90,86 @@ PK_AVX2 static inline __m256i rounded(__m256 value) {
     __m256 clamped = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(value, _mm256_set1_ps(0.5f)), _mm256_setzero_ps()),
                                    _mm256_set1_ps(255.0f));
     return _mm256_cvttps_epi32(clamped);
+}
+
+/// Sixteen pixels' channels as 32-bit lanes.
+typedef struct {
+    __m512i red, green, blue, alpha;
+} WideLanes;
+
+/// Two 256-bit halves as one 512-bit vector.
+PK_AVX512 static inline __m512i joined(__m256i low, __m256i high) {
+    return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1);
+}
+
+/// Byte shuffles between sixteen RGB pixels (three 16-byte vectors) and one 16-byte vector per
+/// channel: `gather[v][c]` picks channel c's bytes from vector v, `scatter[v][c]` places
+/// channel c's bytes into vector v.
+typedef struct {
+    __m128i gather[3][3], scatter[3][3];
+} WideShuffles;
+
+PK_AVX2 static inline WideShuffles wide_shuffles(void) {
+    WideShuffles s;
+    for (int vector = 0; vector < 3; vector++) {
+        for (int channel = 0; channel < 3; channel++) {
+            int8_t gather[16], scatter[16];
+            for (int i = 0; i < 16; i++) {
+                int from = 3 * i + channel, to = 16 * vector + i;
+                gather[i] = from / 16 == vector ? (int8_t)(from % 16) : -1;
+                scatter[i] = to % 3 == channel ? (int8_t)(to / 3) : -1;
+            }
+            s.gather[vector][channel] = _mm_loadu_si128((const __m128i *)gather);
+            s.scatter[vector][channel] = _mm_loadu_si128((const __m128i *)scatter);
+        }
+    }
+    return s;
+}
+
+/// Sixteen RGB(A) pixels as lanes (alpha 0 for RGB).
+PK_AVX512 static inline WideLanes load_wide_pixels(const uint8_t *source, size_t channels, const WideShuffles *s) {
+    WideLanes lanes;
+    if (channels == 4) {
+        __m512i words = _mm512_loadu_si512((const void *)source), byte = _mm512_set1_epi32(0xFF);
+        lanes.red = _mm512_and_si512(words, byte);
+        lanes.green = _mm512_and_si512(_mm512_srli_epi32(words, 8), byte);
+        lanes.blue = _mm512_and_si512(_mm512_srli_epi32(words, 16), byte);
+        lanes.alpha = _mm512_srli_epi32(words, 24);
+        return lanes;
+    }
+    __m128i parts[3];
+    for (int vector = 0; vector < 3; vector++) parts[vector] = _mm_loadu_si128((const __m128i *)(source + 16 * vector));
+    __m512i *channels_out[3] = {&lanes.red, &lanes.green, &lanes.blue};
+    for (int channel = 0; channel < 3; channel++) {
+        __m128i bytes = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(parts[0], s->gather[0][channel]), _mm_shuffle_epi8(parts[1], s->gather[1][channel])),
+                                     _mm_shuffle_epi8(parts[2], s->gather[2][channel]));
+        *channels_out[channel] = _mm512_cvtepu8_epi32(bytes);
+    }
+    lanes.alpha = _mm512_setzero_si512();
+    return lanes;
+}
+
+/// Sixteen pixels of 0...255 lanes back to RGB(A) bytes.
+PK_AVX512 static inline void store_wide_pixels(uint8_t *target, size_t channels, WideLanes lanes, const WideShuffles *s) {
+    if (channels == 4) {
+        __m512i words = _mm512_or_si512(_mm512_or_si512(lanes.red, _mm512_slli_epi32(lanes.green, 8)),
+                                        _mm512_or_si512(_mm512_slli_epi32(lanes.blue, 16), _mm512_slli_epi32(lanes.alpha, 24)));
+        _mm512_storeu_si512((void *)target, words);
+        return;
+    }
+    __m128i bytes[3] = {_mm512_cvtepi32_epi8(lanes.red), _mm512_cvtepi32_epi8(lanes.green), _mm512_cvtepi32_epi8(lanes.blue)};
+    for (int vector = 0; vector < 3; vector++) {
+        __m128i part = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(bytes[0], s->scatter[vector][0]), _mm_shuffle_epi8(bytes[1], s->scatter[vector][1])),
+                                    _mm_shuffle_epi8(bytes[2], s->scatter[vector][2]));
+        _mm_storeu_si128((__m128i *)(target + 16 * vector), part);
+    }
+}
+
+/// `rounded` of sixteen Floats.
+PK_AVX512 static inline __m512i rounded_wide(__m512 value) {
+    __m512 clamped = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(value, _mm512_set1_ps(0.5f)), _mm512_setzero_ps()),
+                                   _mm512_set1_ps(255.0f));
+    return _mm512_cvttps_epi32(clamped);
 }
 
 #endif

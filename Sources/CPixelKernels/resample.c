@@ -39,9 +39,9 @@ static int make_sample_taps(SampleTaps *taps, const int32_t *indices, const floa
 #if PK_X86
 /// Eight samples at a time: each tap's bytes gathered as 32-bit words (three bytes past the
 /// sample are read, so the caller keeps the last source row off this path).
-PK_AVX2 static size_t resample_row_avx2(const uint8_t *row, SampleTaps taps, float *target) {
+PK_AVX2 static size_t resample_row_avx2(const uint8_t *row, SampleTaps taps, float *target, size_t start) {
     const __m256i byte = _mm256_set1_epi32(0xFF);
-    size_t j = 0;
+    size_t j = start;
     for (; j + 8 <= taps.samples; j += 8) {
         __m256 total = _mm256_setzero_ps();
         for (size_t tap = 0; tap < taps.taps; tap++) {
@@ -53,13 +53,31 @@ PK_AVX2 static size_t resample_row_avx2(const uint8_t *row, SampleTaps taps, flo
     }
     return j;
 }
+
+/// `resample_row_avx2` sixteen samples at a time.
+PK_AVX512 static size_t resample_row_avx512(const uint8_t *row, SampleTaps taps, float *target) {
+    const __m512i byte = _mm512_set1_epi32(0xFF);
+    size_t j = 0;
+    for (; j + 16 <= taps.samples; j += 16) {
+        __m512 total = _mm512_setzero_ps();
+        for (size_t tap = 0; tap < taps.taps; tap++) {
+            __m512i offsets = _mm512_loadu_si512((const void *)(taps.offsets + tap * taps.samples + j));
+            __m512i values = _mm512_and_si512(_mm512_i32gather_epi32(offsets, (const void *)row, 1), byte);
+            total = _mm512_add_ps(total, _mm512_mul_ps(_mm512_loadu_ps(taps.weights + tap * taps.samples + j), _mm512_cvtepi32_ps(values)));
+        }
+        _mm512_storeu_ps(target + j, total);
+    }
+    return j;
+}
 #endif
 
 /// One source row resampled horizontally; `last` says it is the image's last row.
 static void resample_row(const uint8_t *row, SampleTaps taps, int last, float *target) {
     size_t j = 0;
 #if PK_X86
-    if (!last && pk_uses_avx2()) j = resample_row_avx2(row, taps, target);
+    int level = last ? PK_LEVEL_PORTABLE : pk_kernel_level();
+    if (level >= PK_LEVEL_AVX512) j = resample_row_avx512(row, taps, target);
+    if (level >= PK_LEVEL_AVX2) j = resample_row_avx2(row, taps, target, j);
 #endif
     for (; j < taps.samples; j++) {
         float sum = 0;

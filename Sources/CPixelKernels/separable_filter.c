@@ -8,7 +8,7 @@
 // Each source row is widened to Float with its reflected border, filtered horizontally once
 // into a ring of `vertical_count` rows, and each output row sums the ring. A sample's sum
 // starts at the centre tap and adds the pairs (k, n−1−k) for k = 0, 1, … (or every tap in
-// order when the taps are not symmetric); the portable and AVX2 loops follow that order.
+// order when the taps are not symmetric); the portable, AVX2 and AVX-512 loops follow that order.
 
 typedef struct {
     const float *taps;
@@ -59,13 +59,36 @@ PK_AVX2 static inline void symmetric_block_avx2(const float *const *rows, Taps t
     for (int v = 0; v < vectors; v++) _mm256_storeu_ps(target + i + 8 * v, total[v]);
 }
 
-PK_AVX2 static size_t symmetric_rows_avx2(const float *const *rows, Taps taps, float *target, size_t length) {
-    size_t i = 0;
+PK_AVX2 static size_t symmetric_rows_avx2(const float *const *rows, Taps taps, float *target, size_t start, size_t length) {
+    size_t i = start;
     for (; i + 8 * BLOCK <= length; i += 8 * BLOCK) symmetric_block_avx2(rows, taps, target, i, BLOCK);
     for (; i + 8 <= length; i += 8) symmetric_block_avx2(rows, taps, target, i, 1);
     return i;
 }
 
+/// `symmetric_block_avx2` with sixteen samples per vector.
+PK_AVX512 static inline void symmetric_block_avx512(const float *const *rows, Taps taps, float *target, size_t i, int vectors) {
+    size_t n = taps.count, centre = n / 2;
+    __m512 total[BLOCK];
+    __m512 weight = _mm512_set1_ps(taps.taps[centre]);
+    for (int v = 0; v < vectors; v++) total[v] = _mm512_mul_ps(weight, _mm512_loadu_ps(rows[centre] + i + 16 * v));
+    for (size_t k = 0; k < centre; k++) {
+        const float *near = rows[k] + i, *far = rows[n - 1 - k] + i;
+        weight = _mm512_set1_ps(taps.taps[k]);
+        for (int v = 0; v < vectors; v++) {
+            __m512 pair = _mm512_add_ps(_mm512_loadu_ps(near + 16 * v), _mm512_loadu_ps(far + 16 * v));
+            total[v] = _mm512_add_ps(total[v], _mm512_mul_ps(weight, pair));
+        }
+    }
+    for (int v = 0; v < vectors; v++) _mm512_storeu_ps(target + i + 16 * v, total[v]);
+}
+
+PK_AVX512 static size_t symmetric_rows_avx512(const float *const *rows, Taps taps, float *target, size_t length) {
+    size_t i = 0;
+    for (; i + 16 * BLOCK <= length; i += 16 * BLOCK) symmetric_block_avx512(rows, taps, target, i, BLOCK);
+    for (; i + 16 <= length; i += 16) symmetric_block_avx512(rows, taps, target, i, 1);
+    return i;
+}
 #endif
 
 /// `target[i] = Σ taps[k] · rows[k][i]`: symmetric taps in pairs about the centre, others
@@ -77,7 +100,9 @@ static void sum_rows(const float *const *rows, Taps taps, float *target, size_t 
     }
     size_t done = 0;
 #if PK_X86
-    if (pk_uses_avx2()) done = symmetric_rows_avx2(rows, taps, target, length);
+    int level = pk_kernel_level();
+    if (level >= PK_LEVEL_AVX512) done = symmetric_rows_avx512(rows, taps, target, length);
+    if (level >= PK_LEVEL_AVX2) done = symmetric_rows_avx2(rows, taps, target, done, length);
 #endif
     symmetric_rows_portable(rows, taps, target, done, length);
 }

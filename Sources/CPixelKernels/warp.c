@@ -4,7 +4,9 @@
 
 // Bilinear taps blended with 11-bit weights: two horizontal lerps, then a vertical one (at
 // most 255·2²² before the shift, so 32-bit integers hold every step). The same arithmetic as
-// the Swift edge path, so interior and border pixels agree.
+// the Swift edge path, so interior and border pixels agree. A mirrored source is read as if
+// flipped left-right first: the taps of virtual column c come from column width − 1 − c, with
+// the same positions and weights, so the bytes equal those of flipping and then warping.
 
 enum { FRACTION_BITS = 11, FRACTION_MASK = (1 << FRACTION_BITS) - 1 };
 
@@ -16,21 +18,34 @@ static inline uint8_t blend(int32_t a, int32_t b, int32_t c, int32_t d, int32_t 
 
 /// One pixel: blended when its taps lie inside, the fill when none does (constant border),
 /// else its index goes to `edges`.
-static inline void warp_pixel(const uint8_t *source, int64_t width, int64_t height, size_t channels, uint8_t *target,
+static inline void warp_pixel(const uint8_t *source, int64_t width, int64_t height, size_t channels, int mirrored, uint8_t *target,
                               int64_t x, int64_t y, const uint8_t *fill, int32_t *edges, size_t *edge_count, size_t index) {
     const int shift = 32 - FRACTION_BITS;
     int64_t left = x >> 32, top = y >> 32;
     int32_t fraction_x = (int32_t)((x >> shift) & FRACTION_MASK), fraction_y = (int32_t)((y >> shift) & FRACTION_MASK);
     if ((uint64_t)left < (uint64_t)(width - 1) && (uint64_t)top < (uint64_t)(height - 1)) {
-        const uint8_t *upper = source + ((size_t)top * (size_t)width + (size_t)left) * channels, *lower = upper + (size_t)width * channels;
+        // Mirrored, virtual columns left and left + 1 are the real columns width − 1 − left
+        // and the one before it.
+        size_t column = (size_t)(mirrored ? width - 2 - left : left), first = mirrored ? channels : 0, second = channels - first;
+        const uint8_t *upper = source + ((size_t)top * (size_t)width + column) * channels, *lower = upper + (size_t)width * channels;
         for (size_t channel = 0; channel < channels; channel++) {
-            target[channel] = blend(upper[channel], upper[channel + channels], lower[channel], lower[channel + channels],
+            target[channel] = blend(upper[channel + first], upper[channel + second], lower[channel + first], lower[channel + second],
                                     fraction_x, fraction_y);
         }
     } else if (fill != NULL && (left < -1 || left >= width || top < -1 || top >= height)) {
         for (size_t channel = 0; channel < channels; channel++) target[channel] = fill[channel];
     } else {
         edges[(*edge_count)++] = (int32_t)index;
+    }
+}
+
+/// Pixels `first ..< end` of a row starting at `(x, y)` in `target`, one by one.
+static inline void warp_pixels(const uint8_t *source, int64_t width, int64_t height, size_t channels, int mirrored, uint8_t *target,
+                               size_t first, size_t end, int64_t x, int64_t y, int64_t step_x, int64_t step_y,
+                               const uint8_t *fill, int32_t *edges, size_t *edge_count) {
+    for (size_t pixel = first; pixel < end; pixel++) {
+        warp_pixel(source, width, height, channels, mirrored, target + pixel * channels, x + (int64_t)pixel * step_x,
+                   y + (int64_t)pixel * step_y, fill, edges, edge_count, pixel);
     }
 }
 
@@ -56,13 +71,14 @@ PK_AVX2 static inline __m256i blend_lanes(__m256i a, __m256i b, __m256i c, __m25
 /// RGB rows eight pixels at a time: positions in 64-bit lanes, each pixel's two source pixel
 /// pairs gathered as 32-bit words at byte offsets 0 and 2 (`a0 a1 a2 b0`, `a2 b0 b1 b2`).
 /// Blocks with a pixel outside the interior go pixel by pixel.
-PK_AVX2 static size_t warp_rgb_row_avx2(const uint8_t *source, int64_t width, int64_t height, uint8_t *target, size_t count,
+PK_AVX2 static size_t warp_rgb_row_avx2(const uint8_t *source, int64_t width, int64_t height, int mirrored, uint8_t *target, size_t count,
                                         int64_t x, int64_t y, int64_t step_x, int64_t step_y, const uint8_t *fill,
                                         int32_t *edges) {
     RGBShuffles shuffles = rgb_shuffles();
     const __m256i byte = _mm256_set1_epi32(0xFF), fraction_mask = _mm256_set1_epi32(FRACTION_MASK), one = _mm256_set1_epi32(1 << FRACTION_BITS);
     const __m256i minus_one = _mm256_set1_epi32(-1), last_left = _mm256_set1_epi32((int32_t)(width - 1)),
-                  last_top = _mm256_set1_epi32((int32_t)(height - 1)), row_width = _mm256_set1_epi32((int32_t)width);
+                  last_top = _mm256_set1_epi32((int32_t)(height - 1)), row_width = _mm256_set1_epi32((int32_t)width),
+                  last_pair = _mm256_set1_epi32((int32_t)(width - 2));
     const int row_bytes = (int)(width * 3);
     __m256i steps_x = _mm256_set1_epi64x(step_x * 8), steps_y = _mm256_set1_epi64x(step_y * 8);
     __m256i x0 = _mm256_setr_epi64x(x, x + step_x, x + 2 * step_x, x + 3 * step_x), x1 = _mm256_add_epi64(x0, _mm256_set1_epi64x(4 * step_x));
@@ -77,8 +93,12 @@ PK_AVX2 static size_t warp_rgb_row_avx2(const uint8_t *source, int64_t width, in
         if (_mm256_movemask_epi8(inside) == -1) {
             __m256i fraction_x = _mm256_and_si256(_mm256_srli_epi32(low_x, 32 - FRACTION_BITS), fraction_mask);
             __m256i fraction_y = _mm256_and_si256(_mm256_srli_epi32(low_y, 32 - FRACTION_BITS), fraction_mask);
-            __m256i weights_x = _mm256_or_si256(_mm256_sub_epi32(one, fraction_x), _mm256_slli_epi32(fraction_x, 16));
-            __m256i offsets = _mm256_mullo_epi32(_mm256_add_epi32(_mm256_mullo_epi32(top, row_width), left), _mm256_set1_epi32(3));
+            // Mirrored: the pair is gathered from the real column width − 2 − left, whose bytes
+            // come in the other order, so the two weights swap.
+            __m256i weights_x = mirrored ? _mm256_or_si256(fraction_x, _mm256_slli_epi32(_mm256_sub_epi32(one, fraction_x), 16))
+                                         : _mm256_or_si256(_mm256_sub_epi32(one, fraction_x), _mm256_slli_epi32(fraction_x, 16));
+            __m256i column = mirrored ? _mm256_sub_epi32(last_pair, left) : left;
+            __m256i offsets = _mm256_mullo_epi32(_mm256_add_epi32(_mm256_mullo_epi32(top, row_width), column), _mm256_set1_epi32(3));
             const int *base = (const int *)source, *shifted = (const int *)(source + 2);
             __m256i upper_first = _mm256_i32gather_epi32(base, offsets, 1), upper_second = _mm256_i32gather_epi32(shifted, offsets, 1);
             __m256i below = _mm256_add_epi32(offsets, _mm256_set1_epi32(row_bytes));
@@ -95,35 +115,108 @@ PK_AVX2 static size_t warp_rgb_row_avx2(const uint8_t *source, int64_t width, in
             lanes.alpha = _mm256_setzero_si256();
             store_pixels(target + index * 3, 3, lanes, &shuffles);
         } else {
-            for (size_t pixel = index; pixel < index + 8; pixel++) {
-                warp_pixel(source, width, height, 3, target + pixel * 3, x + (int64_t)pixel * step_x, y + (int64_t)pixel * step_y,
-                           fill, edges, &edge_count, pixel);
-            }
+            warp_pixels(source, width, height, 3, mirrored, target, index, index + 8, x, y, step_x, step_y, fill, edges, &edge_count);
         }
         x0 = _mm256_add_epi64(x0, steps_x), x1 = _mm256_add_epi64(x1, steps_x);
         y0 = _mm256_add_epi64(y0, steps_y), y1 = _mm256_add_epi64(y1, steps_y);
     }
-    for (; index < count; index++) {
-        warp_pixel(source, width, height, 3, target + index * 3, x + (int64_t)index * step_x, y + (int64_t)index * step_y,
-                   fill, edges, &edge_count, index);
-    }
+    warp_pixels(source, width, height, 3, mirrored, target, index, count, x, y, step_x, step_y, fill, edges, &edge_count);
     return edge_count;
+}
+
+/// Eight 64-bit positions' high halves (pixels) and low halves (fractions) as 32-bit lanes.
+PK_AVX512 static inline void split_wide_positions(__m512i first, __m512i second, __m512i *whole, __m512i *part) {
+    *part = joined(_mm512_cvtepi64_epi32(first), _mm512_cvtepi64_epi32(second));
+    *whole = joined(_mm512_cvtepi64_epi32(_mm512_srli_epi64(first, 32)), _mm512_cvtepi64_epi32(_mm512_srli_epi64(second, 32)));
+}
+
+/// `blend_lanes` on sixteen lanes.
+PK_AVX512 static inline __m512i blend_wide(__m512i a, __m512i b, __m512i c, __m512i d, __m512i weights_x, __m512i fraction_y) {
+    __m512i upper = _mm512_madd_epi16(_mm512_or_si512(a, _mm512_slli_epi32(b, 16)), weights_x);
+    __m512i lower = _mm512_madd_epi16(_mm512_or_si512(c, _mm512_slli_epi32(d, 16)), weights_x);
+    __m512i sum = _mm512_add_epi32(_mm512_slli_epi32(upper, FRACTION_BITS), _mm512_mullo_epi32(_mm512_sub_epi32(lower, upper), fraction_y));
+    return _mm512_srai_epi32(_mm512_add_epi32(sum, _mm512_set1_epi32(1 << (2 * FRACTION_BITS - 1))), 2 * FRACTION_BITS);
+}
+
+/// The byte at `shift` of each 32-bit lane.
+PK_AVX512 static inline __m512i byte_at(__m512i words, int shift) {
+    return _mm512_and_si512(_mm512_srli_epi32(words, (unsigned)shift), _mm512_set1_epi32(0xFF));
+}
+
+/// `warp_rgb_row_avx2` sixteen pixels at a time; returns how many pixels it did (a multiple of
+/// sixteen) and adds the edge pixels among them to `edges`.
+PK_AVX512 static size_t warp_rgb_row_avx512(const uint8_t *source, int64_t width, int64_t height, int mirrored, uint8_t *target, size_t count,
+                                            int64_t x, int64_t y, int64_t step_x, int64_t step_y, const uint8_t *fill,
+                                            int32_t *edges, size_t *edge_count) {
+    WideShuffles shuffles = wide_shuffles();
+    const __m512i fraction_mask = _mm512_set1_epi32(FRACTION_MASK), one = _mm512_set1_epi32(1 << FRACTION_BITS),
+                  last_left = _mm512_set1_epi32((int32_t)(width - 1)), last_top = _mm512_set1_epi32((int32_t)(height - 1)),
+                  row_width = _mm512_set1_epi32((int32_t)width), three = _mm512_set1_epi32(3),
+                  row_bytes = _mm512_set1_epi32((int32_t)(width * 3)), last_pair = _mm512_set1_epi32((int32_t)(width - 2));
+    const __m512i steps_x = _mm512_set1_epi64(step_x * 16), steps_y = _mm512_set1_epi64(step_y * 16);
+    __m512i x0 = _mm512_setr_epi64(x, x + step_x, x + 2 * step_x, x + 3 * step_x, x + 4 * step_x, x + 5 * step_x, x + 6 * step_x, x + 7 * step_x);
+    __m512i y0 = _mm512_setr_epi64(y, y + step_y, y + 2 * step_y, y + 3 * step_y, y + 4 * step_y, y + 5 * step_y, y + 6 * step_y, y + 7 * step_y);
+    __m512i x1 = _mm512_add_epi64(x0, _mm512_set1_epi64(8 * step_x)), y1 = _mm512_add_epi64(y0, _mm512_set1_epi64(8 * step_y));
+    size_t index = 0;
+    for (; index + 16 <= count; index += 16) {
+        __m512i left, low_x, top, low_y;
+        split_wide_positions(x0, x1, &left, &low_x);
+        split_wide_positions(y0, y1, &top, &low_y);
+        // Unsigned compares: negative pixels count as outside, as in `warp_pixel`.
+        __mmask16 inside = _mm512_cmplt_epu32_mask(left, last_left) & _mm512_cmplt_epu32_mask(top, last_top);
+        if (inside != 0) {
+            // Lanes outside gather nothing (their offsets may be anything) and are redone below.
+            __m512i fraction_x = _mm512_and_si512(_mm512_srli_epi32(low_x, 32 - FRACTION_BITS), fraction_mask);
+            __m512i fraction_y = _mm512_and_si512(_mm512_srli_epi32(low_y, 32 - FRACTION_BITS), fraction_mask);
+            __m512i weights_x = mirrored ? _mm512_or_si512(fraction_x, _mm512_slli_epi32(_mm512_sub_epi32(one, fraction_x), 16))
+                                         : _mm512_or_si512(_mm512_sub_epi32(one, fraction_x), _mm512_slli_epi32(fraction_x, 16));
+            __m512i column = mirrored ? _mm512_sub_epi32(last_pair, left) : left;
+            __m512i offsets = _mm512_mullo_epi32(_mm512_add_epi32(_mm512_mullo_epi32(top, row_width), column), three);
+            __m512i below = _mm512_add_epi32(offsets, row_bytes);
+            const __m512i none = _mm512_setzero_si512();
+            __m512i upper_first = _mm512_mask_i32gather_epi32(none, inside, offsets, (const void *)source, 1);
+            __m512i upper_second = _mm512_mask_i32gather_epi32(none, inside, offsets, (const void *)(source + 2), 1);
+            __m512i lower_first = _mm512_mask_i32gather_epi32(none, inside, below, (const void *)source, 1);
+            __m512i lower_second = _mm512_mask_i32gather_epi32(none, inside, below, (const void *)(source + 2), 1);
+            WideLanes lanes;
+            lanes.red = blend_wide(byte_at(upper_first, 0), byte_at(upper_first, 24), byte_at(lower_first, 0), byte_at(lower_first, 24),
+                                   weights_x, fraction_y);
+            lanes.green = blend_wide(byte_at(upper_first, 8), byte_at(upper_second, 16), byte_at(lower_first, 8), byte_at(lower_second, 16),
+                                     weights_x, fraction_y);
+            lanes.blue = blend_wide(byte_at(upper_first, 16), byte_at(upper_second, 24), byte_at(lower_first, 16), byte_at(lower_second, 24),
+                                    weights_x, fraction_y);
+            lanes.alpha = _mm512_setzero_si512();
+            store_wide_pixels(target + index * 3, 3, lanes, &shuffles);
+            // The others, in order: the fill, or their index to `edges` (whose pixels the
+            // border rule then writes over).
+            for (unsigned outside = (unsigned)(~inside & 0xFFFF); outside != 0; outside &= outside - 1) {
+                size_t pixel = index + (size_t)__builtin_ctz(outside);
+                warp_pixels(source, width, height, 3, mirrored, target, pixel, pixel + 1, x, y, step_x, step_y, fill, edges, edge_count);
+            }
+        } else {
+            warp_pixels(source, width, height, 3, mirrored, target, index, index + 16, x, y, step_x, step_y, fill, edges, edge_count);
+        }
+        x0 = _mm512_add_epi64(x0, steps_x), x1 = _mm512_add_epi64(x1, steps_x);
+        y0 = _mm512_add_epi64(y0, steps_y), y1 = _mm512_add_epi64(y1, steps_y);
+    }
+    return index;
 }
 #endif
 
-size_t pk_warp_row_u8(const uint8_t *source, size_t source_width, size_t source_height, size_t channels,
+size_t pk_warp_row_u8(const uint8_t *source, size_t source_width, size_t source_height, size_t channels, int mirrored,
                       uint8_t *target, size_t count, int64_t x, int64_t y, int64_t step_x, int64_t step_y,
                       const uint8_t *fill, int32_t *edges) {
     const int64_t width = (int64_t)source_width, height = (int64_t)source_height;
+    size_t edge_count = 0, index = 0;
 #if PK_X86
     // The gathers take 32-bit byte offsets.
-    if (channels == 3 && source_width * source_height * 3 < (1u << 31) - 16 && pk_uses_avx2()) {
-        return warp_rgb_row_avx2(source, width, height, target, count, x, y, step_x, step_y, fill, edges);
+    int level = channels == 3 && source_width * source_height * 3 < (1u << 31) - 16 ? pk_kernel_level() : PK_LEVEL_PORTABLE;
+    if (level >= PK_LEVEL_AVX512) {
+        index = warp_rgb_row_avx512(source, width, height, mirrored, target, count, x, y, step_x, step_y, fill, edges, &edge_count);
+    } else if (level >= PK_LEVEL_AVX2) {
+        return warp_rgb_row_avx2(source, width, height, mirrored, target, count, x, y, step_x, step_y, fill, edges);
     }
 #endif
-    size_t edge_count = 0;
-    for (size_t index = 0; index < count; index++, x += step_x, y += step_y, target += channels) {
-        warp_pixel(source, width, height, channels, target, x, y, fill, edges, &edge_count, index);
-    }
+    warp_pixels(source, width, height, channels, mirrored, target, index, count, x, y, step_x, step_y, fill, edges, &edge_count);
     return edge_count;
 }

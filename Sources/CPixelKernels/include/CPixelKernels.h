@@ -5,14 +5,26 @@
 #include <stdint.h>
 
 // The 8-bit inner loops of augmentation. Swift compiles for baseline x86-64 (SSE2) without
-// unsafeFlags, so these are in C: each kernel has a portable version and, on x86-64, an AVX2
-// version chosen at run time. The two do the same arithmetic in the same order (integers, or
-// Float multiplies and adds without fused multiply-add), so a machine with AVX2 and one without
-// give the same bytes.
+// unsafeFlags, so these are in C: each kernel has a portable version and, on x86-64, AVX2 and
+// AVX-512 (F + BW, 512-bit) versions chosen at run time. All do the same arithmetic in the same
+// order (integers, or Float multiplies and adds without fused multiply-add), so every machine
+// gives the same bytes.
 
-/// Whether the AVX2 versions run on this CPU (and the environment does not set
-/// PERCEPT_NO_AVX2, which forces the portable versions for testing).
+/// The kernel levels, each including the ones below it.
+enum { PK_LEVEL_PORTABLE = 0, PK_LEVEL_AVX2 = 1, PK_LEVEL_AVX512 = 2 };
+
+/// The best level this CPU runs, less what the environment turns off: PERCEPT_NO_AVX512 stops
+/// at AVX2, PERCEPT_NO_AVX2 at the portable kernels (both for testing and comparing).
+int pk_cpu_level(void);
+/// The level the kernels use now: `pk_cpu_level()` capped by `pk_limit_level`.
+int pk_kernel_level(void);
+/// Caps the level the kernels use (a `PK_LEVEL_*`); `PK_LEVEL_AVX512` restores the CPU's
+/// choice. For tests, which compare every level the CPU runs.
+void pk_limit_level(int level);
+/// Whether the AVX2 (or better) versions run now.
 int pk_uses_avx2(void);
+/// Whether the AVX-512 versions run now.
+int pk_uses_avx512(void);
 /// Forces the portable versions (1) or restores the run-time choice (0); for tests.
 void pk_force_portable(int portable);
 
@@ -62,11 +74,12 @@ void pk_saturation_u8(const uint8_t *source, uint8_t *target, size_t pixels, siz
 void pk_hue_turn_u8(const uint8_t *source, uint8_t *target, size_t pixels, size_t channels, int32_t shift);
 
 /// One output row of a bilinear warp with 11-bit weights: pixel `i` samples the source at
-/// `(x + i·step_x, y + i·step_y)` (32.32 fixed point). Pixels whose four taps all lie inside
+/// `(x + i·step_x, y + i·step_y)` (32.32 fixed point); with `mirrored` the source is read as
+/// if flipped left-right first (the same bytes as flipping it, then warping). Pixels whose four taps all lie inside
 /// the source are written; under a constant border (`fill` non-null) pixels with no tap inside
 /// are the fill. The indices of the others (which need the border rule) go to `edges`; returns
 /// their count.
-size_t pk_warp_row_u8(const uint8_t *source, size_t source_width, size_t source_height, size_t channels,
+size_t pk_warp_row_u8(const uint8_t *source, size_t source_width, size_t source_height, size_t channels, int mirrored,
                       uint8_t *target, size_t count, int64_t x, int64_t y, int64_t step_x, int64_t step_y,
                       const uint8_t *fill, int32_t *edges);
 

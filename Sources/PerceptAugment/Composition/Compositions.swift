@@ -8,7 +8,18 @@ public struct ChoiceParameters: TransformParameters, Equatable {
 private func runInOrder(_ children: [any Transform], _ indices: [Int], _ sample: Sample,
                         random: inout AugmentRandom, context: inout AugmentContext) throws -> Sample {
     var result = sample
-    for index in indices { result = try children[index].run(result, random: &random, context: &context) }
+    var position = indices.startIndex
+    while position < indices.endIndex {
+        let child = children[indices[position]]
+        // A horizontal flip and the warp right after it write the image once (same result).
+        if position + 1 < indices.endIndex, let (flip, warp) = FlipWarpFolding.pair(child, children[indices[position + 1]]) {
+            result = try FlipWarpFolding.run(flip, warp, on: result, random: &random, context: &context)
+            position += 2
+        } else {
+            result = try child.run(result, random: &random, context: &context)
+            position += 1
+        }
+    }
     return result
 }
 

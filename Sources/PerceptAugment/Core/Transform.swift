@@ -142,8 +142,15 @@ public protocol SpatialTransform: ParameterizedTransform {
 
 extension SpatialTransform {
     public func apply(_ sample: Sample, parameters: Parameters, context: inout AugmentContext) throws -> Sample {
+        try apply(sample, parameters: parameters, context: &context) { try image($0, parameters: parameters) }
+    }
+
+    /// `apply` with the image made by `movedImage` instead of `image(_:parameters:)`, for runs
+    /// that fold two transforms' pixel work into one pass (`FlipWarpFolding`).
+    func apply(_ sample: Sample, parameters: Parameters, context: inout AugmentContext,
+               movedImage: (Image) throws -> Image) throws -> Sample {
         var result = sample
-        result.image = try image(sample.image, parameters: parameters)
+        result.image = try movedImage(sample.image)
         result.instanceMasks = try sample.instanceMasks.map { try Mask(labelImage: mask($0.labelImage, parameters: parameters)) }
         result.semanticMask = try sample.semanticMask.map { try mask($0, parameters: parameters) }
         let canvas = result.image.size

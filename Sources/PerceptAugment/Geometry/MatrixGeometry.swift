@@ -91,11 +91,18 @@ public protocol WarpTransform: SpatialTransform where Parameters == WarpParamete
 
 extension WarpTransform {
     public func image(_ image: Image, parameters: WarpParameters) throws -> Image {
+        try self.image(image, parameters: parameters, mirrored: false)
+    }
+
+    /// The moved image; with `mirrored`, of the image flipped left-right first (bilinear warps
+    /// read the source mirrored instead of writing the flipped image).
+    func image(_ image: Image, parameters: WarpParameters, mirrored: Bool) throws -> Image {
         if interpolation == .bilinear {
-            return try image.affineWarped(by: parameters.centreTransform, width: parameters.width, height: parameters.height, border: border)
+            return try image.affineWarped(by: parameters.centreTransform, width: parameters.width, height: parameters.height,
+                                          border: border, mirrored: mirrored)
         }
-        return try image.warped(by: parameters.centreTransform, width: parameters.width, height: parameters.height,
-                                interpolation: interpolation, border: border)
+        return try (mirrored ? image.flipped(.horizontal) : image)
+            .warped(by: parameters.centreTransform, width: parameters.width, height: parameters.height, interpolation: interpolation, border: border)
     }
 
     public func mask(_ mask: Image, parameters: WarpParameters) throws -> Image {

@@ -2,10 +2,11 @@ import CPixelKernels
 import PerceptImage
 
 /// `ColorJitter` on 8-bit RGB(A) images in at most two passes instead of four: the steps
-/// before the contrast change run row by row while the channel sums that contrast needs are
-/// gathered, then contrast and the remaining steps run. Brightness and contrast are 256-entry
-/// tables (neighbouring ones composed), saturation is the same Float arithmetic as the general
-/// path (bit-exact), and hue turns in integers, within one level of the Float HSV round trip.
+/// before the contrast change run row by row, each finished row adding to the channel sums
+/// that contrast needs while it is still in cache, then contrast and the remaining steps run.
+/// Brightness and contrast are 256-entry tables (neighbouring ones composed), saturation is the
+/// same Float arithmetic as the general path (bit-exact), and hue turns in integers, within one
+/// level of the Float HSV round trip.
 extension ColorJitter {
     /// The jittered image, or nil when the image is not 8-bit with three or four channels.
     func jitteredBytes(_ image: Image, parameters: Parameters) throws -> Image? {
@@ -26,17 +27,22 @@ extension ColorJitter {
             initialized = source.count
             source.withUnsafeBufferPointer { input in
                 let before = ByteColourProgram(Array(steps[..<contrastIndex]))
+                let contrastFactor: Float? = if contrastIndex < steps.count, case .contrast(let factor) = steps[contrastIndex] { factor } else { nil }
                 var current = UnsafePointer(input.baseAddress!)
+                var sums: [UInt64]?
                 if !before.isEmpty {
-                    before.run(from: current, to: target.baseAddress!, rows: image.height, rowLength: rowLength, channels: channels)
+                    sums = before.run(from: current, to: target.baseAddress!, rows: image.height, rowLength: rowLength, channels: channels,
+                                      summing: contrastFactor != nil)
                     current = UnsafePointer(target.baseAddress!)
                 }
-                guard contrastIndex < steps.count, case .contrast(let factor) = steps[contrastIndex] else {
+                guard let factor = contrastFactor else {
                     if before.isEmpty { target.baseAddress!.initialize(from: current, count: source.count) }
                     return
                 }
-                let sums = byteChannelSums(UnsafeBufferPointer(start: current, count: source.count), channels: channels)
-                let mean = lumaMean(channelSums: sums.map(Double.init), pixels: pixels, maximum: 255)
+                // Closures, not `Double.init`: an unapplied `Double.init` on UInt64 picks `init(bitPattern:)`.
+                let channelSums = sums?.map { Double($0) }
+                    ?? byteChannelSums(UnsafeBufferPointer(start: current, count: source.count), channels: channels).map { Double($0) }
+                let mean = lumaMean(channelSums: channelSums, pixels: pixels, maximum: 255)
                 let contrast = ByteColourStep.table(byteTable { ($0 - mean) * factor + mean })
                 let after = ByteColourProgram([contrast] + steps[(contrastIndex + 1)...])
                 after.run(from: current, to: target.baseAddress!, rows: image.height, rowLength: rowLength, channels: channels)
@@ -78,9 +84,13 @@ struct ByteColourProgram {
     var isEmpty: Bool { steps.isEmpty }
 
     /// Runs the steps on `rows` rows of `rowLength` samples from `source` into `target` (which
-    /// may be the same memory).
-    func run(from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, rows: Int, rowLength: Int, channels: Int) {
+    /// may be the same memory). With `summing`, returns the sums of the first three channels of
+    /// the output (each row summed as it is finished; `channels` must be 3 or 4).
+    @discardableResult
+    func run(from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, rows: Int, rowLength: Int, channels: Int,
+             summing: Bool = false) -> [UInt64]? {
         let pixels = rowLength / channels
+        var sums = [UInt64](repeating: 0, count: 3), rowSums = sums
         for row in 0..<rows {
             var from = source + row * rowLength
             let to = target + row * rowLength
@@ -95,7 +105,12 @@ struct ByteColourProgram {
                 }
                 from = UnsafePointer(to)
             }
+            if summing {
+                rowSums.withUnsafeMutableBufferPointer { pk_channel_sums_u8(to, pixels, channels, $0.baseAddress) }
+                for channel in 0..<3 { sums[channel] += rowSums[channel] }
+            }
         }
+        return summing ? sums : nil
     }
 }
 

@@ -9,12 +9,15 @@ import CPixelKernels
 extension Image {
     /// The image moved by `transform` onto a `width × height` canvas with bilinear sampling
     /// (same conventions as `warped`, within one level), without splitting the work across
-    /// cores, so callers that already run one image per core do not oversubscribe.
+    /// cores, so callers that already run one image per core do not oversubscribe. With
+    /// `mirrored`, the image is flipped left-right first: the same bytes as
+    /// `flipped(.horizontal).affineWarped(…)`, without writing the flipped image.
     public func affineWarped(by transform: ProjectiveTransform, width outputWidth: Int, height outputHeight: Int,
-                             border: BorderMode = .zero) throws -> Image {
+                             border: BorderMode = .zero, mirrored: Bool = false) throws -> Image {
         let m = transform.matrix
         guard sampleType == .uint8, m[6] == 0, m[7] == 0, m[8] == 1, case .uint8(let source) = samples else {
-            return try warped(by: transform, width: outputWidth, height: outputHeight, interpolation: .bilinear, border: border)
+            return try (mirrored ? flipped(.horizontal) : self)
+                .warped(by: transform, width: outputWidth, height: outputHeight, interpolation: .bilinear, border: border)
         }
         guard outputWidth > 0, outputHeight > 0, width > 0, height > 0 else {
             throw ImageError.invalidArgument("warp sizes must be positive, found \(width)x\(height) to \(outputWidth)x\(outputHeight)")
@@ -24,9 +27,10 @@ extension Image {
         }
         guard let rows = FixedPointRows(inverse: inverse, width: outputWidth, height: outputHeight) else {
             // Positions too far out for fixed point: only absurd maps get here.
-            return try warped(by: transform, width: outputWidth, height: outputHeight, interpolation: .bilinear, border: border)
+            return try (mirrored ? flipped(.horizontal) : self)
+                .warped(by: transform, width: outputWidth, height: outputHeight, interpolation: .bilinear, border: border)
         }
-        let warp = FixedPointWarp(sourceWidth: width, sourceHeight: height, channels: channels, border: border)
+        let warp = FixedPointWarp(sourceWidth: width, sourceHeight: height, channels: channels, border: border, mirrored: mirrored)
         let count = outputWidth * outputHeight * channels
         var edges = [Int32](repeating: 0, count: outputWidth)
         let output = [UInt8](unsafeUninitializedCapacity: count) { target, initialized in
@@ -76,15 +80,18 @@ private struct FixedPointWarp {
     static let fractionBits = 11
     let sourceWidth: Int, sourceHeight: Int, channels: Int
     let border: BorderMode
+    /// Whether the source is read flipped left-right.
+    let mirrored: Bool
     let fill: [UInt8]
     /// With a constant border, a pixel whose taps all lie outside is just the fill.
     let constantOutside: Bool
 
-    init(sourceWidth: Int, sourceHeight: Int, channels: Int, border: BorderMode) {
+    init(sourceWidth: Int, sourceHeight: Int, channels: Int, border: BorderMode, mirrored: Bool) {
         self.sourceWidth = sourceWidth
         self.sourceHeight = sourceHeight
         self.channels = channels
         self.border = border
+        self.mirrored = mirrored
         fill = border.fill(channels: channels).map { UInt8(roundingClamped: $0) }
         constantOutside = if case .constant = border { true } else { false }
     }
@@ -104,7 +111,7 @@ private struct FixedPointWarp {
              x: Int, y: Int, stepX: Int, stepY: Int, edges: UnsafeMutablePointer<Int32>) {
         let source = pixels.baseAddress!
         let edgeCount = fill.withUnsafeBufferPointer { fill in
-            pk_warp_row_u8(source, sourceWidth, sourceHeight, channels, target, count, Int64(x), Int64(y), Int64(stepX), Int64(stepY),
+            pk_warp_row_u8(source, sourceWidth, sourceHeight, channels, mirrored ? 1 : 0, target, count, Int64(x), Int64(y), Int64(stepX), Int64(stepY),
                            constantOutside ? fill.baseAddress : nil, edges)
         }
         let shift = 32 - Self.fractionBits, mask = (1 << Self.fractionBits) - 1
@@ -117,10 +124,12 @@ private struct FixedPointWarp {
         }
     }
 
-    /// One pixel through the border rule, channel by channel (also every 1- and 2-channel pixel).
+    /// One pixel through the border rule, channel by channel (also every 1- and 2-channel pixel);
+    /// the rule applies to the (possibly mirrored) columns the warp sees.
     private func edgePixel(_ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, left: Int, top: Int,
                            fractionX: Int32, fractionY: Int32) {
-        let column0 = border.sourceIndex(left, length: sourceWidth), column1 = border.sourceIndex(left + 1, length: sourceWidth)
+        let realColumn = { (column: Int?) in column.map { mirrored ? sourceWidth - 1 - $0 : $0 } }
+        let column0 = realColumn(border.sourceIndex(left, length: sourceWidth)), column1 = realColumn(border.sourceIndex(left + 1, length: sourceWidth))
         let row0 = border.sourceIndex(top, length: sourceHeight), row1 = border.sourceIndex(top + 1, length: sourceHeight)
         for channel in 0..<channels {
             func tap(_ row: Int?, _ column: Int?) -> Int32 {
