@@ -58,9 +58,14 @@ public struct TrainedModel {
         return try TrainedModel(model: model, description: ModelDescription(name: name, configuration: configuration, metadata: metadata), file: path)
     }
 
-    /// A PyTorch file: the architecture recognised from its tensor names, the configuration from
-    /// their shapes, the tensors loaded strictly.
+    /// A PyTorch file: an Ultralytics checkpoint as its recorded `yaml` and `names` describe it
+    /// (``UltralyticsCheckpoint``), else the architecture recognised from its tensor names, the
+    /// configuration from their shapes; the tensors loaded strictly.
     private static func loadTorch(_ path: String) throws -> TrainedModel {
+        if let checkpoint = try UltralyticsCheckpoint(TorchFile.read(path: path)) {
+            let description = ModelDescription(name: checkpoint.architecture, configuration: checkpoint.configuration, classNames: checkpoint.classNames)
+            return try TrainedModel(model: checkpoint.model(), description: description, file: path)
+        }
         let weights = try PretrainedWeights.read(path)
         guard let name = weights.architecture() else {
             throw ModelFileError.missingMetadata(file: path, key: "\(ModelFile.architectureKey) (a PyTorch file whose tensors match no registered model; convert it with percept weights convert --arch NAME)")
