@@ -99,7 +99,7 @@ struct DetectPredictCommand: ParsableCommand {
             let item = raw.trimmingCharacters(in: .whitespaces)
             if let index = names.firstIndex(of: item) { return index }
             if let index = Int(item), names.indices.contains(index) { return index }
-            throw ValidationError("--only-classes: \"\(item)\" is not a class of \(weights) (it has: \(names.joined(separator: ", ")))")
+            throw CommandOutput.usage(file: weights, "--only-classes: \"\(item)\" is not one of its classes: \(names.joined(separator: ", "))")
         })
     }
 
