@@ -46,6 +46,25 @@ struct DetectionCheckpointTests {
         #expect(Self.worst(xywh, try #require(tensors["decoded"])) <= 1e-3)
     }
 
+    @Test("a YOLOv8 state dict as plain safetensors (no recorded architecture) is recognised by its shapes and gives the same outputs",
+          arguments: [("yolov8n", 5), ("yolov8s", 80)])
+    func plainSafetensors(name: String, classes: Int) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("percept-yolo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let original = try ModelRegistry.build(name, configuration: .init(numClasses: classes, inputChannels: 3, imageSize: 640))
+        original.eval()
+        let path = folder.appendingPathComponent("exported.safetensors").path
+        try Tensor.saveSafetensors(original.stateDict(), to: path)
+        let trained = try TrainedModel.load(path)
+        #expect(trained.description.name == name)
+        #expect(trained.description.configuration.numClasses == classes)
+        let input = try Tensor((0..<(3 * 64 * 64)).map { Float($0 % 97) / 97 }, shape: [1, 3, 64, 64])
+        let expected = try withoutGrad { try original(input) }
+        let actual = try withoutGrad { try trained.model(input) }
+        #expect(Self.worst(actual, expected) == 0)
+    }
+
     struct PredictFixture: Decodable {
         struct Found: Decodable {
             var box: [Double]

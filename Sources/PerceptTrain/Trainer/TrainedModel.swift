@@ -27,11 +27,18 @@ public struct TrainedModel {
     }
 
     /// Reads `path`; errors name the file (unknown architecture, bad configuration, weights that
-    /// do not fit).
+    /// do not fit). A safetensors file naming no architecture whose tensors are a YOLOv8's
+    /// (Ultralytics weights saved as safetensors) is recognised by ``YOLOv8Recognition``.
     public static func load(_ path: String) throws -> TrainedModel {
         if TorchFile.isTorchFile(path) { return try loadTorch(path) }
         let (tensors, metadata) = try Tensor.loadSafetensors(from: path)
         guard metadata["percept.step"] != nil else {
+            if metadata[ModelFile.architectureKey] == nil, let description = YOLOv8Recognition.description(of: tensors) {
+                let model = try ModelRegistry.build(description.name, configuration: description.configuration)
+                try model.load(tensors, strict: true, source: path)
+                model.train(false)
+                return try TrainedModel(model: model, description: description, file: path)
+            }
             let loaded = try ModelRegistry.load(path)
             loaded.model.train(false)
             return try TrainedModel(model: loaded.model,
