@@ -12,7 +12,7 @@ struct PerceptCommand: ParsableCommand {
         subcommands: [AnnotateCommand.self, BenchCommand.self, ExportCommand.self, ClassifyCommand.self, CloudCommand.self, DatasetCommand.self, DemoCommand.self, EvalCommand.self,
                       ImageCommand.self, WeightsCommand.self, ValidateCommand.self, ConvertCommand.self,
                       AugmentCommand.self, PreviewCommand.self, SplitCommand.self, StatsCommand.self,
-                      ModelsCommand.self, SegmentCommand.self,
+                      ModelsCommand.self, SegmentCommand.self, DetectCommand.self,
                       AutoencoderCommand.self,
                       SummaryCommand.self, TuneCommand.self]
     )

@@ -118,8 +118,9 @@ struct ModelCommandsTests {
         #expect(byName.count == 17)
         let table = try runPercept(["models"])
         #expect(table.status == 0 && table.stdout.contains("11,689,512") && table.stdout.contains("cifar_resnet56"))
-        let none = try runPercept(["models", "--task", "detect", "--json"])
-        #expect(none.status == 0 && none.stdout.contains(#""models":[]"#))
+        let detectors = try runPercept(["models", "--task", "detect", "--json"])
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(detectors.stdout.utf8)) as? [String: Any])
+        #expect((listed["models"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["yolov8n", "yolov8s"])
         #expect(try runPercept(["models", "--task", "classification"]).status == 2)
     }
 }

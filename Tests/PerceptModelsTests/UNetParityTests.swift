@@ -35,9 +35,10 @@ struct UNetParityTests {
     /// (without num_batches_tracked), u = frac(sin(12.9898 i + 78.233 (k + offset)) · 43758.5453)
     /// in float64, and rank ≥ 2 → (2u − 1) · 1.7 / √fanIn; running_var 1 + 0.25 (2u − 1); other
     /// rank-1 weights 1 + 0.1 (2u − 1); the rest 0.1 (2u − 1).
-    static func hashedState(_ model: Module, offset: Int) throws -> [String: Tensor] {
+    /// Keys in `skipping` keep their values and take no position.
+    static func hashedState(_ model: Module, offset: Int, skipping: Set<String> = []) throws -> [String: Tensor] {
         var state = model.stateDict()
-        let keys = state.keys.filter { !$0.hasSuffix("num_batches_tracked") }.sorted()
+        let keys = state.keys.filter { !$0.hasSuffix("num_batches_tracked") && !skipping.contains($0) }.sorted()
         for (k, key) in keys.enumerated() {
             guard let tensor = state[key] else { continue }
             let fanIn = Double(tensor.shape.dropFirst().reduce(1, *))

@@ -21,6 +21,9 @@ public struct TorchWeights: Sendable {
     public let tensors: [(name: String, tensor: TorchTensor)]
     /// Notes for the user, without the file name.
     public let notices: [String]
+    /// Everything the file's pickle holds, as inert values (a checkpoint's other entries,
+    /// such as Ultralytics' recorded `yaml` and `names`).
+    public let root: PickleValue
 
     /// A safetensors writer holding every tensor bit for bit with its dtype, and `metadata`.
     public func safetensorsWriter(metadata: [String: String] = [:]) throws -> SafetensorsWriter {
@@ -92,7 +95,7 @@ public enum TorchFile {
         let found = try TorchStateDict.entries(in: root, file: file)
         var tensors: [(name: String, tensor: TorchTensor)] = []
         for (name, record) in found.entries { tensors.append((name, try materialise(record, name: name, storages: storages))) }
-        return TorchWeights(file: file, tensors: tensors, notices: found.notices)
+        return TorchWeights(file: file, tensors: tensors, notices: found.notices, root: root)
     }
 
     private static let unpickler = Unpickler(allowList: TorchGlobals.allowList, persistentLoad: TorchGlobals.storage)

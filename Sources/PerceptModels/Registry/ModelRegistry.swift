@@ -14,7 +14,7 @@ public enum ModelRegistry {
     /// The registered architectures, sorted by name.
     public static var entries: [ModelEntry] { registered }
 
-    private static let registered: [ModelEntry] = (ClassifierZoo.entries + AutoencoderZoo.entries + SegmentationZoo.entries + PointNetZoo.entries)
+    private static let registered: [ModelEntry] = (ClassifierZoo.entries + AutoencoderZoo.entries + SegmentationZoo.entries + PointNetZoo.entries + DetectionZoo.entries)
         .sorted { $0.name < $1.name }
 
     /// The entry named `name`; an unknown name throws ``ModelRegistryError/unknownModel(name:closeMatches:)``

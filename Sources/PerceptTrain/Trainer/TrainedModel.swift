@@ -27,11 +27,18 @@ public struct TrainedModel {
     }
 
     /// Reads `path`; errors name the file (unknown architecture, bad configuration, weights that
-    /// do not fit).
+    /// do not fit). A safetensors file naming no architecture whose tensors are a YOLOv8's
+    /// (Ultralytics weights saved as safetensors) is recognised by ``YOLOv8Recognition``.
     public static func load(_ path: String) throws -> TrainedModel {
         if TorchFile.isTorchFile(path) { return try loadTorch(path) }
         let (tensors, metadata) = try Tensor.loadSafetensors(from: path)
         guard metadata["percept.step"] != nil else {
+            if metadata[ModelFile.architectureKey] == nil, let description = YOLOv8Recognition.description(of: tensors) {
+                let model = try ModelRegistry.build(description.name, configuration: description.configuration)
+                try model.load(tensors, strict: true, source: path)
+                model.train(false)
+                return try TrainedModel(model: model, description: description, file: path)
+            }
             let loaded = try ModelRegistry.load(path)
             loaded.model.train(false)
             return try TrainedModel(model: loaded.model,
@@ -58,9 +65,14 @@ public struct TrainedModel {
         return try TrainedModel(model: model, description: ModelDescription(name: name, configuration: configuration, metadata: metadata), file: path)
     }
 
-    /// A PyTorch file: the architecture recognised from its tensor names, the configuration from
-    /// their shapes, the tensors loaded strictly.
+    /// A PyTorch file: an Ultralytics checkpoint as its recorded `yaml` and `names` describe it
+    /// (``UltralyticsCheckpoint``), else the architecture recognised from its tensor names, the
+    /// configuration from their shapes; the tensors loaded strictly.
     private static func loadTorch(_ path: String) throws -> TrainedModel {
+        if let checkpoint = try UltralyticsCheckpoint(TorchFile.read(path: path)) {
+            let description = ModelDescription(name: checkpoint.architecture, configuration: checkpoint.configuration, classNames: checkpoint.classNames)
+            return try TrainedModel(model: checkpoint.model(), description: description, file: path)
+        }
         let weights = try PretrainedWeights.read(path)
         guard let name = weights.architecture() else {
             throw ModelFileError.missingMetadata(file: path, key: "\(ModelFile.architectureKey) (a PyTorch file whose tensors match no registered model; convert it with percept weights convert --arch NAME)")

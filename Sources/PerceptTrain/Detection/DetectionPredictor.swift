@@ -1,0 +1,73 @@
+import PerceptData
+import PerceptImage
+import PerceptModels
+import PerceptNN
+import PerceptTensor
+
+/// Why a detector cannot run, naming the file.
+public enum DetectionError: Error, CustomStringConvertible, Equatable {
+    /// The weights are of a model that is not a YOLO detector.
+    case notADetector(file: String, architecture: String)
+    /// The inference size is not a positive multiple of 32.
+    case invalidImageSize(Int)
+
+    public var description: String {
+        switch self {
+        case let .notADetector(file, architecture):
+            "\(file): error: the weights are of \(architecture), not a detection model (percept models --task detect lists them)"
+        case let .invalidImageSize(size):
+            "error: the image size must be a positive multiple of 32 (the largest stride), got \(size)"
+        }
+    }
+}
+
+/// Runs a YOLOv8 detector on images as Ultralytics' `predict` does for PyTorch models: fitted
+/// into an `imageSize` square (bilinear resize) and padded with grey 114 to the next multiple
+/// of 32, RGB in `0...1`, decoded, filtered and NMS'd, and the boxes moved back to the image's
+/// own pixels.
+///
+/// ```swift
+/// let predictor = try DetectionPredictor(TrainedModel.load("yolov8n.pt"), imageSize: 640)
+/// let detections = try predictor.detect(image, thresholds: .init(confidence: 0.25))
+/// ```
+public struct DetectionPredictor {
+    /// The detector.
+    public let model: YOLOv8
+    /// The class names by index.
+    public let classNames: [String]
+    /// The side of the square images are fitted into.
+    public let imageSize: Int
+
+    /// A predictor for a loaded model; weights of another kind of model are refused.
+    public init(_ trained: TrainedModel, file: String, imageSize: Int = 640) throws {
+        guard let model = trained.model as? YOLOv8 else { throw DetectionError.notADetector(file: file, architecture: trained.description.name) }
+        guard imageSize > 0, imageSize % 32 == 0 else { throw DetectionError.invalidImageSize(imageSize) }
+        model.train(false)
+        self.model = model
+        classNames = trained.description.classNames
+        self.imageSize = imageSize
+    }
+
+    /// The image on its canvas as a `[1, 3, H, W]` tensor, with the geometry to map boxes back.
+    public func letterboxed(_ image: Image) throws -> (input: Tensor, letterbox: Letterbox) {
+        let letterbox = Letterbox(imageWidth: image.width, imageHeight: image.height, size: imageSize, stride: model.strides.last ?? 32)
+        var rgb = try image.withChannels(3).converted(to: .uint8)
+        if rgb.width != letterbox.resizedWidth || rgb.height != letterbox.resizedHeight {
+            rgb = try rgb.resized(width: letterbox.resizedWidth, height: letterbox.resizedHeight, interpolation: .bilinear)
+        }
+        let canvas = try rgb.padded(top: letterbox.top, bottom: letterbox.canvasHeight - letterbox.top - letterbox.resizedHeight,
+                                    left: letterbox.left, right: letterbox.canvasWidth - letterbox.left - letterbox.resizedWidth,
+                                    mode: .constant([114, 114, 114]))
+        return (try canvas.tensor().unsqueezed(0), letterbox)
+    }
+
+    /// The detections of `image`, best first, in its own pixels.
+    public func detect(_ image: Image, thresholds: DetectionThresholds = .init()) throws -> [Detection] {
+        let (input, letterbox) = try letterboxed(image)
+        let found = try withoutGrad {
+            let (boxes, scores) = try model.decode(model(input), inputHeight: letterbox.canvasHeight, inputWidth: letterbox.canvasWidth)
+            return try DetectionPostprocessing.detections(boxes: boxes, scores: scores, thresholds: thresholds)[0]
+        }
+        return found.map(letterbox.toImage)
+    }
+}
