@@ -162,4 +162,21 @@ struct TorchFileTests {
         let message = TorchFileError.corrupt(file: "x.pt", detail: "storage 0 is missing from the archive (view\u{7F}/data/0)").description
         #expect(message == "x.pt: error: corrupt PyTorch file: storage 0 is missing from the archive (view\\u{7F}/data/0)")
     }
+
+    /// Found by Tools/fuzz-readers: an archive entry named `evil_reduce<NUL>class/data.pkl` reached
+    /// the terminal raw in the refusal's `FILE:ENTRY` prefix.
+    @Test("an archive entry name or a pickled global with control characters is escaped in the refusal")
+    func controlCharactersInNamesEscaped() throws {
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: TorchFixtures.path("evil_reduce_class.pt"))))
+        let name = Array("evil_reduce_class/".utf8), renamed = Array("evil_reduce\u{0}class/".utf8)
+        var bytes = original
+        for offset in 0...(bytes.count - name.count) where Array(bytes[offset..<(offset + name.count)]) == name {
+            bytes.replaceSubrange(offset..<(offset + name.count), with: renamed)
+        }
+        #expect(bytes != original)
+        let error = try #require(throws: PickleError.self) { try TorchFile.read(bytes: bytes, file: "x.pt") }
+        #expect(error.file == "x.pt:evil_reduce\\0class/data.pkl", "\(error.file)")
+        let global = PickleError.disallowedGlobal(file: "x.pt", offset: 2, module: "os\u{1B}[2J", name: "system")
+        #expect(global.message == "byte 2: the pickle names the global 'os\\u{1B}[2J.system', which is not an allowed data constructor; refusing to load it")
+    }
 }

@@ -1,3 +1,4 @@
+import PerceptMessages
 /// Everything that can go wrong reading a pickle. Each case names the file and the byte offset
 /// of the opcode being run.
 public enum PickleError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -50,9 +51,9 @@ public enum PickleError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupportedProtocol(_, _, let version):
             return "\(place): pickle protocol \(version) is not supported (0 to 5 are)"
         case .disallowedGlobal(_, _, let module, let name):
-            return "\(place): the pickle names the global '\(module).\(name)', which is not an allowed data constructor; refusing to load it"
+            return "\(place): the pickle names the global \(quotedToken(module + "." + name, limit: 200)), which is not an allowed data constructor; refusing to load it"
         case .notCallable(_, _, let what):
-            return "\(place): the pickle calls \(what), which is not an allowed data constructor"
+            return "\(place): the pickle calls \(escapedForMessage(what, limit: 200)), which is not an allowed data constructor"
         case .malformed(_, _, let detail):
             return "\(place): \(detail)"
         case .limitExceeded(_, _, let limit):

@@ -1,4 +1,5 @@
 import Foundation
+import PerceptMessages
 import PerceptTensor
 
 /// One tensor read from a PyTorch file, exactly as stored: its element type, shape and
@@ -121,7 +122,7 @@ public enum TorchFile {
             }
             return try archive.data(of: entry)
         }
-        return try unpickler.load(Array(try archive.data(of: pickle)), file: file + ":" + pickle.name)
+        return try unpickler.load(Array(try archive.data(of: pickle)), file: file + ":" + escapedForMessage(pickle.name, limit: 200))
     }
 
     private static func quotedByteOrder(_ text: String) -> String { text == "big" ? "big-endian" : "in byte order '\(text.prefix(20))'" }
