@@ -97,9 +97,9 @@ final class LargeBufferPool: Sendable {
         let huge = size >= TensorMemory.hugePageThreshold, slack = huge ? TensorMemory.hugePageBytes : 0
         guard let mapped = mmap(nil, size + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
               mapped != MAP_FAILED else {
-            // ok: the kernel refused memory, not bad input (readers bound every tensor by its file's
+            // The kernel refused memory, not bad input (readers bound every tensor by its file's
             // length first); Swift's own allocator, the heap path's fallback, traps the same way.
-            fatalError("out of memory: cannot map \(size) bytes for a tensor")
+            fatalError("out of memory: cannot map \(size) bytes for a tensor") // ok: out of memory, never input
         }
         guard huge else { return mapped }
         // Keeps the 2 MB-aligned part and unmaps the slack before and after it.
