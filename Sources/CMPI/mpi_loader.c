@@ -30,6 +30,7 @@ enum { MPI_THREAD_SERIALIZED = 2 };
     X(MPI_Ibarrier, int, (mpi_handle, mpi_handle *))                                                      \
     X(MPI_Igather, int, (const void *, int, mpi_handle, void *, int, mpi_handle, int, mpi_handle, mpi_handle *)) \
     X(MPI_Igatherv, int, (const void *, int, mpi_handle, void *, const int *, const int *, mpi_handle, int, mpi_handle, mpi_handle *)) \
+    X(MPI_Comm_idup, int, (mpi_handle, mpi_handle *, mpi_handle *))                                        \
     X(MPI_Test, int, (mpi_handle *, int *, void *))                                                       \
     X(MPI_Abort, int, (mpi_handle, int))
 
@@ -110,43 +111,51 @@ void percept_mpi_error_string(int code, char *buffer, int capacity) {
     }
 }
 
-int percept_mpi_iallreduce_sum_float(float *values, int count, percept_mpi_request *request) {
+/// The communicator `comm` stands for: itself, or the world for NULL.
+static mpi_handle communicator(percept_mpi_comm comm) { return comm != NULL ? comm : h_ompi_mpi_comm_world; }
+
+int percept_mpi_icomm_dup(percept_mpi_comm comm, percept_mpi_comm *duplicate, percept_mpi_request *request) {
     if (percept_mpi_load() != 0) return PERCEPT_MPI_NOT_LOADED;
-    return p_MPI_Iallreduce(MPI_IN_PLACE, values, count, h_ompi_mpi_float, h_ompi_mpi_op_sum, h_ompi_mpi_comm_world, request);
+    return p_MPI_Comm_idup(communicator(comm), duplicate, request);
 }
 
-int percept_mpi_iallreduce_sum_double(double *values, int count, percept_mpi_request *request) {
+int percept_mpi_iallreduce_sum_float(percept_mpi_comm comm, float *values, int count, percept_mpi_request *request) {
     if (percept_mpi_load() != 0) return PERCEPT_MPI_NOT_LOADED;
-    return p_MPI_Iallreduce(MPI_IN_PLACE, values, count, h_ompi_mpi_double, h_ompi_mpi_op_sum, h_ompi_mpi_comm_world, request);
+    return p_MPI_Iallreduce(MPI_IN_PLACE, values, count, h_ompi_mpi_float, h_ompi_mpi_op_sum, communicator(comm), request);
 }
 
-int percept_mpi_ibcast_bytes(void *buffer, int count, int root, percept_mpi_request *request) {
+int percept_mpi_iallreduce_sum_double(percept_mpi_comm comm, double *values, int count, percept_mpi_request *request) {
     if (percept_mpi_load() != 0) return PERCEPT_MPI_NOT_LOADED;
-    return p_MPI_Ibcast(buffer, count, h_ompi_mpi_byte, root, h_ompi_mpi_comm_world, request);
+    return p_MPI_Iallreduce(MPI_IN_PLACE, values, count, h_ompi_mpi_double, h_ompi_mpi_op_sum, communicator(comm), request);
 }
 
-int percept_mpi_ibarrier(percept_mpi_request *request) {
+int percept_mpi_ibcast_bytes(percept_mpi_comm comm, void *buffer, int count, int root, percept_mpi_request *request) {
     if (percept_mpi_load() != 0) return PERCEPT_MPI_NOT_LOADED;
-    return p_MPI_Ibarrier(h_ompi_mpi_comm_world, request);
+    return p_MPI_Ibcast(buffer, count, h_ompi_mpi_byte, root, communicator(comm), request);
 }
 
-int percept_mpi_igather_int(const int *value, int *received, int root, percept_mpi_request *request) {
+int percept_mpi_ibarrier(percept_mpi_comm comm, percept_mpi_request *request) {
     if (percept_mpi_load() != 0) return PERCEPT_MPI_NOT_LOADED;
-    return p_MPI_Igather(value, 1, h_ompi_mpi_int, received, 1, h_ompi_mpi_int, root, h_ompi_mpi_comm_world, request);
+    return p_MPI_Ibarrier(communicator(comm), request);
 }
 
-int percept_mpi_igatherv_float(const float *values, int count, float *received, const int *counts, const int *offsets,
+int percept_mpi_igather_int(percept_mpi_comm comm, const int *value, int *received, int root, percept_mpi_request *request) {
+    if (percept_mpi_load() != 0) return PERCEPT_MPI_NOT_LOADED;
+    return p_MPI_Igather(value, 1, h_ompi_mpi_int, received, 1, h_ompi_mpi_int, root, communicator(comm), request);
+}
+
+int percept_mpi_igatherv_float(percept_mpi_comm comm, const float *values, int count, float *received, const int *counts, const int *offsets,
                                int root, percept_mpi_request *request) {
     if (percept_mpi_load() != 0) return PERCEPT_MPI_NOT_LOADED;
     return p_MPI_Igatherv(values, count, h_ompi_mpi_float, received, counts, offsets, h_ompi_mpi_float, root,
-                          h_ompi_mpi_comm_world, request);
+                          communicator(comm), request);
 }
 
-int percept_mpi_igatherv_bytes(const void *values, int count, void *received, const int *counts, const int *offsets,
+int percept_mpi_igatherv_bytes(percept_mpi_comm comm, const void *values, int count, void *received, const int *counts, const int *offsets,
                                int root, percept_mpi_request *request) {
     if (percept_mpi_load() != 0) return PERCEPT_MPI_NOT_LOADED;
     return p_MPI_Igatherv(values, count, h_ompi_mpi_byte, received, counts, offsets, h_ompi_mpi_byte, root,
-                          h_ompi_mpi_comm_world, request);
+                          communicator(comm), request);
 }
 
 int percept_mpi_test(percept_mpi_request *request, int *done) {

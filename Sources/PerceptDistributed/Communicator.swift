@@ -24,6 +24,8 @@ public final class Communicator: @unchecked Sendable {
     public let size: Int
     /// Seconds a collective may take before it throws.
     public let timeout: Double
+    /// The MPI communicator: nil for the world.
+    private let handle: percept_mpi_comm?
 
     private nonisolated(unsafe) static var joined: Communicator?
     private static let joinLock = NSLock()
@@ -35,10 +37,11 @@ public final class Communicator: @unchecked Sendable {
         return joined
     }
 
-    private init(rank: Int, size: Int, timeout: Double) {
+    private init(rank: Int, size: Int, timeout: Double, handle: percept_mpi_comm? = nil) {
         self.rank = rank
         self.size = size
         self.timeout = timeout
+        self.handle = handle
     }
 
     /// Loads Open MPI, initialises it once and returns the world (the same object on every call).
@@ -55,12 +58,25 @@ public final class Communicator: @unchecked Sendable {
         return world
     }
 
+    /// The same ranks on a communicator of their own (MPI_Comm_idup, a collective every rank
+    /// calls): its collectives never match this one's, so the two may interleave differently on
+    /// different ranks, as background gradient sums and batch norm's do.
+    public func duplicate() throws -> Communicator {
+        // MPI writes the new handle when the duplication ends, so its place outlives the call
+        // (and is not freed after a failure, when MPI may still write it).
+        let duplicate = UnsafeMutablePointer<percept_mpi_comm?>.allocate(capacity: 1)
+        duplicate.initialize(to: nil)
+        try run("duplicate") { percept_mpi_icomm_dup(handle, duplicate, $0) }
+        defer { duplicate.deallocate() }
+        return Communicator(rank: rank, size: size, timeout: timeout, handle: duplicate.pointee)
+    }
+
     /// Whether this rank writes files and prints (rank 0).
     public var isLeader: Bool { rank == 0 }
 
     /// Waits until every rank has arrived.
     public func barrier() throws {
-        try run("barrier") { percept_mpi_ibarrier($0) }
+        try run("barrier") { percept_mpi_ibarrier(handle, $0) }
     }
 
     /// Replaces `values` on every rank with `root`'s (every rank must pass the same count).
@@ -82,7 +98,7 @@ public final class Communicator: @unchecked Sendable {
 
     private func broadcastRaw(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws {
         try checkCount(buffer.count, "broadcast")
-        try run("broadcast") { percept_mpi_ibcast_bytes(buffer.baseAddress, Int32(buffer.count), Int32(root), $0) }
+        try run("broadcast") { percept_mpi_ibcast_bytes(handle, buffer.baseAddress, Int32(buffer.count), Int32(root), $0) }
     }
 
     /// Sums `values` element-wise over every rank (the mean with `mean`), in buckets of
@@ -94,7 +110,7 @@ public final class Communicator: @unchecked Sendable {
             let starts = Array(stride(from: 0, to: buffer.count, by: bucket))
             try runAll("allreduce", count: starts.count) { index, request in
                 let start = starts[index]
-                return percept_mpi_iallreduce_sum_float(base + start, Int32(min(bucket, buffer.count - start)), request)
+                return percept_mpi_iallreduce_sum_float(handle, base + start, Int32(min(bucket, buffer.count - start)), request)
             }
         }
         if mean && size > 1 {
@@ -107,18 +123,18 @@ public final class Communicator: @unchecked Sendable {
     public func allreduce(_ values: inout [Double]) throws {
         try checkCount(values.count, "allreduce")
         try values.withUnsafeMutableBufferPointer { buffer in
-            try run("allreduce") { percept_mpi_iallreduce_sum_double(buffer.baseAddress, Int32(buffer.count), $0) }
+            try run("allreduce") { percept_mpi_iallreduce_sum_double(handle, buffer.baseAddress, Int32(buffer.count), $0) }
         }
     }
 
     /// Every rank's `values` (their lengths may differ) at `root`, in rank order; nil on the other ranks.
     public func gather(_ values: [Float], root: Int = 0) throws -> [[Float]]? {
-        try gatherv(values, root: root, filler: 0) { percept_mpi_igatherv_float($0, $1, $2, $3, $4, $5, $6) }
+        try gatherv(values, root: root, filler: 0) { percept_mpi_igatherv_float(self.handle, $0, $1, $2, $3, $4, $5, $6) }
     }
 
     /// Every rank's bytes (their lengths may differ) at `root`, in rank order; nil on the other ranks.
     public func gather(bytes: [UInt8], root: Int = 0) throws -> [[UInt8]]? {
-        try gatherv(bytes, root: root, filler: 0) { percept_mpi_igatherv_bytes($0, $1, $2, $3, $4, $5, $6) }
+        try gatherv(bytes, root: root, filler: 0) { percept_mpi_igatherv_bytes(self.handle, $0, $1, $2, $3, $4, $5, $6) }
     }
 
     private typealias GathervStart<Element> = (UnsafePointer<Element>?, Int32, UnsafeMutablePointer<Element>?, UnsafePointer<Int32>?,
@@ -130,7 +146,7 @@ public final class Communicator: @unchecked Sendable {
         var count = [Int32(values.count)], counts = [Int32](repeating: 0, count: size)
         try count.withUnsafeMutableBufferPointer { sent in
             try counts.withUnsafeMutableBufferPointer { received in
-                try run("gather") { percept_mpi_igather_int(sent.baseAddress, received.baseAddress, Int32(root), $0) }
+                try run("gather") { percept_mpi_igather_int(handle, sent.baseAddress, received.baseAddress, Int32(root), $0) }
             }
         }
         var offsets = [Int32](repeating: 0, count: size), total = 0
@@ -166,7 +182,7 @@ public final class Communicator: @unchecked Sendable {
         guard code == 0 else { throw DistributedError.mpiFailed(operation: "MPI_Finalize", rank: rank, code: code, message: Self.message(code)) }
     }
 
-    private func checkCount(_ count: Int, _ operation: String) throws {
+    func checkCount(_ count: Int, _ operation: String) throws {
         guard count <= Int(Int32.max) else {
             throw DistributedError.invalidArgument(operation: operation, message: "\(count) elements do not fit MPI's 32-bit counts")
         }
@@ -188,26 +204,43 @@ public final class Communicator: @unchecked Sendable {
                 guard code == 0 else { throw failure(operation, code) }
                 pending[index] = true
             }
-            var polls = 0
-            while let first = pending.firstIndex(of: true) {
-                for index in first..<count where pending[index] {
-                    var done: Int32 = 0
-                    let code = percept_mpi_test(requests.baseAddress! + index, &done)
-                    guard code == 0 else { throw failure(operation, code) }
-                    if done != 0 { pending[index] = false }
+            try poll(operation, deadline: deadline) {
+                for index in 0..<count where pending[index] {
+                    if try test(requests.baseAddress! + index, operation) { pending[index] = false }
                 }
-                guard pending.contains(true) else { break }
-                polls += 1
-                // Spin briefly for a fast collective; then sleep, since ranks share cores.
-                if polls > 200 {
-                    guard Date() < deadline else { throw DistributedError.timedOut(operation: operation, rank: rank, seconds: timeout) }
-                    usleep(polls > 20_000 ? 1000 : 20)
-                }
+                return !pending.contains(true)
             }
         }
     }
 
-    private func failure(_ operation: String, _ code: Int32) -> DistributedError {
+    /// Starts an in-place sum of `values` over the ranks; returns MPI's code.
+    func startSum(_ values: UnsafeMutableBufferPointer<Float>, _ request: UnsafeMutablePointer<percept_mpi_request?>) -> Int32 {
+        percept_mpi_iallreduce_sum_float(handle, values.baseAddress, Int32(values.count), request)
+    }
+
+    /// Whether the pending `request` has finished (MPI_Test, which also moves every pending collective on).
+    func test(_ request: UnsafeMutablePointer<percept_mpi_request?>, _ operation: String) throws -> Bool {
+        var done: Int32 = 0
+        let code = percept_mpi_test(request, &done)
+        guard code == 0 else { throw failure(operation, code) }
+        return done != 0
+    }
+
+    /// Calls `isDone` until it says so, throwing ``DistributedError/timedOut(operation:rank:seconds:)``
+    /// once `deadline` has passed.
+    func poll(_ operation: String, deadline: Date, until isDone: () throws -> Bool) throws {
+        var polls = 0
+        while try !isDone() {
+            polls += 1
+            // Spin briefly for a fast collective; then sleep, since ranks share cores.
+            if polls > 200 {
+                guard Date() < deadline else { throw DistributedError.timedOut(operation: operation, rank: rank, seconds: timeout) }
+                usleep(polls > 20_000 ? 1000 : 20)
+            }
+        }
+    }
+
+    func failure(_ operation: String, _ code: Int32) -> DistributedError {
         code == PERCEPT_MPI_NOT_LOADED
             ? .libraryMissing(reason: String(cString: percept_mpi_load_error()))
             : .mpiFailed(operation: operation, rank: rank, code: code, message: Self.message(code))

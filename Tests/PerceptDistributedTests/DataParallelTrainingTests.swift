@@ -14,14 +14,9 @@ struct DataParallelTrainingTests {
     @Test("two ranks train the weights one process trains with the same global batch, within 1e-5; only rank 0 writes")
     func twoRanksMatchOneProcess() throws {
         try MPIRun.withTrainingData { root, images, project in
-            let alone = try MPIRun.run(ranks: nil, Self.trainArguments(images, project: project, name: "alone"), in: root)
-            #expect(alone.status == 0, "\(alone.stderr)")
-            let shared = try MPIRun.run(ranks: 2, Self.trainArguments(images, project: project, name: "shared"), in: root)
-            #expect(shared.status == 0, "\(shared.stderr)")
             let run = project.appendingPathComponent("classify")
-            let one = try MPIRun.floatTensors(run.appendingPathComponent("alone/weights/last.safetensors").path)
-            let two = try MPIRun.floatTensors(run.appendingPathComponent("shared/weights/last.safetensors").path)
-            let difference = try #require(MPIRun.largestDifference(one, two))
+            let (compared, alone, shared) = try MPIRun.aloneAndShared(in: root, runs: run) { Self.trainArguments(images, project: project, name: $0) }
+            let difference = try #require(compared)
             #expect(difference <= 1e-5, "largest difference \(difference)")
             // One results.csv with one row per epoch and validation reduced over both ranks, one printed log.
             let csv = try String(contentsOf: run.appendingPathComponent("shared/results.csv"), encoding: .utf8).split(separator: "\n")
@@ -58,6 +53,24 @@ struct DataParallelTrainingTests {
             #expect(difference <= 1e-5, "largest difference \(difference)")
             let perRankDifference = try #require(MPIRun.largestDifference(one, unsynced))
             #expect(perRankDifference > 1e-4, "per-rank statistics should train other weights, largest difference \(perRankDifference)")
+        }
+    }
+
+    /// With cross-entropy, a mean over examples; Dice (the default) is a batch-level loss, which
+    /// each rank computes over its slice, as under PyTorch's DDP.
+    @Test("segment train (a U-Net with batch norm) under mpirun with --sync-bn trains the weights one process trains, within 1e-5")
+    func segmentationMatchesOneProcess() throws {
+        try MPIRun.withTrainingData { root, _, project in
+            let shapes = root.appendingPathComponent("shapes").path
+            let made = try MPIRun.run(ranks: nil, ["dataset", "synth-shapes", shapes, "--count", "12", "--size", "32", "--seed", "5"], in: root)
+            #expect(made.status == 0, "\(made.stderr)")
+            func arguments(_ name: String) -> [String] {
+                ["segment", "train", "--model", "unet", "--depth", "2", "--base-width", "4", "--data", shapes, "--epochs", "2", "--batch", "4",
+                 "--loss", "ce", "--optimizer", "sgd", "--lr", "0.05", "--workers", "0", "--project", project.path, "--name", name]
+            }
+            let compared = try MPIRun.aloneAndShared(in: root, runs: project.appendingPathComponent("segment"), sharedExtra: ["--sync-bn"], arguments)
+            let difference = try #require(compared.difference)
+            #expect(difference <= 1e-5, "largest difference \(difference)")
         }
     }
 

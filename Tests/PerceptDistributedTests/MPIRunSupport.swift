@@ -40,6 +40,20 @@ enum MPIRun {
                 try String(contentsOfFile: log.path + ".err", encoding: .utf8))
     }
 
+    /// Trains `arguments("alone")` in one process and `arguments("shared") + sharedExtra` under
+    /// `mpirun -np 2`, expecting both to succeed; returns both outputs and the largest difference
+    /// between the last weights they wrote into `runs` (nil when their tensors differ in names or sizes).
+    static func aloneAndShared(in root: URL, runs: URL, sharedExtra: [String] = [], _ arguments: (String) -> [String]) throws
+        -> (difference: Float?, alone: (status: Int32, stdout: String, stderr: String), shared: (status: Int32, stdout: String, stderr: String)) {
+        let alone = try run(ranks: nil, arguments("alone"), in: root)
+        #expect(alone.status == 0, "\(alone.stderr)")
+        let shared = try run(ranks: 2, arguments("shared") + sharedExtra, in: root)
+        #expect(shared.status == 0, "\(shared.stderr)")
+        let one = try floatTensors(runs.appendingPathComponent("alone/weights/last.safetensors").path)
+        let two = try floatTensors(runs.appendingPathComponent("shared/weights/last.safetensors").path)
+        return (largestDifference(one, two), alone, shared)
+    }
+
     /// Calls `body` with a new temporary folder, the image folder made in it and the project
     /// folder for runs, and removes the folder afterwards.
     static func withTrainingData(_ body: (_ root: URL, _ images: String, _ project: URL) throws -> Void) throws {

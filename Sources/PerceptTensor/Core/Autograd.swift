@@ -43,6 +43,12 @@ public enum Autograd {
     }
 }
 
+/// An opaque identity of a leaf of the autodiff tape: ``Tensor/leafID`` of a tensor, and what
+/// ``Tensor/backward(onLeafReady:)`` reports when that leaf's gradient is final.
+public struct LeafID: Hashable, Sendable {
+    let slot: ObjectIdentifier
+}
+
 /// Runs `body` without recording any op, as for inference or optimizer updates.
 ///
 /// ```swift
@@ -77,6 +83,13 @@ extension Tensor {
     /// Whether this tensor was made by an op rather than created directly.
     public var isLeaf: Bool { autograd?.node == nil }
 
+    /// The identity of this leaf on the tape (shared by its copies, such as a parameter's value),
+    /// as ``backward(onLeafReady:)`` reports it; nil when the tensor wants no gradient or is no leaf.
+    public var leafID: LeafID? {
+        guard let autograd, autograd.node == nil else { return nil }
+        return LeafID(slot: ObjectIdentifier(autograd))
+    }
+
     /// The gradient accumulated by `backward()` (leaves only), or nil.
     public var grad: Tensor? {
         get { autograd?.grad }
@@ -96,6 +109,19 @@ extension Tensor {
     /// Back-propagates from this tensor, adding into the `grad` of every leaf that wants one.
     /// Without `gradient` the tensor must hold one element (a loss), seeded with 1.
     public func backward(_ gradient: Tensor? = nil) throws {
+        try backpropagate(gradient, onLeafReady: nil)
+    }
+
+    /// Back-propagates from this one-element tensor (a loss) as ``backward(_:)`` does, and
+    /// finishes each leaf that receives a gradient as soon as the last op that reads it has been
+    /// back-propagated: `onLeafReady` is then called once with the leaf's ``leafID`` and its
+    /// final `grad`, while the rest of the pass goes on (data-parallel training starts sending
+    /// gradients there). Leaves that receive no gradient are not reported.
+    public func backward(onLeafReady: (LeafID, Tensor) throws -> Void) throws {
+        try withoutActuallyEscaping(onLeafReady) { try backpropagate(nil, onLeafReady: $0) }
+    }
+
+    private func backpropagate(_ gradient: Tensor?, onLeafReady: ((LeafID, Tensor) throws -> Void)?) throws {
         guard let root = autograd, root.requiresGrad else {
             throw TensorError.autograd("the tensor does not require a gradient (no input asked for one)")
         }
@@ -113,24 +139,48 @@ extension Tensor {
         }
         let order = Self.topologicalOrder(from: root)
         var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
+        // Reads of each leaf not yet back-propagated; counted only when someone listens.
+        var unreadLeaves = onLeafReady == nil ? [:] : Self.leafReads(order)
+        func finish(_ leaf: GradientSlot) throws {
+            guard let gradient = pending.removeValue(forKey: ObjectIdentifier(leaf)) else { return }
+            let total = try leaf.grad.map { try $0 + gradient } ?? gradient.contiguous()
+            leaf.grad = total
+            try onLeafReady?(LeafID(slot: ObjectIdentifier(leaf)), total)
+        }
         try withoutGrad {
             for slot in order.reversed() {
-                guard let gradient = pending.removeValue(forKey: ObjectIdentifier(slot)) else { continue }
                 guard let node = slot.node else {
-                    slot.grad = try slot.grad.map { try $0 + gradient } ?? gradient.contiguous()
+                    try finish(slot)
                     continue
                 }
-                let inputGradients = try node.pullback(gradient)
-                for (input, inputGradient) in zip(node.inputs, inputGradients) {
-                    guard let input, let inputGradient else { continue }
-                    let key = ObjectIdentifier(input)
-                    pending[key] = try pending[key].map { try $0 + inputGradient } ?? inputGradient
+                if let gradient = pending.removeValue(forKey: ObjectIdentifier(slot)) {
+                    let inputGradients = try node.pullback(gradient)
+                    for (input, inputGradient) in zip(node.inputs, inputGradients) {
+                        guard let input, let inputGradient else { continue }
+                        let key = ObjectIdentifier(input)
+                        pending[key] = try pending[key].map { try $0 + inputGradient } ?? inputGradient
+                    }
+                }
+                guard !unreadLeaves.isEmpty else { continue }
+                for case let input? in node.inputs where input.node == nil {
+                    let key = ObjectIdentifier(input), left = (unreadLeaves[key] ?? 1) - 1
+                    unreadLeaves[key] = left
+                    if left == 0 { try finish(input) }
                 }
             }
         }
     }
 
-    /// Slots reachable from `root`, each after all the slots it depends on.
+    /// How many times each leaf in `order` is an input of an op there.
+    private static func leafReads(_ order: [GradientSlot]) -> [ObjectIdentifier: Int] {
+        var reads: [ObjectIdentifier: Int] = [:]
+        for slot in order {
+            for case let input? in slot.node?.inputs ?? [] where input.node == nil { reads[ObjectIdentifier(input), default: 0] += 1 }
+        }
+        return reads
+    }
+
+    /// Slots reachable from `root`, each after all the slots it depends on (depth first, post-order).
     private static func topologicalOrder(from root: GradientSlot) -> [GradientSlot] {
         var order: [GradientSlot] = []
         var visited = Set<ObjectIdentifier>()
@@ -139,7 +189,10 @@ extension Tensor {
             if expanded { order.append(slot); continue }
             guard visited.insert(ObjectIdentifier(slot)).inserted else { continue }
             stack.append((slot, true))
-            for input in slot.node?.inputs ?? [] {
+            // The first input (a layer's activation, the long chain) is walked first, so the
+            // others (weights and their views) come right after the op in the reversed order:
+            // their gradients are final early in the pass, as `onLeafReady` wants.
+            for input in (slot.node?.inputs ?? []).reversed() {
                 if let input, !visited.contains(ObjectIdentifier(input)) { stack.append((input, false)) }
             }
         }

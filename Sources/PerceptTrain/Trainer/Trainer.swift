@@ -187,9 +187,12 @@ public final class Trainer {
         let (loss, _) = try task.step(model, batch)
         let value = try loss.item()
         guard value.isFinite else { throw TrainingError.nonFiniteLoss(step: progress.step + 1, epoch: progress.epoch + 1, value: value) }
-        try loss.backward()
         var lossSum = Double(value) * Double(batch.indices.count), examples = batch.indices.count
-        if let parallel { (lossSum, examples) = try parallel.averageGradients(model, lossSum: lossSum, examples: examples) }
+        if let parallel {
+            (lossSum, examples) = try parallel.backward(loss, model: model, lossSum: lossSum, examples: examples)
+        } else {
+            try loss.backward()
+        }
         if let parameter = try FiniteCheck.firstNonFiniteGradient(model) {
             throw TrainingError.nonFiniteGradient(step: progress.step + 1, epoch: progress.epoch + 1, parameter: parameter)
         }
