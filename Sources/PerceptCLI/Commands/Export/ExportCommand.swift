@@ -102,7 +102,19 @@ struct ExportCommand: ParsableCommand {
     }
 
     private func export() throws {
-        let loaded = try ExportedModel.load(weights: weights, model: model)
+        do {
+            try write(ExportedModel.load(weights: weights, model: model))
+        } catch let error as ONNXExportError {
+            throw ClassifyInputError(description: "\(weights): error: \(error)")
+        } catch let error as ZooExportError {
+            throw ClassifyInputError(description: "\(weights): error: \(error)")
+        } catch let error as DetectionExportError {
+            throw ClassifyInputError(description: "\(weights): error: \(error)")
+        }
+    }
+
+    /// Exports `loaded` as asked and prints what was written.
+    private func write(_ loaded: ExportedModel) throws {
         let side = loaded.configuration.imageSize
         let size = imgsz.isEmpty ? (side, side) : (imgsz[0], imgsz.count == 2 ? imgsz[1] : imgsz[0])
         let chosenPart = ModelPart(rawValue: part) ?? .full
