@@ -73,20 +73,15 @@ struct DetectionExportTests {
         #expect(half.graph.outputs[0].elementType == .float16)
     }
 
-    /// ONNX Runtime's detections of the `--nms` export of the tiny checkpoint on scene.png's
-    /// letterboxed canvas, mapped back to the image as `predict` maps its own, and `predict`'s.
-    static func nmsDetections(_ nms: DetectionNMSOptions) throws -> (onnx: [Detection], percept: [Detection]) {
-        let predictor = try DetectionPredictor(TrainedModel.load(checkpoint), file: checkpoint, imageSize: 320)
-        let image = try Image(contentsOf: fixtures.appendingPathComponent("scene.png"))
-        let (input, letterbox) = try predictor.letterboxed(image)
-        let signature = try Self.signature(predictor.model, height: letterbox.canvasHeight, width: letterbox.canvasWidth)
-        let onnx = try ONNXExporter.export(predictor.model, signature: signature, options: ONNXExportOptions(nms: nms),
-                                           metadata: [], producerVersion: "test")
+    /// ONNX Runtime's detections of the `--nms` export of `model` on `input` (batch 1), in input pixels.
+    static func onnxDetections(_ model: YOLOv8, input: Tensor, _ nms: DetectionNMSOptions) throws -> [Detection] {
+        let signature = try Self.signature(model, height: input.shape[2], width: input.shape[3])
+        let onnx = try ONNXExporter.export(model, signature: signature, options: ONNXExportOptions(nms: nms), metadata: [], producerVersion: "test")
         #expect(onnx.graph.outputs.map(\.name) == ["detections"])
         #expect(onnx.graph.nodes.filter { $0.opType == "NonMaxSuppression" }.count == 1)
         let folder = try ONNXRuntimeCheck.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("nms.onnx"), inputFile = folder.appendingPathComponent("canvas.npy")
+        let file = folder.appendingPathComponent("nms.onnx"), inputFile = folder.appendingPathComponent("input.npy")
         let found = folder.appendingPathComponent("found.npy")
         try Data(onnx.serialized()).write(to: file)
         try NumpyFile.write(input, to: inputFile)
@@ -94,13 +89,24 @@ struct DetectionExportTests {
         #expect(check.status == 0, "\(check.output)")
         let rows = try NumpyFile.read(found)
         try #require(rows.shape.count == 2 && rows.shape[1] == 6, "detections \(rows.shape)")
-        let values = rows.values
-        let fromONNX = (0..<rows.shape[0]).map { row in
-            let v = values[(row * 6)..<(row * 6 + 6)].map(Double.init)
-            return letterbox.toImage(Detection(x1: v[0], y1: v[1], x2: v[2], y2: v[3], score: Float(v[4]), classIndex: Int(v[5])))
+        return (0..<rows.shape[0]).map { row in
+            let v = rows.values[(row * 6)..<(row * 6 + 6)].map(Double.init)
+            return Detection(x1: v[0], y1: v[1], x2: v[2], y2: v[3], score: Float(v[4]), classIndex: Int(v[5]))
         }
-        let thresholds = DetectionThresholds(confidence: nms.confidence, iou: nms.iou, maxDetections: nms.maxDetections, agnostic: nms.agnostic)
-        return (fromONNX, try predictor.detect(image, thresholds: thresholds))
+    }
+
+    static func thresholds(_ nms: DetectionNMSOptions) -> DetectionThresholds {
+        DetectionThresholds(confidence: nms.confidence, iou: nms.iou, maxDetections: nms.maxDetections, agnostic: nms.agnostic)
+    }
+
+    /// ONNX Runtime's detections on scene.png's letterboxed canvas, mapped back to the image as
+    /// `predict` maps its own, and `predict`'s.
+    static func sceneDetections(_ nms: DetectionNMSOptions) throws -> (onnx: [Detection], percept: [Detection]) {
+        let predictor = try DetectionPredictor(TrainedModel.load(checkpoint), file: checkpoint, imageSize: 320)
+        let image = try Image(contentsOf: fixtures.appendingPathComponent("scene.png"))
+        let (input, letterbox) = try predictor.letterboxed(image)
+        let found = try onnxDetections(predictor.model, input: input, nms).map(letterbox.toImage)
+        return (found, try predictor.detect(image, thresholds: thresholds(nms)))
     }
 
     static func expectSame(_ onnx: [Detection], _ percept: [Detection], scoreTolerance: Float, boxTolerance: Double,
@@ -117,14 +123,33 @@ struct DetectionExportTests {
 
     @Test("--nms: ONNX Runtime's detections are predict's (same order and classes, boxes to 0.5 px)")
     func nms() throws {
-        let (onnx, percept) = try Self.nmsDetections(DetectionNMSOptions())
+        let (onnx, percept) = try Self.sceneDetections(DetectionNMSOptions())
         Self.expectSame(onnx, percept, scoreTolerance: 1e-4, boxTolerance: 0.5)
+    }
+
+    @Test("--nms class-aware against agnostic where boxes of different classes overlap: each equals Percept's post-processing")
+    func classAwareNMS() throws {
+        let model = try Self.tiny()
+        var generator = RandomGenerator(seed: 0)
+        let input = Tensor.randomUniform([1, 3, 64, 96], generator: &generator)
+        let (boxes, scores) = try withoutGrad { try model.decode(model(input), inputHeight: 64, inputWidth: 96) }
+        var found: [Bool: [Detection]] = [:]
+        for agnostic in [false, true] {
+            let nms = DetectionNMSOptions(confidence: 0.3, iou: 0.3, agnostic: agnostic)
+            let percept = try DetectionPostprocessing.detections(boxes: boxes, scores: scores, thresholds: Self.thresholds(nms))[0]
+            let onnx = try Self.onnxDetections(model, input: input, nms)
+            Self.expectSame(onnx, percept, scoreTolerance: 1e-4, boxTolerance: 0.5)
+            found[agnostic] = onnx
+        }
+        let aware = found[false] ?? [], agnostic = found[true] ?? []
+        #expect(Set(aware.map(\.classIndex)).count > 1, "several classes are found")
+        #expect(aware.count > agnostic.count, "class-aware NMS keeps overlapping boxes of other classes: \(aware.count) against \(agnostic.count)")
     }
 
     @Test("--nms with --agnostic-nms, a lower confidence and a max-det cut: still predict's")
     func agnosticNMS() throws {
         let options = DetectionNMSOptions(confidence: 0.2, iou: 0.5, maxDetections: 12, agnostic: true)
-        let (onnx, percept) = try Self.nmsDetections(options)
+        let (onnx, percept) = try Self.sceneDetections(options)
         #expect(percept.count == 12, "the cut at max-det is exercised")
         Self.expectSame(onnx, percept, scoreTolerance: 1e-4, boxTolerance: 0.5)
     }
