@@ -91,7 +91,7 @@ struct ExportCommandTests {
         let opset = try runPercept(["export", "--weights", weights, "--format", "onnx", out, "--opset", "9"])
         #expect(opset.status == 2 && opset.stderr.contains("opset 9 is not supported"))
         let encoder = try runPercept(["export", "--weights", weights, "--format", "onnx", out, "--part", "encoder"])
-        #expect(encoder.status == 1 && encoder.stderr.contains("--part encoder applies to autoencoders"))
+        #expect(encoder.status == 1 && encoder.stderr.contains("\(weights): error: --part encoder applies to autoencoders"))
         #expect(!FileManager.default.fileExists(atPath: out), "nothing is written on an error")
     }
 
@@ -110,6 +110,40 @@ struct ExportCommandTests {
         let named = try runPercept(["export", "--weights", bare, "--format", "onnx", out, "--model", "mlp"])
         #expect(named.status == 0, "\(named.stderr)")
         #expect(try ONNXInspection(path: out).model.graph.initializers.map(\.name).contains("hidden.weight"))
+    }
+
+    @Test("an Ultralytics .pt exports with its own architecture and names; inspect shows Ultralytics' metadata; --nms rules")
+    func ultralyticsCheckpoint() throws {
+        let folder = try ONNXRuntimeCheck.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let weights = ONNXRuntimeCheck.packageRoot.appendingPathComponent("Fixtures/yolo/tiny.pt").path
+        let raw = folder.appendingPathComponent("tiny.onnx").path, nms = folder.appendingPathComponent("tiny-nms.onnx").path
+        let exported = try runPercept(["export", "--weights", weights, "--format", "onnx", raw, "--imgsz", "64", "96", "--dynamic-batch"])
+        #expect(exported.status == 0 && exported.stdout.contains("yolov8n (full), opset 17"), "\(exported.stdout)\(exported.stderr)")
+        let inspected = try runPercept(["weights", "inspect", raw, "--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(inspected.stdout.utf8)) as? [String: Any])
+        let metadata = try #require(document["metadata"] as? [String: String])
+        #expect(metadata["names"] == "{0: 'circle', 1: 'square', 2: 'triangle'}")
+        #expect(metadata["task"] == "detect" && metadata["imgsz"] == "[64, 96]" && metadata["stride"] == "32" && metadata["batch"] == "-1")
+        #expect(metadata["preprocess"]?.contains("letterbox outside the graph") == true)
+        let outputs = try #require(document["outputs"] as? [[String: Any]])
+        #expect(outputs.first?["name"] as? String == "output0" && (outputs.first?["shape"] as? [Any])?.map { "\($0)" } == ["batch", "7", "126"])
+
+        let withNMS = try runPercept(["export", "--weights", weights, "--format", "onnx", nms, "--imgsz", "64", "--nms", "--agnostic-nms", "--conf", "0.3"])
+        #expect(withNMS.status == 0, "\(withNMS.stderr)")
+        let table = try runPercept(["weights", "inspect", nms])
+        #expect(table.stdout.contains("output detections: float32 [detections, 6]") && table.stdout.contains("NonMaxSuppression 1"), "\(table.stdout)")
+        #expect(table.stdout.contains("metadata nms: conf 0.3, iou 0.7, max_det 300, class-agnostic"), "\(table.stdout)")
+
+        let other = folder.appendingPathComponent("other.onnx").path
+        let dynamic = try runPercept(["export", "--weights", weights, "--format", "onnx", other, "--imgsz", "64", "--nms", "--dynamic-batch"])
+        #expect(dynamic.status == 1 && dynamic.stderr.contains("\(weights): error: layer nms (DetectionNMS)") && dynamic.stderr.contains("--dynamic-batch"),
+                "\(dynamic.stderr)")
+        let agnostic = try runPercept(["export", "--weights", weights, "--format", "onnx", other, "--agnostic-nms"])
+        #expect(agnostic.status == 2 && agnostic.stderr.contains("--agnostic-nms applies with --nms"))
+        let size = try runPercept(["export", "--weights", weights, "--format", "onnx", other, "--imgsz", "48"])
+        #expect(size.status == 1 && size.stderr.contains("\(weights): error: --imgsz 48 48") && size.stderr.contains("multiples of 32"), "\(size.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: other), "nothing is written on an error")
     }
 
     @Test("a damaged .onnx file is an error naming it, exit 1")

@@ -94,4 +94,31 @@ enum NumpyFile {
         }
         try Data(bytes).write(to: url)
     }
+
+    /// A float32 C-order `.npy` file as written by NumPy (`np.save`): its shape and values.
+    static func read(_ url: URL) throws -> (shape: [Int], values: [Float]) {
+        let bytes = [UInt8](try Data(contentsOf: url))
+        guard bytes.count >= 10, bytes[1...5].elementsEqual("NUMPY".utf8) else { throw NumpyError(description: "\(url.path): not a .npy file") }
+        let headerLength = bytes[6] == 1 ? Int(bytes[8]) | Int(bytes[9]) << 8 : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+        let start = bytes[6] == 1 ? 10 : 12
+        let header = String(decoding: bytes[start..<Swift.min(start + headerLength, bytes.count)], as: UTF8.self)
+        guard header.contains("'descr': '<f4'"), header.contains("'fortran_order': False"),
+              let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
+            throw NumpyError(description: "\(url.path): expected a little-endian float32 array in C order, header \(header)")
+        }
+        let shape = header[open.upperBound..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let data = bytes[(start + headerLength)...]
+        let count = shape.reduce(1, *)
+        guard data.count == 4 * count else { throw NumpyError(description: "\(url.path): \(data.count) bytes of data for shape \(shape)") }
+        let values = (0..<count).map { index -> Float in
+            let offset = data.startIndex + 4 * index
+            return Float(bitPattern: UInt32(data[offset]) | UInt32(data[offset + 1]) << 8 | UInt32(data[offset + 2]) << 16 | UInt32(data[offset + 3]) << 24)
+        }
+        return (shape, values)
+    }
+}
+
+/// A `.npy` file the tests cannot read.
+struct NumpyError: Error, CustomStringConvertible {
+    let description: String
 }

@@ -2,7 +2,8 @@ import Foundation
 import Percept
 
 /// `percept bench tensor`: sgemm, memory bandwidth, element-wise ops, convolutions, and the
-/// zoo's ResNet-18: a training step's forward and backward pass, and batch-1 inference at 224×224.
+/// zoo's ResNet-18: a training step's forward and backward pass, and batch-1 inference at 224×224;
+/// yolov8n's batch-1 inference at 640×640.
 struct TensorBench {
     var repeats: Int
     var filter: String?
@@ -17,6 +18,7 @@ struct TensorBench {
         let resnet = ResNet18Bench(repeats: repeats, common: common)
         if selected("resnet18-fwd-bwd") { try reporter.report(resnet.forwardBackward()) }
         if selected("resnet18-infer-224") { try reporter.report(resnet.inference()) }
+        if selected("yolov8n-infer-640") { try reporter.report(YOLOv8nBench(repeats: repeats, common: common).inference()) }
     }
 
     private func selected(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }

@@ -11,16 +11,19 @@ public struct ONNXExportOptions: Sendable, Equatable {
     public var half: Bool
     /// Whether batch norms after convolutions are folded into them.
     public var foldBatchNorm: Bool
+    /// For a detector: NMS inside the graph, whose output becomes the detections (``DetectionNMS``).
+    public var nms: DetectionNMSOptions?
 
     /// The operator sets Percept writes.
     public static let supportedOpsets = 13...21
 
     /// Options with the defaults of `percept export`.
-    public init(opset: Int = 17, dynamicBatch: Bool = false, half: Bool = false, foldBatchNorm: Bool = true) {
+    public init(opset: Int = 17, dynamicBatch: Bool = false, half: Bool = false, foldBatchNorm: Bool = true, nms: DetectionNMSOptions? = nil) {
         self.opset = opset
         self.dynamicBatch = dynamicBatch
         self.half = half
         self.foldBatchNorm = foldBatchNorm
+        self.nms = nms
     }
 
     /// The IR version that goes with the opset (ONNX's release table).
@@ -88,18 +91,25 @@ public enum ONNXExporter {
         try TracedGraphBuilder(recorder: recorder, inputs: zip(signature.inputs, inputs).map { (name: $0.0.name, tensor: $0.1) },
                                outputs: zip(signature.outputNames, outputs).map { (name: $0.0, tensor: $0.1) }, parameterNames: parameterNames,
                                batchAxes: batchAxes).build(into: &emitter)
-        var nodes = emitter.nodes, initializers = emitter.initializers
-        if options.foldBatchNorm {
-            (nodes, initializers) = BatchNormFolding.fold(nodes: nodes, initializers: initializers, graphOutputs: Set(signature.outputNames))
-        }
         func described(_ name: String, _ shape: [Int]) -> ONNXValueInfo {
             ONNXValueInfo(name: name, elementType: .float, shape: shape.enumerated().map { axis, size in
                 options.dynamicBatch && axis == 0 ? .parameter("batch") : .value(size)
             })
         }
+        var graphOutputs = zip(signature.outputNames, outputs).map { described($0.0, $0.1.shape) }
+        if let nms = options.nms {
+            guard graphOutputs.count == 1 else {
+                throw ONNXExportError.unsupportedOperation(layer: DetectionNMS.layer, layerType: "DetectionNMS", operation: "NonMaxSuppression",
+                                                           reason: "--nms applies to a detector's single output; this graph has \(graphOutputs.count)")
+            }
+            graphOutputs = [try DetectionNMS.append(reading: graphOutputs[0], options: nms, dynamicBatch: options.dynamicBatch, into: &emitter)]
+        }
+        var nodes = emitter.nodes, initializers = emitter.initializers
+        if options.foldBatchNorm {
+            (nodes, initializers) = BatchNormFolding.fold(nodes: nodes, initializers: initializers, graphOutputs: Set(graphOutputs.map(\.name)))
+        }
         var graph = ONNXGraph(name: "percept", nodes: nodes, initializers: initializers,
-                              inputs: zip(signature.inputs, inputs).map { described($0.0.name, $0.1.shape) },
-                              outputs: zip(signature.outputNames, outputs).map { described($0.0, $0.1.shape) })
+                              inputs: zip(signature.inputs, inputs).map { described($0.0.name, $0.1.shape) }, outputs: graphOutputs)
         if options.half { graph = HalfPrecision.convert(graph) }
         return ONNXModel(irVersion: options.irVersion, opsetImports: [(domain: "", version: options.opset)], producerName: "percept",
                          producerVersion: producerVersion, graph: graph, metadata: metadata)

@@ -42,8 +42,13 @@ struct GraphEmitter {
 
     /// An int64 constant (shapes, axes, pads), returned by name.
     mutating func int64s(_ values: [Int], scalar: Bool = false, layer: String, _ role: String) -> String {
+        int64s(values, dims: scalar ? [] : [values.count], layer: layer, role)
+    }
+
+    /// An int64 constant of shape `dims`, returned by name.
+    mutating func int64s(_ values: [Int], dims: [Int], layer: String, _ role: String) -> String {
         let name = freshName(layer.isEmpty ? role : "\(layer).\(role)")
-        initializer(ONNXTensor(name: name, dims: scalar ? [] : [values.count], int64s: values))
+        initializer(ONNXTensor(name: name, dims: dims, int64s: values))
         return name
     }
 

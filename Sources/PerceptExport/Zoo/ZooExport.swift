@@ -27,7 +27,8 @@ public enum ZooExportError: Error, Equatable, CustomStringConvertible {
 /// The export signature of each zoo task: what goes in, what comes out, which call runs.
 public enum ZooExport {
     /// The signature of `part` of `model` (a zoo model for `task`), for inputs of `imageSize`
-    /// (height, width; for point clouds the point count is the width), batch 1.
+    /// (height, width; for point clouds the point count is the width), batch 1. A YOLO
+    /// detector's is ``DetectionExport``'s (Ultralytics' `output0`).
     public static func signature(for model: any ZooModel, name: String, task: ModelTask, configuration: ModelConfiguration,
                                  part: ModelPart, imageSize: (height: Int, width: Int)) throws -> ExportSignature {
         let channels = configuration.inputChannels
@@ -52,6 +53,9 @@ public enum ZooExport {
             }
         }
         guard part == .full else { throw ZooExportError.partNeedsAutoencoder(part: part.rawValue, model: name) }
+        if let detector = model as? YOLOv8 {
+            return try DetectionExport.signature(for: detector, channels: channels, imageSize: imageSize)
+        }
         let input = task == .pointcloud ? (name: "points", shape: [1, channels, imageSize.width])
                                         : (name: "images", shape: [1, channels, imageSize.height, imageSize.width])
         return ExportSignature(inputs: [input], outputNames: ["logits"]) { [try model($0[0])] }

@@ -8,7 +8,7 @@ import Percept
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a trained model to ONNX (classifiers, autoencoders and VAE parts, U-Net, PointNet).",
+        abstract: "Export a trained model to ONNX (classifiers, autoencoders and VAE parts, U-Net, PointNet, YOLO detectors).",
         discussion: """
         The graph is traced from one forward pass; batch norms are folded into the
         convolutions before them, initialisers keep their state-dict names, and the
@@ -19,6 +19,15 @@ struct ExportCommand: ParsableCommand {
           percept export --weights runs/classify/train/weights/best.safetensors --format onnx fashion.onnx
           percept export --weights vae.safetensors --format onnx decoder.onnx --part decoder --dynamic-batch
           percept export --weights resnet18.pth --model resnet18 --format onnx resnet18.onnx --imgsz 224 --half
+          percept export --weights yolov8n.pt --format onnx yolov8n.onnx --imgsz 640
+          percept export --weights yolov8n.pt --format onnx yolov8n-nms.onnx --nms --conf 0.25 --iou 0.7
+
+        A YOLO detector (registry weights or an Ultralytics .pt) exports as Ultralytics'
+        own ONNX does: output0 [batch, 4 + classes, anchors], boxes as centre, width and
+        height in input pixels, then sigmoid class scores. With --nms the graph also keeps
+        each box's best class, runs NonMaxSuppression and returns detections [N, 6]
+        (x1, y1, x2, y2, score, class; input pixels, best first) for one image; the
+        thresholds are constants of the graph. Letterboxing stays outside the graph.
         """
     )
 
@@ -52,6 +61,21 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The architecture, for weights whose file does not name one (`percept models` lists them).")
     var model: String?
 
+    @Flag(help: "YOLO: NonMaxSuppression inside the graph; the output is detections [N, 6] of one image.")
+    var nms = false
+
+    @Flag(help: "YOLO with --nms: boxes of different classes suppress each other.")
+    var agnosticNms = false
+
+    @Option(help: "YOLO with --nms: detections scoring at or below this are dropped.")
+    var conf: Float = 0.25
+
+    @Option(help: "YOLO with --nms: the IoU above which a box is suppressed by a better one.")
+    var iou: Float = 0.7
+
+    @Option(help: "YOLO with --nms: detections kept, best first.")
+    var maxDet = 300
+
     @Flag(help: "Print one JSON object describing the export.")
     var json = false
 
@@ -67,6 +91,9 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("--opset \(opset) is not supported: Percept writes opsets \(ONNXExportOptions.supportedOpsets.lowerBound) to \(ONNXExportOptions.supportedOpsets.upperBound)")
         }
         guard imgsz.count <= 2, imgsz.allSatisfy({ $0 > 0 }) else { throw ValidationError("--imgsz: give one or two positive sizes") }
+        guard nms || !agnosticNms else { throw ValidationError("--agnostic-nms applies with --nms") }
+        guard conf >= 0, conf <= 1, iou >= 0, iou <= 1 else { throw ValidationError("--conf and --iou must lie in 0...1, got \(conf) and \(iou)") }
+        guard maxDet >= 1 else { throw ValidationError("--max-det must be at least 1, got \(maxDet)") }
     }
 
     func run() throws {
@@ -75,16 +102,34 @@ struct ExportCommand: ParsableCommand {
     }
 
     private func export() throws {
-        let loaded = try ExportedModel.load(weights: weights, model: model)
+        do {
+            try write(ExportedModel.load(weights: weights, model: model))
+        } catch let error as ONNXExportError {
+            throw ClassifyInputError(description: "\(weights): error: \(error)")
+        } catch let error as ZooExportError {
+            throw ClassifyInputError(description: "\(weights): error: \(error)")
+        } catch let error as DetectionExportError {
+            throw ClassifyInputError(description: "\(weights): error: \(error)")
+        }
+    }
+
+    /// Exports `loaded` as asked and prints what was written.
+    private func write(_ loaded: ExportedModel) throws {
         let side = loaded.configuration.imageSize
         let size = imgsz.isEmpty ? (side, side) : (imgsz[0], imgsz.count == 2 ? imgsz[1] : imgsz[0])
         let chosenPart = ModelPart(rawValue: part) ?? .full
         let signature = try ZooExport.signature(for: loaded.model, name: loaded.name, task: loaded.task, configuration: loaded.configuration,
                                                 part: chosenPart, imageSize: size)
-        let metadata = ZooExport.metadata(weightsMetadata: loaded.metadata, name: loaded.name, task: loaded.task,
-                                          configuration: try loaded.configuration.jsonString(), part: chosenPart,
-                                          signature: signature, version: PerceptVersion.string)
-        let options = ONNXExportOptions(opset: opset, dynamicBatch: dynamicBatch, half: half, foldBatchNorm: !noFold)
+        let nmsOptions = nms ? DetectionNMSOptions(confidence: conf, iou: iou, maxDetections: maxDet, agnostic: agnosticNms) : nil
+        let options = ONNXExportOptions(opset: opset, dynamicBatch: dynamicBatch, half: half, foldBatchNorm: !noFold, nms: nmsOptions)
+        let configurationJSON = try loaded.configuration.jsonString()
+        let metadata = if let detector = loaded.model as? YOLOv8 {
+            DetectionExport.metadata(for: detector, name: loaded.name, classNames: loaded.classNames, signature: signature, options: options,
+                                     configuration: configurationJSON, version: PerceptVersion.string)
+        } else {
+            ZooExport.metadata(weightsMetadata: loaded.metadata, name: loaded.name, task: loaded.task, configuration: configurationJSON,
+                               part: chosenPart, signature: signature, version: PerceptVersion.string)
+        }
         let onnx = try ONNXExporter.export(loaded.model, signature: signature, options: options, metadata: metadata,
                                            producerVersion: PerceptVersion.string)
         let bytes = onnx.serialized()
@@ -107,8 +152,21 @@ struct ExportedModel {
     let configuration: ModelConfiguration
     let metadata: [String: String]
 
-    /// Rebuilds the architecture the file names (or `model`, for a file that names none) and loads its weights strictly.
+    /// The class names the file records (`percept.classes`, or an Ultralytics checkpoint's `names`).
+    var classNames: [String] {
+        guard let text = metadata[ModelDescription.classNamesKey],
+              let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
+        return names
+    }
+
+    /// Rebuilds the architecture the file names (or `model`, for a file that names none) and
+    /// loads its weights strictly; an Ultralytics checkpoint brings its own architecture and names.
     static func load(weights path: String, model requested: String?) throws -> ExportedModel {
+        if requested == nil, TorchFile.isTorchFile(path), let checkpoint = try UltralyticsCheckpoint(TorchFile.read(path: path)) {
+            let description = ModelDescription(name: checkpoint.architecture, configuration: checkpoint.configuration, classNames: checkpoint.classNames)
+            return ExportedModel(model: try checkpoint.model(), name: checkpoint.architecture, task: .detect,
+                                 configuration: checkpoint.configuration, metadata: description.metadata)
+        }
         let file = try PretrainedWeights.read(path)
         guard let name = requested ?? file.metadata[ModelFile.architectureKey] else {
             throw ClassifyInputError(description: "\(path): error: the file names no architecture (no percept.arch metadata); pass --model NAME (`percept models` lists them)")
