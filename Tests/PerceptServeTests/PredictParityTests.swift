@@ -1,6 +1,9 @@
 import Foundation
 import PerceptLabels
+import PerceptData
 import PerceptModels
+import PerceptPointCloud
+import PerceptTrain
 @testable import PerceptServe
 import Testing
 
@@ -99,6 +102,43 @@ struct PredictParityTests {
         #expect(labels.count == 3000)
         #expect(labels.map { UInt32($0) } == expected)
         #expect(answer.json["task"] == "pointcloud-segment")
+    }
+
+    @Test("PointNet classification: the class and scores of percept cloud predict, the cloud a multipart PLY")
+    func pointCloudClass() async throws {
+        let scratch = try Scratch()
+        let configuration = ModelConfiguration(numClasses: 3, inputChannels: 3, imageSize: 256)
+        let model = try ModelRegistry.build("pointnet_cls_s", configuration: configuration)
+        let info = PointCloudModelInfo(task: .classify, features: PointFeatures(), points: 256, tileSize: 10, labelMap: nil)
+        var metadata = ModelDescription(name: "pointnet_cls_s", configuration: configuration, classNames: ["chair", "lamp", "table"]).metadata
+        metadata[ModelDescription.pointCloudKey] = try info.jsonString()
+        let weights = scratch.path("shapes.safetensors")
+        try ModelRegistry.save(model, name: "pointnet_cls_s", configuration: configuration, metadata: metadata, to: weights)
+        let scan = try scratch.scan("scan.bin", points: 700)
+        let cloud = scratch.path("object.ply")
+        try PointCloudFile.write(PointCloudFile.read(scan), to: cloud)
+        let predicted = try runPercept(["cloud", "predict", cloud, "--weights", weights, "--out", scratch.path("out")])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let expected = try readJSON(scratch.path("out/object.json"))
+
+        let server = try await TestServer([ModelSpecification(weights)])
+        let boundary = "cloud-boundary"
+        let body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"cloud\"; filename=\"object.ply\"\r\n\r\n".utf8)
+            + (try scratch.bytes(cloud)) + Array("\r\n--\(boundary)--\r\n".utf8)
+        let answer = try await server.predict("shapes", body, type: "multipart/form-data; boundary=\(boundary)")
+        #expect(answer.status == 200, "\(answer.json)")
+        #expect(answer.json["task"] == "pointcloud-classify")
+        #expect(answer.json["class"] == expected["class"])
+        #expect(abs((answer.json["score"]?.number ?? -1) - (expected["score"]?.number ?? 1)) < 1e-6)
+        let classes = try #require(answer.json["classes"]?.array), printed = try #require(expected["classes"]?.array)
+        #expect(classes.count == 3 && printed.count == 3)
+        for (served, written) in zip(classes, printed) {
+            #expect(served["class"] == written["class"])
+            #expect(abs((served["score"]?.number ?? -1) - (written["score"]?.number ?? 1)) < 1e-6)
+        }
+        let unnamed = try await server.predict("shapes", try scratch.bytes(cloud), type: "application/octet-stream")
+        #expect(unnamed.status == 400)
+        #expect(unnamed.json["error"]?.string?.contains("format") == true)
     }
 
     @Test("GET /v1/models lists name, task, classes and input size; GET /health answers ok")
