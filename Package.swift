@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "PerceptTrain", targets: ["PerceptTrain"]),
         .library(name: "PerceptAnnotator", targets: ["PerceptAnnotator"]),
         .library(name: "PerceptExport", targets: ["PerceptExport"]),
+        .library(name: "PerceptServe", targets: ["PerceptServe"]),
         // PCL's bridge as its own shared library (libPerceptPCL.so), which PCLBridge loads at first use.
         .library(name: "PerceptPCL", type: .dynamic, targets: ["PCLBridgeLibrary"]),
     ],
@@ -91,6 +92,11 @@ let package = Package(
                                                   .product(name: "Yams", package: "Yams")]),
         // ONNX files: its own small protobuf writer and reader, no runtime (see README's export section).
         .target(name: "PerceptExport", dependencies: ["PerceptModels", "PerceptNN", "PerceptTensor"]),
+        // The inference server (`percept serve`): trained models behind an HTTP API, requests batched.
+        .target(name: "PerceptServe", dependencies: [
+            "PerceptTrain", "PerceptData", "PerceptModels", "PerceptTensor", "PerceptImage", "PerceptLabels", "PerceptPointCloud",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "PerceptAnnotator", dependencies: [
             "PerceptLabels", "PerceptImage",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
@@ -98,7 +104,7 @@ let package = Package(
         ], exclude: ["Web"]),
         .target(name: "Percept", dependencies: [
             "PerceptThreads", "PerceptMessages", "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
-            "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptDistributed", "PerceptTrain", "PerceptAnnotator", "PerceptExport",
+            "PerceptEval", "PerceptPointCloud", "PerceptData", "PerceptDistributed", "PerceptTrain", "PerceptAnnotator", "PerceptExport", "PerceptServe",
         ]),
         .executableTarget(name: "PerceptCLI", dependencies: [
             "Percept",
@@ -125,6 +131,8 @@ let package = Package(
         // Runs `mpirun … percept` on the built binary, so it depends on the executable.
         .testTarget(name: "PerceptDistributedTests", dependencies: ["PerceptDistributed", "PerceptCLI"], path: "Tests/PerceptDistributedTests"),
         .testTarget(name: "PerceptExportTests", dependencies: ["PerceptExport", "PerceptCLI"], path: "Tests/PerceptExportTests"),
+        // Starts the server in-process and compares its answers with the built `percept`'s predict commands.
+        .testTarget(name: "PerceptServeTests", dependencies: ["PerceptServe", "PerceptCLI"], path: "Tests/PerceptServeTests"),
     ],
     swiftLanguageModes: [.v5]
 )

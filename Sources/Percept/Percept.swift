@@ -14,6 +14,7 @@
 @_exported import PerceptTrain
 @_exported import PerceptAnnotator
 @_exported import PerceptExport
+@_exported import PerceptServe
 
 /// The version of the Percept libraries and of the `percept` command.
 public enum PerceptVersion {

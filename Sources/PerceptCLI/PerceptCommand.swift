@@ -14,7 +14,8 @@ struct PerceptCommand: ParsableCommand {
                       AugmentCommand.self, PreviewCommand.self, SplitCommand.self, StatsCommand.self,
                       ModelsCommand.self, SegmentCommand.self, DetectCommand.self,
                       AutoencoderCommand.self,
-                      SummaryCommand.self, TuneCommand.self]
+                      SummaryCommand.self, TuneCommand.self,
+                      ServeCommand.self]
     )
 
     /// Runs the command with the project's exit codes: 0 fine, 1 errors in the data, 2 usage

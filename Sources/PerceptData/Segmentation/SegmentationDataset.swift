@@ -143,7 +143,12 @@ public struct SegmentationDataset: Dataset {
     /// The image at `path` for a model reading `channels` channels (alpha dropped); a colour
     /// image for a gray model, or the reverse, throws naming the file rather than converting.
     public static func modelImage(_ path: String, channels: Int) throws -> Image {
-        let decoded = try readImage(path)
+        try modelImage(readImage(path), file: path, channels: channels)
+    }
+
+    /// A decoded image for a model reading `channels` channels, as ``modelImage(_:channels:)``;
+    /// `file` names it in the error.
+    public static func modelImage(_ decoded: Image, file path: String, channels: Int) throws -> Image {
         let colour = decoded.channels >= 3
         if colour != (channels == 3) {
             throw DataError.malformed(file: path, place: "image", detail: channels == 3

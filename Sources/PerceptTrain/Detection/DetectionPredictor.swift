@@ -63,11 +63,26 @@ public struct DetectionPredictor {
 
     /// The detections of `image`, best first, in its own pixels.
     public func detect(_ image: Image, thresholds: DetectionThresholds = .init()) throws -> [Detection] {
-        let (input, letterbox) = try letterboxed(image)
-        let found = try withoutGrad {
-            let (boxes, scores) = try model.decode(model(input), inputHeight: letterbox.canvasHeight, inputWidth: letterbox.canvasWidth)
-            return try DetectionPostprocessing.detections(boxes: boxes, scores: scores, thresholds: thresholds)[0]
+        try detect(letterboxed: [letterboxed(image)], thresholds: [thresholds])[0]
+    }
+
+    /// The detections of several letterboxed images (``letterboxed(_:)``), each filtered by its own
+    /// thresholds; images on canvases of one size run through the model as one batch.
+    public func detect(letterboxed items: [(input: Tensor, letterbox: Letterbox)], thresholds: [DetectionThresholds]) throws -> [[Detection]] {
+        var results = [[Detection]](repeating: [], count: items.count)
+        for group in BatchGrouping.byShape(items.map { $0.input.shape }) {
+            let letterbox = items[group[0]].letterbox
+            let batch = try group.count == 1 ? items[group[0]].input : Tensor.concatenate(group.map { items[$0].input }, axis: 0)
+            try withoutGrad {
+                let (boxes, scores) = try model.decode(model(batch), inputHeight: letterbox.canvasHeight, inputWidth: letterbox.canvasWidth)
+                for (position, index) in group.enumerated() {
+                    let found = try DetectionPostprocessing.detections(boxes: boxes.slice(axis: 0, start: position, end: position + 1),
+                                                                       scores: scores.slice(axis: 0, start: position, end: position + 1),
+                                                                       thresholds: thresholds[index])[0]
+                    results[index] = found.map(items[index].letterbox.toImage)
+                }
+            }
         }
-        return found.map(letterbox.toImage)
+        return results
     }
 }

@@ -21,6 +21,21 @@ public enum ScanPrediction {
         return try ScanTiles.vote(count: scan.count, inputs: inputs, logits: logits)
     }
 
+    /// The raw label id of every point of a cloud of `pointCount` points from the class
+    /// `predicted` for each point `scan` kept (``rawIDs`` maps classes to raw ids); the points
+    /// the scan dropped (NaN coordinates) get 0, unlabelled.
+    public static func rawLabels(_ predicted: [Int], scan: LabelledScan, pointCount: Int, rawIDs: [UInt32]) -> [UInt32] {
+        var labels = [UInt32](repeating: 0, count: pointCount)
+        for (position, original) in scan.keptIndices.enumerated() { labels[original] = rawIDs[predicted[position]] }
+        return labels
+    }
+
+    /// The raw label id each class is written as: through the model's label map, or the class
+    /// index itself when it has none.
+    public static func rawIDs(_ info: PointCloudModelInfo, classCount: Int) -> [UInt32] {
+        info.labelMap?.rawIDOfClass ?? (0..<classCount).map { UInt32($0) }
+    }
+
     /// Class probabilities of a whole cloud for a classifier: `points` points drawn from it,
     /// centred and scaled into the unit sphere, as in training.
     public static func classify(_ scan: LabelledScan, model: any ZooModel, points: Int, seed: UInt64 = 0) throws -> [Float] {

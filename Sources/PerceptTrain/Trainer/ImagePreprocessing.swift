@@ -47,8 +47,21 @@ extension TrainedModel {
     /// The class probabilities (softmax of the logits, in class order) of the image at `path`,
     /// preprocessed as in training.
     public func probabilities(ofImageAt path: String) throws -> [Float] {
-        let input = try ImagePreprocessing(self).tensor(of: path).unsqueezed(0)
-        let logits = try withoutGrad { try model(input) }
-        return try logits.softmax(axis: 1).toArray()
+        try probabilities(of: [ImagePreprocessing(self).tensor(of: path)])[0]
+    }
+
+    /// The class probabilities of preprocessed `[C, size, size]` inputs (``ImagePreprocessing``),
+    /// run through the model as one batch; one list per input, in input order.
+    public func probabilities(of inputs: [Tensor]) throws -> [[Float]] {
+        let batch = try inputs.count == 1 ? inputs[0].unsqueezed(0) : Tensor.stack(inputs)
+        let logits = try withoutGrad { try model(batch) }
+        let flat: [Float] = try logits.softmax(axis: 1).contiguous().toArray()
+        let classes = logits.shape[1]
+        return inputs.indices.map { Array(flat[$0 * classes..<($0 + 1) * classes]) }
+    }
+
+    /// The indices of the `count` most probable classes, most probable first.
+    public static func topClasses(_ probabilities: [Float], count: Int) -> [Int] {
+        Array(probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(count))
     }
 }

@@ -68,30 +68,17 @@ struct AnnotateServeCommand: ParsableCommand {
         let settings = chosen
         let server = try AnnotateCommand.fail(host) { try AnnotatorServer(store: store, settings: settings) }
         let count = try AnnotateCommand.fail(folder) { try store.images().count }
-        let finished = DispatchSemaphore(value: 0)
-        let outcome = ServeOutcome()
-        Task {
-            do {
-                try await server.run { boundPort in
-                    let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
-                    let query = settings.token.map { "?token=\($0)" } ?? ""
-                    print("percept annotate: \(count) images in \(folder); open http://\(shownHost):\(boundPort)/\(query)")
-                    fflush(stdout)
-                }
-            } catch {
-                outcome.error = error
+        let failure = BlockingServe.run {
+            try await server.run { boundPort in
+                let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+                let query = settings.token.map { "?token=\($0)" } ?? ""
+                print("percept annotate: \(count) images in \(folder); open http://\(shownHost):\(boundPort)/\(query)")
+                fflush(stdout)
             }
-            finished.signal()
         }
-        finished.wait()
-        if let error = outcome.error {
+        if let error = failure {
             CommandOutput.problem(file: "\(host):\(port)", kind: "error", "cannot serve: \(error)")
             throw ExitCode(1)
         }
     }
-}
-
-/// Where the server task leaves its error for the waiting command.
-private final class ServeOutcome: @unchecked Sendable {
-    var error: Error?
 }

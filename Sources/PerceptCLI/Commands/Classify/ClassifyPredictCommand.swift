@@ -52,7 +52,7 @@ struct ClassifyPredictCommand: ParsableCommand {
         for file in files {
             do {
                 let probabilities = try trained.probabilities(ofImageAt: file.path)
-                let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(topK)
+                let ranked = TrainedModel.topClasses(probabilities, count: topK)
                 let names = trained.description.classNames
                 results.append(["file": file.path, "top": ranked.map { ["class": names[$0], "index": $0, "score": Double(probabilities[$0])] }])
                 if !json {

@@ -79,19 +79,17 @@ struct CloudPredictCommand: ParsableCommand {
         guard info.task == .segment else {
             let scores = try ScanPrediction.classify(scan, model: trained.model, points: info.points)
             let best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
-            let ranked = scores.indices.sorted { scores[$0] > scores[$1] }.map { ["class": classNames[$0], "score": Double(scores[$0])] as [String: Any] }
+            let ranked = TrainedModel.topClasses(scores, count: scores.count).map { ["class": classNames[$0], "score": Double(scores[$0])] as [String: Any] }
             let document: [String: Any] = ["file": path, "class": classNames[best], "score": Double(scores[best]), "classes": ranked]
             try CloudCLI.writeJSON(document, to: staging.appendingPathComponent(stem + ".json").path)
             if json { CloudCLI.printJSON(document) } else { print("\(path): \(classNames[best]) (\(String(format: "%.3f", scores[best])))") }
             return
         }
         let predicted = try ScanPrediction.segment(scan, model: trained.model, tiles: info.tiles, batch: batch)
-        let rawIDs = info.labelMap?.rawIDOfClass ?? classNames.indices.map { UInt32($0) }
+        let rawIDs = ScanPrediction.rawIDs(info, classCount: classNames.count)
         // The scan's own labels (a .bin's .label, a labelled PCD/PLY), in the colour of their class.
         let truth = cloud.labels.map { raw in scan.keptIndices.map { Self.displayedID(raw[$0], labelMap: info.labelMap, rawIDs: rawIDs) } }
-        var labels = [UInt32](repeating: 0, count: cloud.count)
-        for (position, original) in scan.keptIndices.enumerated() { labels[original] = rawIDs[predicted[position]] }
-        cloud.labels = labels
+        cloud.labels = ScanPrediction.rawLabels(predicted, scan: scan, pointCount: cloud.count, rawIDs: rawIDs)
         cloud.instances = nil
         let target = staging.appendingPathComponent(stem + "." + format.rawValue).path
         if format == .label { try KITTIFormat.writeLabels(cloud, to: target) } else { try PointCloudFile.write(cloud, to: target) }

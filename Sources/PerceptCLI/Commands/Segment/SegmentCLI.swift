@@ -43,29 +43,4 @@ enum SegmentCLI {
 
     /// The registered segmentation models, comma-separated.
     static var segmentModels: String { ModelRegistry.entries.filter { $0.task == .segment }.map(\.name).joined(separator: ", ") }
-
-    /// The class names stored in a weights file (background first), or `class0`, `class1`, ….
-    static func classNames(_ description: ModelDescription) -> [String] {
-        if let text = description.metadata[ModelDescription.classNamesKey],
-           let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8)), names.count >= 2 {
-            return names
-        }
-        return (0..<max(description.configuration.numClasses, 2)).map { "class\($0)" }
-    }
-
-    /// Per-class probabilities `[1, K, H, W]` of one image averaged over `models` (a binary
-    /// head gives background and foreground), computed without gradients in eval mode.
-    static func probabilities(_ input: Tensor, models: [TrainedModel]) throws -> Tensor {
-        var sum: Tensor?
-        for trained in models {
-            trained.model.train(false)
-            let logits = try withoutGrad { try trained.model(input) }
-            let probabilities = logits.shape[1] == 1
-                ? try Tensor.concatenate([1 - logits.sigmoid(), logits.sigmoid()], axis: 1)
-                : try logits.softmax(axis: 1)
-            sum = try sum.map { try $0 + probabilities } ?? probabilities
-        }
-        guard let sum else { throw ValidationError("--weights: give at least one weights file") }
-        return sum * (1 / Float(models.count))
-    }
 }

@@ -50,22 +50,18 @@ struct SegmentPredictCommand: ParsableCommand {
         for (number, file) in files.enumerated() {
             do {
                 let image = try SegmentationDataset.modelImage(file.path, channels: channels)
-                let resized = try imgsz.map { try image.resized(width: $0, height: $0, interpolation: $0 < image.width ? .area : .bilinear) } ?? image
-                let probabilities = try SegmentCLI.probabilities(resized.tensor().unsqueezed(0), models: models)
-                var ids = try SegmentationScores.predictions(probabilities).map { UInt8(clamping: $0) }
-                if resized.size != image.size {
-                    let small = try Image(width: resized.width, height: resized.height, channels: 1, samples: .uint8(ids))
-                    if case .uint8(let back) = try small.resized(width: image.width, height: image.height, interpolation: .nearest).samples { ids = back }
-                }
+                let resized = try SegmentationPrediction.modelInput(image, imageSize: imgsz)
+                let probabilities = try SegmentationPrediction.probabilities(resized.tensor().unsqueezed(0), models: models)
+                let ids = try SegmentationPrediction.classIDs(probabilities, size: image.size)
                 let stem = file.deletingPathExtension().lastPathComponent
                 if format == "rle" {
-                    results += try rle(ids, size: image.size, imageID: number + 1, probabilities: probabilities, resized: resized.size)
+                    results += try SegmentationPrediction.annotations(ids, size: image.size, imageID: number + 1, probabilities: probabilities)
                 } else {
                     let folder = URL(fileURLWithPath: out)
                     try Image(width: image.width, height: image.height, channels: 1, samples: .uint8(ids))
                         .write(to: folder.appendingPathComponent(stem + "_mask.png"))
                     try SegmentationOverlay.overlay(Image(contentsOf: file), classIDs: ids).write(to: folder.appendingPathComponent(stem + "_overlay.png"))
-                    print("\(file.path): " + classSummary(ids, names: SegmentCLI.classNames(models[0].description)))
+                    print("\(file.path): " + classSummary(ids, names: SegmentationPrediction.classNames(models[0].description)))
                 }
             } catch {
                 // Data errors already carry the file; print their message after it once.
@@ -92,20 +88,6 @@ struct SegmentPredictCommand: ParsableCommand {
             }
         }
         return models
-    }
-
-    /// One COCO RLE result per class present (background left out), scored by the mean probability of its pixels.
-    private func rle(_ ids: [UInt8], size: ImageSize, imageID: Int, probabilities: Tensor, resized: ImageSize) throws -> [Annotation] {
-        let values = probabilities.contiguous().toArray(), plane = resized.width * resized.height
-        var annotations: [Annotation] = []
-        for classID in Set(ids).sorted() where classID != 0 {
-            let mask = try Mask(width: size.width, height: size.height, values: ids.map { $0 == classID ? 1 : 0 })
-            let offset = Int(classID) * plane
-            let chosen = resized == size ? ids.indices.filter { ids[$0] == classID } : []
-            let score = chosen.isEmpty ? 1 : chosen.reduce(0.0) { $0 + Double(values[offset + $1]) } / Double(chosen.count)
-            annotations.append(Annotation(id: annotations.count + 1, imageID: imageID, categoryID: Int(classID), mask: RunLengthEncoding(mask: mask), score: score))
-        }
-        return annotations
     }
 
     /// The share of the image each class covers, largest first.

@@ -46,7 +46,7 @@ struct SegmentValCommand: ParsableCommand {
         let configuration = trained.description.configuration
         let dataset = try SegmentCLI.data(data, channels: configuration.inputChannels, imageSize: imgsz, validationSplit: valSplit, seed: seed,
                                           ignoreIndex: ignoreIndex)
-        let classNames = SegmentCLI.classNames(trained.description)
+        let classNames = SegmentationPrediction.classNames(trained.description)
         guard dataset.classNames.count == classNames.count else {
             throw ClassifyInputError(description: "\(weights): error: the weights know \(classNames.count) classes (\(classNames.joined(separator: ", "))); \(data) has \(dataset.classNames.count)")
         }
