@@ -31,7 +31,7 @@ private func noise(width: Int = 77, height: Int = 41, channels: Int, seed: UInt6
                      samples: .uint8((0..<width * height * channels).map { _ in UInt8(random.integer(in: 0...255)) }))
 }
 
-@Suite("The C kernels give the same bytes at every level (portable, AVX2, AVX-512)", .serialized)
+@Suite("The C kernels give the same bytes at every level (portable, AVX2, AVX-512, AVX-512 VBMI)", .serialized)
 struct KernelDispatchTests {
     @Test("forcing a level is seen by the dispatcher")
     func forcing() {
@@ -93,8 +93,12 @@ struct KernelDispatchTests {
             for degrees in [-40.0, 7, 90] {
                 let transform = ProjectiveTransform.rotation(degrees: degrees, center: centre).concatenating(.scale(x: 1.3, y: 0.8))
                 for border in [BorderMode.zero, .constant([9, 99, 199, 255]), .reflect, .replicate] {
-                    let results = try everyLevel { try image.affineWarped(by: transform, width: width + 13, height: height + 9, border: border) }
-                    #expect(allEqual(results), "\(width)x\(height), \(degrees)°, \(border)")
+                    for mirrored in [false, true] {
+                        let results = try everyLevel {
+                            try image.affineWarped(by: transform, width: width + 13, height: height + 9, border: border, mirrored: mirrored)
+                        }
+                        #expect(allEqual(results), "\(width)x\(height), \(degrees)°, \(border), mirrored \(mirrored)")
+                    }
                 }
             }
         }
