@@ -10,6 +10,8 @@
 #define PK_AVX2 __attribute__((target("avx2")))
 // AVX-512 Foundation and Byte/Word, 512-bit vectors; these functions also use AVX2 helpers.
 #define PK_AVX512 __attribute__((target("avx2,avx512f,avx512bw")))
+// AVX-512 with VBMI's byte permutes across a whole vector.
+#define PK_AVX512_VBMI __attribute__((target("avx2,avx512f,avx512bw,avx512vbmi")))
 #else
 #define PK_X86 0
 #endif

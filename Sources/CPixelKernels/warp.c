@@ -124,80 +124,134 @@ PK_AVX2 static size_t warp_rgb_row_avx2(const uint8_t *source, int64_t width, in
     return edge_count;
 }
 
-/// Eight 64-bit positions' high halves (pixels) and low halves (fractions) as 32-bit lanes.
-PK_AVX512 static inline void split_wide_positions(__m512i first, __m512i second, __m512i *whole, __m512i *part) {
-    *part = joined(_mm512_cvtepi64_epi32(first), _mm512_cvtepi64_epi32(second));
-    *whole = joined(_mm512_cvtepi64_epi32(_mm512_srli_epi64(first, 32)), _mm512_cvtepi64_epi32(_mm512_srli_epi64(second, 32)));
+/// Sixteen 32.32 fixed-point positions kept as their whole parts and fractions in 32-bit
+/// lanes (no 64-bit lanes to split each step); `advance` adds a step to both with the carry,
+/// exactly the 64-bit sum.
+typedef struct {
+    __m512i whole, part;
+} WidePositions;
+
+/// Lanes `start + i·step` for i = 0…15.
+PK_AVX512 static inline WidePositions wide_positions(int64_t start, int64_t step) {
+    int32_t whole[16];
+    uint32_t part[16];
+    for (int lane = 0; lane < 16; lane++) {
+        int64_t position = start + lane * step;
+        whole[lane] = (int32_t)(position >> 32), part[lane] = (uint32_t)position;
+    }
+    WidePositions positions = {_mm512_loadu_si512((const void *)whole), _mm512_loadu_si512((const void *)part)};
+    return positions;
 }
 
-/// `blend_lanes` on sixteen lanes.
-PK_AVX512 static inline __m512i blend_wide(__m512i a, __m512i b, __m512i c, __m512i d, __m512i weights_x, __m512i fraction_y) {
-    __m512i upper = _mm512_madd_epi16(_mm512_or_si512(a, _mm512_slli_epi32(b, 16)), weights_x);
-    __m512i lower = _mm512_madd_epi16(_mm512_or_si512(c, _mm512_slli_epi32(d, 16)), weights_x);
+PK_AVX512 static inline void advance(WidePositions *positions, __m512i step_whole, __m512i step_part) {
+    __m512i part = _mm512_add_epi32(positions->part, step_part), whole = _mm512_add_epi32(positions->whole, step_whole);
+    // The fraction carries where its sum wrapped below the step.
+    positions->whole = _mm512_mask_add_epi32(whole, _mm512_cmplt_epu32_mask(part, step_part), whole, _mm512_set1_epi32(1));
+    positions->part = part;
+}
+
+/// `blend_lanes` on sixteen lanes whose 32-bit words already hold each left tap in byte 0 and
+/// its right neighbour in byte 2 (the two 16-bit halves `madd` pairs with `weights_x`).
+PK_AVX512 static inline __m512i blend_pairs(__m512i upper_pairs, __m512i lower_pairs, __m512i weights_x, __m512i fraction_y) {
+    __m512i upper = _mm512_madd_epi16(upper_pairs, weights_x), lower = _mm512_madd_epi16(lower_pairs, weights_x);
     __m512i sum = _mm512_add_epi32(_mm512_slli_epi32(upper, FRACTION_BITS), _mm512_mullo_epi32(_mm512_sub_epi32(lower, upper), fraction_y));
     return _mm512_srai_epi32(_mm512_add_epi32(sum, _mm512_set1_epi32(1 << (2 * FRACTION_BITS - 1))), 2 * FRACTION_BITS);
 }
 
-/// The byte at `shift` of each 32-bit lane.
-PK_AVX512 static inline __m512i byte_at(__m512i words, int shift) {
-    return _mm512_and_si512(_mm512_srli_epi32(words, (unsigned)shift), _mm512_set1_epi32(0xFF));
+/// Byte shuffles from the two gathered words of a pixel's taps in one source row — `a0 a1 a2 b0`
+/// (at its offset) and `a2 b0 b1 b2` (two bytes on) — to one channel's pair: the left tap in
+/// byte 0, the right one in byte 2. `first[c]` takes what the first word has, `second[c]` the rest.
+typedef struct {
+    __m512i first[3], second[3];
+} PairShuffles;
+
+PK_AVX512 static inline PairShuffles pair_shuffles(void) {
+    PairShuffles s;
+    for (int channel = 0; channel < 3; channel++) {
+        int8_t first[64], second[64];
+        for (int byte = 0; byte < 64; byte++) {
+            int word = byte & ~3, position = byte & 3;
+            first[byte] = second[byte] = -1;
+            if (position == 0) first[byte] = (int8_t)(word + channel);
+            // The right tap: red's b0 is byte 3 of the first word; green's and blue's come from the second.
+            if (position == 2 && channel == 0) first[byte] = (int8_t)(word + 3);
+            if (position == 2 && channel > 0) second[byte] = (int8_t)(word + channel + 1);
+        }
+        s.first[channel] = _mm512_loadu_si512((const void *)first);
+        s.second[channel] = _mm512_loadu_si512((const void *)second);
+    }
+    return s;
+}
+
+/// One channel's pairs of sixteen pixels from their two gathered words.
+PK_AVX512 static inline __m512i channel_pairs(__m512i first, __m512i second, const PairShuffles *s, int channel) {
+    __m512i pairs = _mm512_shuffle_epi8(first, s->first[channel]);
+    return channel == 0 ? pairs : _mm512_or_si512(pairs, _mm512_shuffle_epi8(second, s->second[channel]));
+}
+
+/// Sixteen RGB pixels (lanes of 0…255) stored as 48 bytes: each pixel packed into a word,
+/// three bytes of each word kept within its 128-bit lane, the lanes' twelve bytes joined.
+PK_AVX512 static inline void store_rgb16(uint8_t *target, __m512i red, __m512i green, __m512i blue, __m512i squeeze, __m512i join) {
+    __m512i words = _mm512_or_si512(red, _mm512_or_si512(_mm512_slli_epi32(green, 8), _mm512_slli_epi32(blue, 16)));
+    __m512i packed = _mm512_permutexvar_epi32(join, _mm512_shuffle_epi8(words, squeeze));
+    _mm512_mask_storeu_epi32((void *)target, 0x0FFF, packed);
 }
 
 /// `warp_rgb_row_avx2` sixteen pixels at a time; returns how many pixels it did (a multiple of
-/// sixteen) and adds the edge pixels among them to `edges`.
+/// sixteen) and adds the edge pixels among them to `edges`. Each channel's tap pairs come from
+/// the gathered words with one or two byte shuffles, and the pixels go out packed in words.
 PK_AVX512 static size_t warp_rgb_row_avx512(const uint8_t *source, int64_t width, int64_t height, int mirrored, uint8_t *target, size_t count,
                                             int64_t x, int64_t y, int64_t step_x, int64_t step_y, const uint8_t *fill,
                                             int32_t *edges, size_t *edge_count) {
-    WideShuffles shuffles = wide_shuffles();
-    const __m512i fraction_mask = _mm512_set1_epi32(FRACTION_MASK), one = _mm512_set1_epi32(1 << FRACTION_BITS),
+    PairShuffles pairs = pair_shuffles();
+    const __m512i one = _mm512_set1_epi32(1 << FRACTION_BITS),
                   last_left = _mm512_set1_epi32((int32_t)(width - 1)), last_top = _mm512_set1_epi32((int32_t)(height - 1)),
                   row_width = _mm512_set1_epi32((int32_t)width), three = _mm512_set1_epi32(3),
                   row_bytes = _mm512_set1_epi32((int32_t)(width * 3)), last_pair = _mm512_set1_epi32((int32_t)(width - 2));
-    const __m512i steps_x = _mm512_set1_epi64(step_x * 16), steps_y = _mm512_set1_epi64(step_y * 16);
-    __m512i x0 = _mm512_setr_epi64(x, x + step_x, x + 2 * step_x, x + 3 * step_x, x + 4 * step_x, x + 5 * step_x, x + 6 * step_x, x + 7 * step_x);
-    __m512i y0 = _mm512_setr_epi64(y, y + step_y, y + 2 * step_y, y + 3 * step_y, y + 4 * step_y, y + 5 * step_y, y + 6 * step_y, y + 7 * step_y);
-    __m512i x1 = _mm512_add_epi64(x0, _mm512_set1_epi64(8 * step_x)), y1 = _mm512_add_epi64(y0, _mm512_set1_epi64(8 * step_y));
+    // Bytes 0–2 of each word to the front of its 128-bit lane, then lanes' first three words joined.
+    int8_t squeeze_bytes[64];
+    for (int byte = 0; byte < 64; byte++) squeeze_bytes[byte] = (byte & 15) < 12 ? (int8_t)((byte & 15) / 3 * 4 + (byte & 15) % 3) : -1;
+    const __m512i squeeze = _mm512_loadu_si512((const void *)squeeze_bytes);
+    const __m512i join = _mm512_setr_epi32(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 3, 7, 11, 15);
+    const int64_t block_x = 16 * step_x, block_y = 16 * step_y;
+    const __m512i step_whole_x = _mm512_set1_epi32((int32_t)(block_x >> 32)), step_part_x = _mm512_set1_epi32((int32_t)(uint32_t)block_x);
+    const __m512i step_whole_y = _mm512_set1_epi32((int32_t)(block_y >> 32)), step_part_y = _mm512_set1_epi32((int32_t)(uint32_t)block_y);
+    WidePositions xs = wide_positions(x, step_x), ys = wide_positions(y, step_y);
     size_t index = 0;
-    for (; index + 16 <= count; index += 16) {
-        __m512i left, low_x, top, low_y;
-        split_wide_positions(x0, x1, &left, &low_x);
-        split_wide_positions(y0, y1, &top, &low_y);
+    for (; index + 16 <= count; index += 16, advance(&xs, step_whole_x, step_part_x), advance(&ys, step_whole_y, step_part_y)) {
+        __m512i left = xs.whole, top = ys.whole;
         // Unsigned compares: negative pixels count as outside, as in `warp_pixel`.
         __mmask16 inside = _mm512_cmplt_epu32_mask(left, last_left) & _mm512_cmplt_epu32_mask(top, last_top);
-        if (inside != 0) {
-            // Lanes outside gather nothing (their offsets may be anything) and are redone below.
-            __m512i fraction_x = _mm512_and_si512(_mm512_srli_epi32(low_x, 32 - FRACTION_BITS), fraction_mask);
-            __m512i fraction_y = _mm512_and_si512(_mm512_srli_epi32(low_y, 32 - FRACTION_BITS), fraction_mask);
-            __m512i weights_x = mirrored ? _mm512_or_si512(fraction_x, _mm512_slli_epi32(_mm512_sub_epi32(one, fraction_x), 16))
-                                         : _mm512_or_si512(_mm512_sub_epi32(one, fraction_x), _mm512_slli_epi32(fraction_x, 16));
-            __m512i column = mirrored ? _mm512_sub_epi32(last_pair, left) : left;
-            __m512i offsets = _mm512_mullo_epi32(_mm512_add_epi32(_mm512_mullo_epi32(top, row_width), column), three);
-            __m512i below = _mm512_add_epi32(offsets, row_bytes);
-            const __m512i none = _mm512_setzero_si512();
-            __m512i upper_first = _mm512_mask_i32gather_epi32(none, inside, offsets, (const void *)source, 1);
-            __m512i upper_second = _mm512_mask_i32gather_epi32(none, inside, offsets, (const void *)(source + 2), 1);
-            __m512i lower_first = _mm512_mask_i32gather_epi32(none, inside, below, (const void *)source, 1);
-            __m512i lower_second = _mm512_mask_i32gather_epi32(none, inside, below, (const void *)(source + 2), 1);
-            WideLanes lanes;
-            lanes.red = blend_wide(byte_at(upper_first, 0), byte_at(upper_first, 24), byte_at(lower_first, 0), byte_at(lower_first, 24),
-                                   weights_x, fraction_y);
-            lanes.green = blend_wide(byte_at(upper_first, 8), byte_at(upper_second, 16), byte_at(lower_first, 8), byte_at(lower_second, 16),
-                                     weights_x, fraction_y);
-            lanes.blue = blend_wide(byte_at(upper_first, 16), byte_at(upper_second, 24), byte_at(lower_first, 16), byte_at(lower_second, 24),
-                                    weights_x, fraction_y);
-            lanes.alpha = _mm512_setzero_si512();
-            store_wide_pixels(target + index * 3, 3, lanes, &shuffles);
-            // The others, in order: the fill, or their index to `edges` (whose pixels the
-            // border rule then writes over).
-            for (unsigned outside = (unsigned)(~inside & 0xFFFF); outside != 0; outside &= outside - 1) {
-                size_t pixel = index + (size_t)__builtin_ctz(outside);
-                warp_pixels(source, width, height, 3, mirrored, target, pixel, pixel + 1, x, y, step_x, step_y, fill, edges, edge_count);
-            }
-        } else {
+        if (inside == 0) {
             warp_pixels(source, width, height, 3, mirrored, target, index, index + 16, x, y, step_x, step_y, fill, edges, edge_count);
+            continue;
         }
-        x0 = _mm512_add_epi64(x0, steps_x), x1 = _mm512_add_epi64(x1, steps_x);
-        y0 = _mm512_add_epi64(y0, steps_y), y1 = _mm512_add_epi64(y1, steps_y);
+        // Lanes outside gather nothing (their offsets may be anything) and are redone below.
+        __m512i fraction_x = _mm512_srli_epi32(xs.part, 32 - FRACTION_BITS), fraction_y = _mm512_srli_epi32(ys.part, 32 - FRACTION_BITS);
+        // Mirrored: the pair is gathered from the real column width − 2 − left, whose bytes
+        // come in the other order, so the two weights swap.
+        __m512i weights_x = mirrored ? _mm512_or_si512(fraction_x, _mm512_slli_epi32(_mm512_sub_epi32(one, fraction_x), 16))
+                                     : _mm512_or_si512(_mm512_sub_epi32(one, fraction_x), _mm512_slli_epi32(fraction_x, 16));
+        __m512i column = mirrored ? _mm512_sub_epi32(last_pair, left) : left;
+        __m512i offsets = _mm512_mullo_epi32(_mm512_add_epi32(_mm512_mullo_epi32(top, row_width), column), three);
+        __m512i below = _mm512_add_epi32(offsets, row_bytes);
+        const __m512i none = _mm512_setzero_si512();
+        __m512i upper_first = _mm512_mask_i32gather_epi32(none, inside, offsets, (const void *)source, 1);
+        __m512i upper_second = _mm512_mask_i32gather_epi32(none, inside, offsets, (const void *)(source + 2), 1);
+        __m512i lower_first = _mm512_mask_i32gather_epi32(none, inside, below, (const void *)source, 1);
+        __m512i lower_second = _mm512_mask_i32gather_epi32(none, inside, below, (const void *)(source + 2), 1);
+        __m512i channels_out[3];
+        for (int channel = 0; channel < 3; channel++) {
+            channels_out[channel] = blend_pairs(channel_pairs(upper_first, upper_second, &pairs, channel),
+                                                channel_pairs(lower_first, lower_second, &pairs, channel), weights_x, fraction_y);
+        }
+        store_rgb16(target + index * 3, channels_out[0], channels_out[1], channels_out[2], squeeze, join);
+        // The others, in order: the fill, or their index to `edges` (whose pixels the
+        // border rule then writes over).
+        for (unsigned outside = (unsigned)(~inside & 0xFFFF); outside != 0; outside &= outside - 1) {
+            size_t pixel = index + (size_t)__builtin_ctz(outside);
+            warp_pixels(source, width, height, 3, mirrored, target, pixel, pixel + 1, x, y, step_x, step_y, fill, edges, edge_count);
+        }
     }
     return index;
 }

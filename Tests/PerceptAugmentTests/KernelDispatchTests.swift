@@ -4,13 +4,13 @@ import PerceptImage
 import Testing
 @testable import PerceptAugment
 
-/// The kernel levels this CPU runs (portable, then AVX2 and AVX-512 where it has them; the
-/// environment's PERCEPT_NO_AVX512 / PERCEPT_NO_AVX2 lower the top).
+/// The kernel levels this CPU runs (portable, then AVX2, AVX-512 and AVX-512 with VBMI where it
+/// has them; the environment's PERCEPT_NO_VBMI / PERCEPT_NO_AVX512 / PERCEPT_NO_AVX2 lower the top).
 private let levels = Array(Int32(PK_LEVEL_PORTABLE)...pk_cpu_level())
 
 /// Runs `body` at every level in `levels` and returns the portable result and the others.
 private func everyLevel<Result>(_ body: () throws -> Result) rethrows -> (portable: Result, others: [Result]) {
-    defer { pk_limit_level(Int32(PK_LEVEL_AVX512)) }
+    defer { pk_limit_level(Int32(PK_LEVEL_AVX512_VBMI)) }
     var results: [Result] = []
     for level in levels {
         pk_limit_level(level)
@@ -31,11 +31,11 @@ private func noise(width: Int = 77, height: Int = 41, channels: Int, seed: UInt6
                      samples: .uint8((0..<width * height * channels).map { _ in UInt8(random.integer(in: 0...255)) }))
 }
 
-@Suite("The C kernels give the same bytes at every level (portable, AVX2, AVX-512)", .serialized)
+@Suite("The C kernels give the same bytes at every level (portable, AVX2, AVX-512, AVX-512 VBMI)", .serialized)
 struct KernelDispatchTests {
     @Test("forcing a level is seen by the dispatcher")
     func forcing() {
-        defer { pk_limit_level(Int32(PK_LEVEL_AVX512)) }
+        defer { pk_limit_level(Int32(PK_LEVEL_AVX512_VBMI)) }
         pk_force_portable(1)
         #expect(pk_uses_avx2() == 0 && pk_uses_avx512() == 0 && pk_kernel_level() == PK_LEVEL_PORTABLE)
         pk_limit_level(Int32(PK_LEVEL_AVX2))
@@ -48,7 +48,7 @@ struct KernelDispatchTests {
     @Test("this CPU's level is what its features allow")
     func cpuLevel() {
         // The machine kinds of the project have AVX2 at least; AVX-512 on the Intel one.
-        #expect((Int32(PK_LEVEL_PORTABLE)...Int32(PK_LEVEL_AVX512)).contains(pk_cpu_level()))
+        #expect((Int32(PK_LEVEL_PORTABLE)...Int32(PK_LEVEL_AVX512_VBMI)).contains(pk_cpu_level()))
         #if arch(x86_64)
         if ProcessInfo.processInfo.environment["PERCEPT_NO_AVX2"] == nil {
             #expect(pk_cpu_level() >= PK_LEVEL_AVX2)
@@ -93,8 +93,12 @@ struct KernelDispatchTests {
             for degrees in [-40.0, 7, 90] {
                 let transform = ProjectiveTransform.rotation(degrees: degrees, center: centre).concatenating(.scale(x: 1.3, y: 0.8))
                 for border in [BorderMode.zero, .constant([9, 99, 199, 255]), .reflect, .replicate] {
-                    let results = try everyLevel { try image.affineWarped(by: transform, width: width + 13, height: height + 9, border: border) }
-                    #expect(allEqual(results), "\(width)x\(height), \(degrees)°, \(border)")
+                    for mirrored in [false, true] {
+                        let results = try everyLevel {
+                            try image.affineWarped(by: transform, width: width + 13, height: height + 9, border: border, mirrored: mirrored)
+                        }
+                        #expect(allEqual(results), "\(width)x\(height), \(degrees)°, \(border), mirrored \(mirrored)")
+                    }
                 }
             }
         }
@@ -105,6 +109,18 @@ struct KernelDispatchTests {
         let image = try noise(channels: channels, seed: 10)
         for interpolation in Interpolation.allCases {
             for (width, height) in [(31, 17), (150, 95), (77, 41)] {
+                #expect(allEqual(try everyLevel { try image.resized(width: width, height: height, interpolation: interpolation) }),
+                        "\(interpolation) to \(width)x\(height)")
+            }
+        }
+    }
+
+    @Test("shrinking a larger image: blocks the byte permutes take (up to 128 source bytes), blocks they leave, the last row", arguments: [1, 3, 4])
+    func shrink(channels: Int) throws {
+        let image = try noise(width: 517, height: 301, channels: channels, seed: 11)
+        for interpolation in Interpolation.allCases {
+            // 2.3× (the classification pipeline's 512 → 224), 1.1×, and 9.4× (spans past 128 bytes).
+            for (width, height) in [(224, 131), (470, 280), (55, 32)] {
                 #expect(allEqual(try everyLevel { try image.resized(width: width, height: height, interpolation: interpolation) }),
                         "\(interpolation) to \(width)x\(height)")
             }

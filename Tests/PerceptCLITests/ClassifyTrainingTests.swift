@@ -59,6 +59,22 @@ struct ClassifyTrainingTests {
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("runs/classify/bad/weights").path))
     }
 
+    @Test("a pipeline ending in Resize sets the model's size when --imgsz does not, and gets the images as read")
+    func pipelineSize() throws {
+        let root = try ClassifyFixtures.imageFolder(side: 12)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let pipeline = root.appendingPathComponent("resize.yaml")
+        try "transforms:\n  - name: Resize\n    width: 8\n    height: 8\n".write(to: pipeline, atomically: true, encoding: .utf8)
+        let resized = try ClassifyFixtures.train(root, extra: ["--name", "resized", "--augment", pipeline.path])
+        #expect(resized.status == 0, "\(resized.stderr)")
+        let configuration = try SafetensorsBytes.read(Self.weights(root, "resized")).metadata["percept.config"] ?? ""
+        #expect(configuration.contains(#""image_size":8"#), "\(configuration)")
+        // Without the pipeline the model is built for the images' own 12.
+        let plain = try ClassifyFixtures.train(root, extra: ["--name", "plain"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(try SafetensorsBytes.read(Self.weights(root, "plain")).metadata["percept.config"]?.contains(#""image_size":12"#) == true)
+    }
+
     @Test("--cfg FILE.yaml supplies options and flags override it")
     func configurationFile() throws {
         let root = try ClassifyFixtures.imageFolder()

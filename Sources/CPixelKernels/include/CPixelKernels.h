@@ -6,19 +6,20 @@
 
 // The 8-bit inner loops of augmentation. Swift compiles for baseline x86-64 (SSE2) without
 // unsafeFlags, so these are in C: each kernel has a portable version and, on x86-64, AVX2 and
-// AVX-512 (F + BW, 512-bit) versions chosen at run time. All do the same arithmetic in the same
+// AVX-512 (F + BW, 512-bit; resampling also with VBMI) versions chosen at run time. All do the same arithmetic in the same
 // order (integers, or Float multiplies and adds without fused multiply-add), so every machine
 // gives the same bytes.
 
 /// The kernel levels, each including the ones below it.
-enum { PK_LEVEL_PORTABLE = 0, PK_LEVEL_AVX2 = 1, PK_LEVEL_AVX512 = 2 };
+enum { PK_LEVEL_PORTABLE = 0, PK_LEVEL_AVX2 = 1, PK_LEVEL_AVX512 = 2, PK_LEVEL_AVX512_VBMI = 3 };
 
-/// The best level this CPU runs, less what the environment turns off: PERCEPT_NO_AVX512 stops
-/// at AVX2, PERCEPT_NO_AVX2 at the portable kernels (both for testing and comparing).
+/// The best level this CPU runs, less what the environment turns off: PERCEPT_NO_VBMI stops at
+/// AVX-512 F + BW, PERCEPT_NO_AVX512 at AVX2, PERCEPT_NO_AVX2 at the portable kernels (for
+/// testing and comparing).
 int pk_cpu_level(void);
 /// The level the kernels use now: `pk_cpu_level()` capped by `pk_limit_level`.
 int pk_kernel_level(void);
-/// Caps the level the kernels use (a `PK_LEVEL_*`); `PK_LEVEL_AVX512` restores the CPU's
+/// Caps the level the kernels use (a `PK_LEVEL_*`); `PK_LEVEL_AVX512_VBMI` restores the CPU's
 /// choice. For tests, which compare every level the CPU runs.
 void pk_limit_level(int level);
 /// Whether the AVX2 (or better) versions run now.

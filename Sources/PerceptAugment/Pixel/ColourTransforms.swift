@@ -33,7 +33,7 @@ public struct RandomBrightnessContrast: PixelTransform {
 
     public func image(_ image: Image, parameters: Parameters) throws -> Image {
         let brightness = Float(parameters.brightness), contrast = Float(parameters.contrast)
-        return try image.editing(ChannelCurves(curves: [{ $0 * contrast + brightness }]))
+        return try image.applyingCurves([{ $0 * contrast + brightness }])
     }
 }
 
@@ -106,10 +106,10 @@ public struct ColorJitter: PixelTransform {
             switch step {
             case 0:
                 let factor = Float(parameters.brightness)
-                result = try result.editing(ChannelCurves(curves: [{ $0 * factor }]))
+                result = try result.applyingCurves([{ $0 * factor }])
             case 1:
                 let factor = Float(parameters.contrast), mean = result.meanLuma()
-                result = try result.editing(ChannelCurves(curves: [{ ($0 - mean) * factor + mean }]))
+                result = try result.applyingCurves([{ ($0 - mean) * factor + mean }])
             case 2:
                 let factor = Float(parameters.saturation)
                 result = try result.editing(ColourMap(function: SaturationScale(factor: factor)))
@@ -162,7 +162,7 @@ public struct HueSaturationValue: PixelTransform {
     public func image(_ image: Image, parameters: Parameters) throws -> Image {
         let degrees = Float(parameters.hueDegrees), saturation = Float(parameters.saturation), value = Float(parameters.value)
         guard image.channels >= 3 else {
-            return try image.editing(ChannelCurves(curves: [{ $0 + value }]))
+            return try image.applyingCurves([{ $0 + value }])
         }
         return try image.editing(ColourMap(function: HSVShift(degrees: degrees, saturationShift: saturation, valueShift: value)))
     }
@@ -196,7 +196,7 @@ public struct RGBShift: PixelTransform {
 
     public func image(_ image: Image, parameters: Parameters) throws -> Image {
         let shifts = parameters.shifts.map(Float.init)
-        return try image.editing(ChannelCurves(curves: shifts.map { shift in { $0 + shift } }))
+        return try image.applyingCurves(shifts.map { shift in { $0 + shift } })
     }
 }
 
@@ -267,7 +267,7 @@ public struct RandomGamma: PixelTransform {
 
     public func image(_ image: Image, parameters: Parameters) throws -> Image {
         let gamma = Float(parameters.gamma)
-        return try image.editing(ChannelCurves(curves: [{ powf(max($0, 0), gamma) }]))
+        return try image.applyingCurves([{ powf(max($0, 0), gamma) }])
     }
 }
 

@@ -37,6 +37,23 @@ struct ChannelCurves: SampleEdit {
     }
 }
 
+extension Image {
+    /// The image after `curves` (one per colour channel, or one for all; see ``ChannelCurves``).
+    /// One curve over 8-bit samples is one table pass from these bytes into new ones, so the
+    /// samples are not first copied to be edited in place.
+    func applyingCurves(_ curves: [(Float) -> Float]) throws -> Image {
+        guard curves.count == 1, case .uint8(let bytes) = samples else { return try editing(ChannelCurves(curves: curves)) }
+        let table = byteTable(curves[0])
+        let mapped = [UInt8](unsafeUninitializedCapacity: bytes.count) { target, initialized in
+            bytes.withUnsafeBufferPointer { source in
+                if let from = source.baseAddress, let to = target.baseAddress { pk_table_u8(from, to, bytes.count / channels, channels, table) }
+            }
+            initialized = bytes.count
+        }
+        return try Image(width: width, height: height, channels: channels, samples: .uint8(mapped))
+    }
+}
+
 /// The 256-entry table of `curve` (on values normalised to `0...1`) for 8-bit samples.
 func byteTable(_ curve: (Float) -> Float) -> [UInt8] {
     (0..<256).map { UInt8(roundingClamped: curve(Float($0) / 255) * 255) }

@@ -93,7 +93,7 @@ public struct Posterize: PixelTransform {
 
     public func image(_ image: Image, parameters: LevelParameters) throws -> Image {
         let keep = UInt8(truncatingIfNeeded: 0xFF << (8 - Int(parameters.level)))
-        return try image.editing(ChannelCurves(curves: [{ Float(UInt8(min(max($0 * 255, 0), 255).rounded(.down)) & keep) / 255 }]))
+        return try image.applyingCurves([{ Float(UInt8(min(max($0 * 255, 0), 255).rounded(.down)) & keep) / 255 }])
     }
 }
 
@@ -119,7 +119,7 @@ public struct Solarize: PixelTransform {
 
     public func image(_ image: Image, parameters: LevelParameters) throws -> Image {
         let threshold = Float(parameters.level)
-        return try image.editing(ChannelCurves(curves: [{ $0 >= threshold ? 1 - $0 : $0 }]))
+        return try image.applyingCurves([{ $0 >= threshold ? 1 - $0 : $0 }])
     }
 }
 

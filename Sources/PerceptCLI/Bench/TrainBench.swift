@@ -13,6 +13,7 @@ struct TrainBench {
         FashionCNNTrainBench.run,
         autoencoderTrainBench,
         SegmentationTrainBench.run,
+        ImageFolderTrainBench.run,
         pointNetTrainBench,
     ]
 
@@ -24,33 +25,75 @@ struct TrainBench {
     }
 }
 
-/// The reference classifier on Fashion-MNIST: a whole epoch through `classify train`'s own code
-/// path, and one training step at batch 64.
+/// One epoch of `percept classify train` through its own code path (`ClassifyTraining`) into a
+/// temporary project: reading the data, augmenting on the loader's workers, training,
+/// validating, writing the run, timed once (an epoch is long enough to be its own repetition).
+/// It reports the share of the training loop spent waiting for batches, with the workers and
+/// threads behind it.
+enum ClassifyEpochBench {
+    /// Trains one epoch with the `classify train` options `values` (keys as in `args.yaml`; the
+    /// project is set here) and `--augment` written from `pipeline` (YAML) when given.
+    static func run(name: String, values: [String: String], pipeline: String?, in project: String) throws -> BenchResult {
+        var values = values
+        values["project"] = project
+        values["epochs"] = "1"
+        if let pipeline {
+            let file = project + "/augment.yaml"
+            try FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)
+            try Data(pipeline.utf8).write(to: URL(fileURLWithPath: file))
+            values["augment"] = file
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let arguments = try TrainingArguments(values: values)
+        let session = try ClassifyTraining(arguments, resumed: nil, notice: { _ in })
+        session.trainer.callbacks = [RunLog(folder: session.run, metricNames: session.trainer.task.metricNames)]
+        try session.trainer.run()
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        guard let record = session.trainer.history.last else { throw ClassifyInputError(description: "\(name): error: the epoch did not finish") }
+        var result = BenchResult(name: name, timesMs: [milliseconds])
+        result.extra = [("samples_per_s", Double(session.data.train.count) / max(record.trainingSeconds, 1e-9)),
+                        ("training_loop_s", record.trainingSeconds), ("data_wait_s", record.dataWaitSeconds),
+                        ("data_wait_share", record.dataWaitShare), ("steps", session.training.batchesPerEpoch),
+                        ("image_size", session.description.configuration.imageSize),
+                        ("val_accuracy", record.validationMetrics["accuracy"] ?? 0), ("peak_rss_mb", ProcessMemory.peakResidentMegabytes() ?? 0),
+                        ("workers", arguments.workers), ("threads", ThreadBudget.threads)]
+        return result
+    }
+
+    /// A fresh temporary folder for one case's project, removed by the caller.
+    static func temporaryProject(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("percept-bench-\(name)-\(getpid())").path
+    }
+}
+
+/// The reference classifier on Fashion-MNIST: a whole epoch with torchvision's usual
+/// augmentation (horizontal flip, random crop with padding 4), and one training step at batch 64.
 enum FashionCNNTrainBench {
+    /// HorizontalFlip, then RandomCrop(28, padding 4) as PadIfNeeded to 36 (zeros, 4 pixels a side) and a 28×28 crop.
+    static let flipCropPipeline = """
+        transforms:
+          - name: HorizontalFlip
+            p: 0.5
+          - name: PadIfNeeded
+            min_width: 36
+            min_height: 36
+          - name: RandomCrop
+            width: 28
+            height: 28
+        """
+
     static func run(repeats: Int, reporter: BenchReporter, filter: String?) throws {
         if filter.map({ "fashion_cnn-step".contains($0) }) ?? true { reporter.report(try step(repeats: repeats)) }
         if filter.map({ "fashion_cnn-epoch".contains($0) }) ?? true { reporter.report(try epoch()) }
     }
 
-    /// One epoch of `percept classify train --model fashion_cnn --data fashion-mnist` into a
-    /// temporary run folder: reading the data, training, validating, writing the run, timed
-    /// once (an epoch is long enough to be its own repetition).
+    /// One epoch of `percept classify train --model fashion_cnn --data fashion-mnist --augment
+    /// flip-crop.yaml`.
     static func epoch() throws -> BenchResult {
-        let project = FileManager.default.temporaryDirectory.appendingPathComponent("percept-bench-train-\(getpid())").path
+        let project = ClassifyEpochBench.temporaryProject("fashion-epoch")
         defer { try? FileManager.default.removeItem(atPath: project) }
-        let started = DispatchTime.now().uptimeNanoseconds
-        let arguments = try TrainingArguments(values: ["model": "fashion_cnn", "data": "fashion-mnist", "epochs": "1", "project": project])
-        let session = try ClassifyTraining(arguments, resumed: nil, notice: { _ in })
-        session.trainer.callbacks = [RunLog(folder: session.run, metricNames: session.trainer.task.metricNames)]
-        try session.trainer.run()
-        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-        guard let record = session.trainer.history.last else { throw ClassifyInputError(description: "fashion_cnn-epoch: error: the epoch did not finish") }
-        var result = BenchResult(name: "fashion_cnn-epoch", timesMs: [milliseconds])
-        result.extra = [("samples_per_s", Double(session.data.train.count) / max(record.trainingSeconds, 1e-9)),
-                        ("training_loop_s", record.trainingSeconds), ("data_wait_share", record.dataWaitShare),
-                        ("val_accuracy", record.validationMetrics["accuracy"] ?? 0), ("peak_rss_mb", ProcessMemory.peakResidentMegabytes() ?? 0),
-                        ("workers", arguments.workers), ("threads", ThreadBudget.threads)]
-        return result
+        return try ClassifyEpochBench.run(name: "fashion_cnn-epoch", values: ["model": "fashion_cnn", "data": "fashion-mnist"],
+                                          pipeline: flipCropPipeline, in: project)
     }
 
     /// One optimizer step (forward, cross-entropy, backward, Adam) at batch 64 on random 28×28 inputs.

@@ -49,8 +49,8 @@ public final class Trainer {
     private let parallel: DataParallel?
     private var bestState: [String: Tensor]?
     /// The current epoch's seconds waiting for batches and in its training loop (not saved: a
-    /// resumed epoch reports the part after the resume).
-    private var epochDataWait = 0.0, epochTrainingLoop = 0.0
+    /// resumed epoch reports the part after the resume); tests give it a scripted clock.
+    var epochTiming = EpochTiming()
 
     /// A trainer at step 0. `weightsFolder`, when given, receives `last.safetensors` after every
     /// epoch and `best.safetensors` whenever the fitness improves.
@@ -161,11 +161,10 @@ public final class Trainer {
         var batches = parallel.map { training.batches(epoch: progress.epoch, rank: $0.world.rank, of: $0.world.size) }
             ?? training.batches(epoch: progress.epoch)
         var index = 0
-        defer { epochTrainingLoop += Date().timeIntervalSince(epochStart) }
+        let loopStart = epochTiming.loopStarted()
+        defer { epochTiming.loopEnded(startedAt: loopStart) }
         while true {
-            let waitStarted = Date()
-            guard let batch = try batches.next() else { break }
-            epochDataWait += Date().timeIntervalSince(waitStarted)
+            guard let batch = try epochTiming.waiting({ try batches.next() }) else { break }
             defer { index += 1 }
             // A resumed epoch skips the batches trained before the interruption; the loader
             // gives the same batches for the same epoch, so the run continues where it stopped.
@@ -228,9 +227,8 @@ public final class Trainer {
         let record = EpochRecord(epoch: progress.epoch, trainLoss: trainLoss, validationLoss: evaluated?.loss, validationMetrics: metrics,
                                  learningRate: optimizer.groups.first?.learningRate ?? 0,
                                  seconds: progress.epochSeconds + Date().timeIntervalSince(started), isBest: isBest,
-                                 dataWaitSeconds: epochDataWait, trainingSeconds: epochTrainingLoop)
-        epochDataWait = 0
-        epochTrainingLoop = 0
+                                 dataWaitSeconds: epochTiming.waitSeconds, trainingSeconds: epochTiming.loopSeconds)
+        epochTiming.reset()
         for callback in activeCallbacks { try callback.epochEnded(record, trainer: self) }
         progress.batchInEpoch = 0
         progress.lossSum = 0

@@ -29,11 +29,25 @@ enum ClassifyData {
         }
     }
 
-    /// The `--augment` pipeline as a loader transform (after resizing, when there is one).
-    static func transform(augment: String?, resize: DataLoader.Transform?) throws -> DataLoader.Transform? {
-        guard let augment else { return resize }
-        let pipeline = try Pipeline(contentsOf: URL(fileURLWithPath: augment)).exampleTransform()
-        guard let resize else { return pipeline }
-        return { example, seed in try pipeline(try resize(example, seed), seed) }
+    /// The `--augment` pipeline as a loader transform, or nil without one.
+    static func augmentation(_ augment: String?) throws -> DataLoader.Transform? {
+        try augment.map { try Pipeline(contentsOf: URL(fileURLWithPath: $0)).exampleTransform() }
+    }
+
+    /// The side of what `augmentation` makes of the first training example, when that is square
+    /// and differs from the data's own size (a pipeline ending in `Resize 224` over larger
+    /// images): the size the model is built for when `--imgsz` does not say.
+    static func outputSide(of augmentation: DataLoader.Transform, data: ClassificationData) throws -> Int? {
+        guard data.train.count > 0 else { return nil }
+        let shape = try augmentation(try data.train.example(at: 0), 0).input.shape
+        guard shape.count == 3, shape[1] == shape[2], shape != data.inputShape else { return nil }
+        return shape[1]
+    }
+
+    /// The training transform: `resize` (when there is one), then `augmentation` (when there is one).
+    static func transform(augmentation: DataLoader.Transform?, resize: DataLoader.Transform?) -> DataLoader.Transform? {
+        guard let augmentation else { return resize }
+        guard let resize else { return augmentation }
+        return { example, seed in try augmentation(try resize(example, seed), seed) }
     }
 }

@@ -57,8 +57,10 @@ struct ClassifyTraining {
         self.data = data
         Tensor.manualSeed(arguments.seed)
         let normalization = try arguments.normalize.resolve(for: data, source: arguments.data)
+        let augmentation = try ClassifyData.augmentation(arguments.augment)
+        let augmentedSide = try augmentation.flatMap { try ClassifyData.outputSide(of: $0, data: data) }
         let (model, built, notes) = try ClassifyCLI.model(arguments.model, weights: arguments.weights, data: data,
-                                                          imageSize: arguments.imageSize ?? ClassifyData.side(data),
+                                                          imageSize: arguments.imageSize ?? augmentedSide ?? ClassifyData.side(data),
                                                           options: arguments.modelOptions)
         notes.forEach(notice)
         description = ModelDescription(name: built.name, configuration: built.configuration, classNames: data.classNames,
@@ -66,7 +68,10 @@ struct ClassifyTraining {
         try ClassifyCLI.checkInputSize(model, description: description, file: arguments.model)
 
         let resize = ClassifyData.resizing(data, to: description.configuration.imageSize)
-        var trainTransform = try ClassifyData.transform(augment: arguments.augment, resize: resize), validationTransform = resize
+        // A pipeline that itself makes the model's size (Resize 224 over larger images) gets the
+        // images as read; any other is given them at the model's size first.
+        let resizeFirst = augmentedSide == description.configuration.imageSize ? nil : resize
+        var trainTransform = ClassifyData.transform(augmentation: augmentation, resize: resizeFirst), validationTransform = resize
         if let normalization {
             trainTransform = normalization.transform(after: trainTransform)
             validationTransform = normalization.transform(after: validationTransform)

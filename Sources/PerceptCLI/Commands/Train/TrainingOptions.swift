@@ -20,7 +20,7 @@ struct TrainingOptions: ParsableArguments {
     var classes: String?
     @Option(name: .customLong("per-class"), help: "Train on at most this many images of each class (the first ones; validation keeps all).")
     var perClass: String?
-    @Option(help: "The square input size the model is built for (default: the data's image size).")
+    @Option(help: "The square input size the model is built for (default: the square size --augment makes of the data, else the data's image size).")
     var imgsz: String?
     @Option(help: "The initial learning rate (default 0.001).")
     var lr: String?
