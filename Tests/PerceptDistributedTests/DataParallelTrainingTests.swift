@@ -74,6 +74,20 @@ struct DataParallelTrainingTests {
         }
     }
 
+    @Test("autoencoder train (conv_ae, mean squared error) under mpirun trains the weights one process trains, within 1e-5")
+    func autoencoderMatchesOneProcess() throws {
+        let root = try MPIRun.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let images = try MPIRun.imageFolder(in: root, side: 12)
+        let project = root.appendingPathComponent("runs")
+        let compared = try MPIRun.aloneAndShared(in: root, runs: project.appendingPathComponent("autoencoder"), sharedExtra: ["--sync-bn"]) {
+            ["autoencoder", "train", "--model", "conv_ae", "--data", images, "--epochs", "2", "--batch", "4", "--loss", "mse", "--optimizer", "sgd",
+             "--lr", "0.05", "--workers", "0", "--project", project.path, "--name", $0]
+        }
+        let difference = try #require(compared.difference)
+        #expect(difference <= 1e-5, "largest difference \(difference)")
+    }
+
     @Test("a global batch that does not divide among the ranks is an error saying so, and no rank hangs")
     func indivisibleBatch() throws {
         let root = try MPIRun.temporaryFolder()
