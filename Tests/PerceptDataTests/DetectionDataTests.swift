@@ -197,6 +197,23 @@ struct DetectionDataTests {
         #expect(seen == 40)
     }
 
+    @Test("a COCO folder reads as the same dataset as the YOLO one: splits from the image folders, names, boxes within 1e-3 px")
+    func cocoMatchesYOLO() throws {
+        let yolo = try Self.scenes(.yolo), coco = try Self.scenes(.coco)
+        defer { try? FileManager.default.removeItem(at: yolo); try? FileManager.default.removeItem(at: coco) }
+        for split in ["train", "val"] {
+            let fromYOLO = try DetectionDataset(data: yolo, split: split, imageSize: 64)
+            let fromCOCO = try DetectionDataset(data: coco, split: split, imageSize: 64)
+            #expect(fromCOCO.count == (split == "train" ? 12 : 4) && fromCOCO.classNames == fromYOLO.classNames)
+            for (first, second) in zip(fromYOLO.records, fromCOCO.records) {
+                #expect(first.file.lastPathComponent == second.file.lastPathComponent && first.classes == second.classes)
+                for (a, b) in zip(first.boxes, second.boxes) {
+                    #expect(abs(a.minX - b.minX) < 1e-3 && abs(a.minY - b.minY) < 1e-3 && abs(a.maxX - b.maxX) < 1e-3 && abs(a.maxY - b.maxY) < 1e-3)
+                }
+            }
+        }
+    }
+
     @Test("a class id beyond the names is an error naming the label file and line")
     func classBeyondNames() throws {
         let folder = try Self.scenes(train: 3, val: 0)
