@@ -60,6 +60,20 @@ struct YOLOAndVOCTests {
         #expect(driftBox.minX == 0 && driftBox.maxX == 32)
     }
 
+    @Test("a box on the image edge written with six decimals reads back without a warning, clipped to the image")
+    func edgeBoxRoundsSilently() throws {
+        let size = ImageSize(width: 320, height: 320)
+        // [251, 0, 320, 37]: cx 0.8921875 is written 0.892188 and w 0.215625, so the right edge reads 1.0000005.
+        let text = YOLOLabelFile.format([(0, BoundingBox(minX: 251, minY: 0, maxX: 320, maxY: 37), nil)], size: size)
+        #expect(text.hasPrefix("0 0.892188 "), "\(text)")
+        let parsed = YOLOLabelFile.parse(text, file: "edge.txt", size: size, classCount: 1)
+        #expect(parsed.problems.isEmpty, "\(parsed.problems)")
+        let box = try #require(parsed.objects.first?.box)
+        #expect(box.maxX == 320 && abs(box.minX - 251) < 1e-3 && abs(box.minY) < 1e-3, "\(box)")
+        let drifted = YOLOLabelFile.parse("0 0.95 0.5 0.1002 0.2\n", file: "drift.txt", size: size, classCount: 1)
+        #expect(drifted.problems.map(\.severity) == [.warning], "a drift beyond the rounding is still reported")
+    }
+
     @Test("a VOC file without size is an error and the run goes on")
     func vocWithoutSize() throws {
         let (dataset, problems) = VOCDataset.read(folder: LabelFixtures.url("voc-bad"))

@@ -113,11 +113,20 @@ struct HSVShift: ColourFunction {
     var degrees: Float
     var saturationShift: Float = 0
     var valueShift: Float = 0
+    var gains = HSVGains()
 
     @inline(__always)
     func apply(_ red: inout Float, _ green: inout Float, _ blue: inout Float) {
-        adjustHSV(&red, &green, &blue, degrees: degrees, saturationShift: saturationShift, valueShift: valueShift)
+        adjustHSV(&red, &green, &blue, degrees: degrees, saturationShift: saturationShift, valueShift: valueShift, gains: gains)
     }
+}
+
+/// Factors on hue, saturation and value applied before the shifts (Ultralytics' `RandomHSV`
+/// multiplies all three); 1 leaves a channel alone.
+struct HSVGains: Equatable {
+    var hue: Float = 1
+    var saturation: Float = 1
+    var value: Float = 1
 }
 
 /// Luma with BT.601 weights, as `Image.grayscale`.
@@ -125,10 +134,10 @@ struct HSVShift: ColourFunction {
 func luma(_ red: Float, _ green: Float, _ blue: Float) -> Float { 0.299 * red + 0.587 * green + 0.114 * blue }
 
 /// Hue rotated by `degrees`, saturation shifted by `saturationShift` and value by
-/// `valueShift`, all in HSV with channels in `0...1`.
+/// `valueShift`, all in HSV with channels in `0...1`, after each is multiplied by its gain.
 @inline(__always)
 func adjustHSV(_ red: inout Float, _ green: inout Float, _ blue: inout Float, degrees: Float,
-               saturationShift: Float = 0, valueShift: Float = 0) {
+               saturationShift: Float = 0, valueShift: Float = 0, gains: HSVGains = HSVGains()) {
     let maximum = max(red, green, blue), minimum = min(red, green, blue), range = maximum - minimum
     var hue: Float = 0
     if range > 0 {
@@ -141,11 +150,11 @@ func adjustHSV(_ red: inout Float, _ green: inout Float, _ blue: inout Float, de
         }
     }
     // Wrap into 0..<360 without libm: hue is within one turn of that range.
-    hue = hue * 60 + degrees
+    hue = hue * 60 * gains.hue + degrees
     if hue < 0 { hue += 360 }
     if hue >= 360 { hue -= 360 }
-    let saturation = min(max((maximum > 0 ? range / maximum : 0) + saturationShift, 0), 1)
-    let value = min(max(maximum + valueShift, 0), 1)
+    let saturation = min(max((maximum > 0 ? range / maximum : 0) * gains.saturation + saturationShift, 0), 1)
+    let value = min(max(maximum * gains.value + valueShift, 0), 1)
     let sector = hue / 60, chroma = value * saturation
     let whole = min(Int(sector), 5)
     let second = chroma * (1 - abs(sector - Float(whole & ~1) - 1)), offset = value - chroma

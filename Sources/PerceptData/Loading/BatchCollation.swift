@@ -1,11 +1,23 @@
 import PerceptTensor
 
+/// How a loader joins the targets of a batch.
+public enum Collation: Sendable {
+    /// Targets of one shape stacked to `[N, …]` (class indices become a flat `[N]`).
+    case stacked
+    /// Detection targets (`[n, 5]` each, `n` varying) joined into `[M, 6]` rows led by the
+    /// image's position in the batch (``DetectionTargets``).
+    case detection
+}
+
 /// Stacking examples into a batch: inputs to `[N, …]`, targets to `[N, …]`, with class
-/// indices (scalar or `[1]` targets) becoming a flat `[N]` tensor.
+/// indices (scalar or `[1]` targets) becoming a flat `[N]` tensor; or detection targets joined.
 enum BatchCollation {
     /// The batch of `examples`, which are the dataset's `indices`; `file` names the dataset in errors.
-    static func collate(_ examples: [Example], indices: [Int], file: String) throws -> Batch {
+    static func collate(_ examples: [Example], indices: [Int], file: String, collation: Collation = .stacked) throws -> Batch {
         let input = try stack(examples.map(\.input), indices: indices, file: file)
+        if collation == .detection {
+            return Batch(input: input, target: try DetectionTargets.joinedTargets(examples.map(\.target), indices: indices, file: file), indices: indices)
+        }
         var target = try stack(examples.map(\.target), indices: indices, file: file)
         if let first = examples.first?.target, first.count == 1, first.rank <= 1 {
             target = try target.reshaped([examples.count])

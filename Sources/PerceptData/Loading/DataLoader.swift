@@ -33,12 +33,15 @@ public final class DataLoader: @unchecked Sendable {
     public let transform: Transform?
     /// A name for the data in errors (a file or folder).
     public let name: String
+    /// How targets are joined into a batch.
+    public let collation: Collation
     private let plan: SamplingPlan
 
     /// A loader over `dataset`. Throws for an empty dataset, a batch size below 1, a negative
     /// worker count, or weights that do not fit the dataset.
     public init(_ dataset: any Dataset, batchSize: Int, sampler: Sampler = .random, dropLast: Bool = false,
-                seed: UInt64 = 0, workers: Int = 0, name: String = "<data>", transform: Transform? = nil) throws {
+                seed: UInt64 = 0, workers: Int = 0, name: String = "<data>", transform: Transform? = nil,
+                collation: Collation = .stacked) throws {
         guard dataset.count > 0 else { throw DataError.invalidArgument("\(name): the dataset has no examples") }
         guard batchSize >= 1 else { throw DataError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
         guard workers >= 0 else { throw DataError.invalidArgument("workers must be 0 or more, got \(workers)") }
@@ -51,6 +54,7 @@ public final class DataLoader: @unchecked Sendable {
         self.workers = workers
         self.name = name
         self.transform = transform
+        self.collation = collation
         self.plan = try SamplingPlan(sampler, dataset: dataset)
     }
 
@@ -82,7 +86,7 @@ public final class DataLoader: @unchecked Sendable {
             groups.append(Array(order[sliceStart..<sliceEnd]))
             starts.append(sliceStart)
         }
-        let maker = BatchMaker(dataset: dataset, transform: transform, seed: seed, epoch: epoch, name: name)
+        let maker = BatchMaker(dataset: dataset, transform: transform, seed: seed, epoch: epoch, name: name, collation: collation)
         return Epoch(groups: groups, starts: starts, maker: maker, workers: workers)
     }
 
@@ -135,6 +139,7 @@ struct BatchMaker: Sendable {
     let seed: UInt64
     let epoch: Int
     let name: String
+    let collation: Collation
 
     /// The batch made of the dataset's `indices`, the first of which is at position `start` in the epoch.
     func batch(indices: [Int], start: Int) throws -> Batch {
@@ -150,6 +155,6 @@ struct BatchMaker: Sendable {
             }
             examples.append(example)
         }
-        return try BatchCollation.collate(examples, indices: indices, file: name)
+        return try BatchCollation.collate(examples, indices: indices, file: name, collation: collation)
     }
 }

@@ -82,8 +82,9 @@ public enum SyntheticShapes {
         try Data((classNames.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("classes.txt"), options: .atomic)
     }
 
-    /// A textured RGB background: a gradient, stripes, checks or smooth noise between two colours.
-    private static func background(size: Int, random: inout Xoshiro256StarStar) -> [UInt8] {
+    /// A textured RGB background: a gradient, stripes, checks or smooth noise between two colours
+    /// (shared with ``SyntheticDetection``).
+    static func background(size: Int, random: inout Xoshiro256StarStar) -> [UInt8] {
         let first = (0..<3).map { _ in Double.random(in: 0...255, using: &random) }
         let second = (0..<3).map { _ in Double.random(in: 0...255, using: &random) }
         let kind = Int.random(in: 0..<4, using: &random)
@@ -111,7 +112,7 @@ public enum SyntheticShapes {
     }
 
     /// A sample of a shape's colour with a little noise.
-    private static func shade(_ value: UInt8, random: inout Xoshiro256StarStar) -> UInt8 {
+    static func shade(_ value: UInt8, random: inout Xoshiro256StarStar) -> UInt8 {
         UInt8(max(0, min(255, Int(value) + Int.random(in: -10...10, using: &random))))
     }
 
@@ -120,6 +121,12 @@ public enum SyntheticShapes {
         let radius = Double.random(in: size * 0.1...size * 0.22, using: &random)
         let centre = Point(x: Double.random(in: radius * 0.6...(size - radius * 0.6), using: &random),
                            y: Double.random(in: radius * 0.6...(size - radius * 0.6), using: &random))
+        return outline(classID: classID, centre: centre, radius: radius, random: &random)
+    }
+
+    /// The outline of a shape of class `classID` (1 circle, 2 rectangle, 3 triangle, 4 blob,
+    /// 5 five-pointed star) of about `radius` around `centre`, at a random rotation.
+    static func outline(classID: Int, centre: Point, radius: Double, random: inout Xoshiro256StarStar) -> Polygon {
         let rotation = Double.random(in: 0..<(2 * Double.pi), using: &random)
         func around(_ radii: [Double]) -> Polygon {
             Polygon(points: radii.enumerated().map { index, length in
@@ -139,6 +146,9 @@ public enum SyntheticShapes {
             })
         case 3:
             return around([radius * 1.15, radius * 1.15, radius * 1.15])
+        case 5:
+            let inner = Double.random(in: 0.4...0.55, using: &random)
+            return around((0..<10).map { radius * ($0 % 2 == 0 ? 1.1 : 1.1 * inner) })
         default:
             let lobes = Double(Int.random(in: 3...5, using: &random)), depth = Double.random(in: 0.25...0.4, using: &random)
             let phase = Double.random(in: 0..<(2 * Double.pi), using: &random)

@@ -1,36 +1,57 @@
 import PerceptNN
 
 /// The detection models' registry entries (task `detect`): `yolov8n` and `yolov8s`, Ultralytics'
-/// YOLOv8 at scales n and s, 80 classes and 640×640 inputs by default. The options `depth`,
-/// `width` and `max_channels` override the scale (an Ultralytics checkpoint of another scale or
-/// a custom YAML records them) and `reg_max` the DFL bins per box side (16).
+/// YOLOv8 at scales n and s, and `yolov3n`, YOLOv3's anchor head on the `yolov8n` backbone and
+/// neck; 80 classes and 640×640 inputs by default. The options `depth`, `width` and
+/// `max_channels` override the scale (an Ultralytics checkpoint of another scale or a custom
+/// YAML records them) and, for YOLOv8, `reg_max` the DFL bins per box side (16).
 enum DetectionZoo {
     /// Every detection entry.
     static var entries: [ModelEntry] {
-        [yolov8(name: "yolov8n", scaling: .nano), yolov8(name: "yolov8s", scaling: .small)]
+        [yolov8(name: "yolov8n", scaling: .nano), yolov8(name: "yolov8s", scaling: .small), yolov3n]
     }
 
     /// The option names every YOLOv8 entry reads.
     static let optionNames = ["depth", "width", "max_channels", "reg_max"]
 
+    /// The default configuration of every detection entry.
+    private static let defaults = ModelConfiguration(numClasses: 80, inputChannels: 3, imageSize: 640)
+
     private static func yolov8(name: String, scaling: YOLOScaling) -> ModelEntry {
-        let defaults = ModelConfiguration(numClasses: 80, inputChannels: 3, imageSize: 640)
-        return ModelEntry(name: name, task: .detect,
-                          summary: "YOLOv8 (Ultralytics' layout and names), depth \(scaling.depth), width \(scaling.width); options depth, width, max_channels, reg_max (16)",
-                          defaultConfiguration: defaults, optionNames: optionNames) { configuration in
-            let depth = configuration.option("depth", default: scaling.depth), width = configuration.option("width", default: scaling.width)
-            let maxChannels = configuration.option("max_channels", default: Double(scaling.maxChannels))
+        ModelEntry(name: name, task: .detect,
+                   summary: "YOLOv8 (Ultralytics' layout and names), depth \(scaling.depth), width \(scaling.width); options depth, width, max_channels, reg_max (16)",
+                   defaultConfiguration: defaults, optionNames: optionNames) { configuration in
             let bins = configuration.option("reg_max", default: 16)
-            guard depth > 0, depth <= 4, width > 0, width <= 4, maxChannels >= 8, maxChannels <= 8192, maxChannels == maxChannels.rounded(),
-                  bins >= 2, bins <= 64, bins == bins.rounded() else {
-                throw ModelRegistryError.invalidConfiguration(
-                    model: name, message: "depth and width must lie in (0, 4], max_channels be an integer in 8...8192 and reg_max an integer in 2...64; got \(depth), \(width), \(maxChannels), \(bins)")
-            }
-            guard configuration.imageSize % 32 == 0 else {
-                throw ModelRegistryError.invalidConfiguration(model: name, message: "image_size must be a multiple of 32 (the largest stride), got \(configuration.imageSize)")
+            guard bins >= 2, bins <= 64, bins == bins.rounded() else {
+                throw ModelRegistryError.invalidConfiguration(model: name, message: "reg_max must be an integer in 2...64, got \(bins)")
             }
             return try YOLOv8(classes: configuration.numClasses, inputChannels: configuration.inputChannels,
-                              scaling: YOLOScaling(depth: depth, width: width, maxChannels: Int(maxChannels)), bins: Int(bins))
+                              scaling: try self.scaling(configuration, model: name, default: scaling), bins: Int(bins))
         }
+    }
+
+    private static var yolov3n: ModelEntry {
+        let scaling = YOLOScaling.nano
+        return ModelEntry(name: "yolov3n", task: .detect,
+                          summary: "YOLOv3's anchor head (3 scales × 3 anchors, YOLOv3's anchors) on the yolov8n backbone and neck; options depth, width, max_channels",
+                          defaultConfiguration: defaults, optionNames: ["depth", "width", "max_channels"]) { configuration in
+            try YOLOAnchorModel(classes: configuration.numClasses, inputChannels: configuration.inputChannels,
+                                scaling: try self.scaling(configuration, model: "yolov3n", default: scaling))
+        }
+    }
+
+    /// The scale a configuration asks for (`depth`, `width`, `max_channels` over `scaling`),
+    /// checked, with an image size the largest stride divides.
+    private static func scaling(_ configuration: ModelConfiguration, model name: String, default scaling: YOLOScaling) throws -> YOLOScaling {
+        let depth = configuration.option("depth", default: scaling.depth), width = configuration.option("width", default: scaling.width)
+        let maxChannels = configuration.option("max_channels", default: Double(scaling.maxChannels))
+        guard depth > 0, depth <= 4, width > 0, width <= 4, maxChannels >= 8, maxChannels <= 8192, maxChannels == maxChannels.rounded() else {
+            throw ModelRegistryError.invalidConfiguration(
+                model: name, message: "depth and width must lie in (0, 4] and max_channels be an integer in 8...8192; got \(depth), \(width), \(maxChannels)")
+        }
+        guard configuration.imageSize % 32 == 0 else {
+            throw ModelRegistryError.invalidConfiguration(model: name, message: "image_size must be a multiple of 32 (the largest stride), got \(configuration.imageSize)")
+        }
+        return YOLOScaling(depth: depth, width: width, maxChannels: Int(maxChannels))
     }
 }

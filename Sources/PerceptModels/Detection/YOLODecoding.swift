@@ -23,6 +23,19 @@ public enum YOLODecoding {
         }
     }
 
+    /// The levels of a head over `strides` for an input of `inputHeight` × `inputWidth`.
+    public static func levels(strides: [Int], inputHeight: Int, inputWidth: Int) -> [Level] {
+        strides.map { Level(height: inputHeight / $0, width: inputWidth / $0, stride: $0) }
+    }
+
+    /// Refuses an input that is not `[N, C, H, W]` with H and W positive multiples of 32 (the
+    /// largest stride), naming `model` and the shape.
+    static func checkInput(_ input: Tensor, model: String) throws {
+        guard input.rank == 4, input.shape[2] % 32 == 0, input.shape[3] % 32 == 0, input.shape[2] > 0, input.shape[3] > 0 else {
+            throw TensorError.invalidArgument(operation: model, message: "images must be [N, C, H, W] with H and W positive multiples of 32, got \(input.shape)")
+        }
+    }
+
     /// The anchor centres `[2, A]` (x then y, in cells) and each anchor's stride `[A]`, levels
     /// in order and each level's cells row by row.
     public static func anchors(_ levels: [Level]) throws -> (points: Tensor, strides: Tensor) {

@@ -24,6 +24,18 @@ public final class YOLOv8: Module, Layer {
 
     /// A YOLOv8 for `classes` classes over `inputChannels`-channel images.
     public init(classes: Int, inputChannels: Int = 3, scaling: YOLOScaling, bins: Int = 16) throws {
+        let features = try Self.featureRows(inputChannels: inputChannels, scaling: scaling)
+        let head = LayerRow(from: [15, 18, 21], try DetectHead(classes: classes, channels: features.channels, bins: bins))   // 22
+        graph = try LayerGraph(features.rows + [head])
+        self.classes = classes
+        self.bins = bins
+        super.init()
+    }
+
+    /// Rows 0…21 of `yolov8.yaml` — backbone, SPPF and the PAN-FPN neck — and the channels of
+    /// the three feature maps a head reads from rows 15, 18 and 21 (strides 8, 16, 32). The
+    /// anchor-based ``YOLOAnchorModel`` shares them.
+    static func featureRows(inputChannels: Int, scaling: YOLOScaling) throws -> (rows: [LayerRow], channels: [Int]) {
         let c = scaling.channels, n = scaling.repeats
         let p3 = c(256), p4 = c(512), p5 = c(1024)
         let rows: [LayerRow] = [
@@ -49,12 +61,8 @@ public final class YOLOv8: Module, Layer {
             try LayerRow { try YOLOConv(p4, p4, kernelSize: 3, stride: 2) },                         // 19
             LayerRow(from: [-1, 9], Concat()),                                                       // 20
             try LayerRow { try C2f(p4 + p5, p5, repeats: n(3), shortcut: false) },                   // 21 P5 out
-            LayerRow(from: [15, 18, 21], try DetectHead(classes: classes, channels: [p3, p4, p5], bins: bins)),  // 22
         ]
-        graph = try LayerGraph(rows)
-        self.classes = classes
-        self.bins = bins
-        super.init()
+        return (rows, [p3, p4, p5])
     }
 
     // The rows are the model's direct children, so names start at `model.` as in Ultralytics.
@@ -62,16 +70,14 @@ public final class YOLOv8: Module, Layer {
 
     /// The raw head logits of images `[N, C, H, W]` whose sides are multiples of 32.
     public func forward(_ input: Tensor) throws -> Tensor {
-        guard input.rank == 4, input.shape[2] % 32 == 0, input.shape[3] % 32 == 0, input.shape[2] > 0, input.shape[3] > 0 else {
-            throw TensorError.invalidArgument(operation: "YOLOv8", message: "images must be [N, C, H, W] with H and W positive multiples of 32, got \(input.shape)")
-        }
+        try YOLODecoding.checkInput(input, model: "YOLOv8")
         return try graph(input)
     }
 
     /// Boxes `[N, 4, A]` (x1, y1, x2, y2 in input pixels) and class scores `[N, classes, A]`
     /// (sigmoid) of raw logits for an input of `inputHeight` × `inputWidth`.
     public func decode(_ raw: Tensor, inputHeight: Int, inputWidth: Int) throws -> (boxes: Tensor, scores: Tensor) {
-        let levels = strides.map { YOLODecoding.Level(height: inputHeight / $0, width: inputWidth / $0, stride: $0) }
+        let levels = YOLODecoding.levels(strides: strides, inputHeight: inputHeight, inputWidth: inputWidth)
         return try YOLODecoding.decode(raw, bins: bins, classes: classes, levels: levels, projection: graph.model[22] as? DetectHead)
     }
 }

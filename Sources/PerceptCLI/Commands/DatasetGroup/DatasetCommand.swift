@@ -4,7 +4,7 @@ import ArgumentParser
 struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
-        abstract: "Make synthetic datasets (segmentation shapes, …) to train and test models on.",
-        subcommands: [SynthShapesCommand.self]
+        abstract: "Make synthetic datasets (segmentation shapes, detection scenes, …) to train and test models on.",
+        subcommands: [SynthShapesCommand.self, SynthDetectCommand.self]
     )
 }

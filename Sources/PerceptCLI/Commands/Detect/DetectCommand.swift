@@ -5,6 +5,6 @@ struct DetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect",
         abstract: "Run YOLOv8 object detectors (Ultralytics .pt checkpoints or Percept weights) on images.",
-        subcommands: [DetectPredictCommand.self]
+        subcommands: [DetectPredictCommand.self, DetectAnchorsCommand.self]
     )
 }

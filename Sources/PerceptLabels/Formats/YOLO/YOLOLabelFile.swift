@@ -60,7 +60,7 @@ public enum YOLOLabelFile {
                 checkedValues = values
             }
             let outside = checkedValues.filter { $0 < 0 || $0 > 1 }
-            if let worst = outside.max(by: { distanceOutside($0) < distanceOutside($1) }) {
+            if let worst = outside.max(by: { distanceOutside($0) < distanceOutside($1) }), distanceOutside(worst) > roundingDrift {
                 if distanceOutside(worst) > borderTolerance {
                     report(.error, "coordinate \(JSONWriter.format(worst)) is outside [0, 1]")
                     continue
@@ -85,6 +85,10 @@ public enum YOLOLabelFile {
     }
 
     private static func distanceOutside(_ value: Double) -> Double { value < 0 ? -value : value - 1 }
+
+    /// How far a corner of a box on the image edge lands outside [0, 1] only because its centre
+    /// and size were written with six decimals (up to 5e-7 + 2.5e-7): clipped without a warning.
+    static let roundingDrift = 1e-6
 
     /// Label lines for the objects: a polygon line when `polygon` is set, else a box line;
     /// coordinates with six decimals as Ultralytics writes them.
