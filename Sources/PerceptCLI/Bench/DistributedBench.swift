@@ -50,7 +50,7 @@ struct DistributedBench {
         let times = try measure(repeats: repeats) {
             optimizer.zeroGrad()
             let loss = try Tensor.crossEntropy(model(images), targets: labels)
-            _ = try parallel.backward(loss, model: model, lossSum: Double(try loss.item()) * Double(local), examples: local)
+            _ = try parallel.backward([LossTerm(mean: loss, normaliser: Double(local))], model: model, examples: local)
             try optimizer.step()
             if let exchange = parallel.lastExchange { exchanges.append(exchange) }
         }

@@ -88,12 +88,15 @@ public final class DataParallel: @unchecked Sendable {
         try model.load(loaded, strict: true)
     }
 
-    /// Back-propagates `loss` and replaces every trainable parameter's gradient with the mean
-    /// over the global batch, where this rank's `loss` is the mean over its `examples`; returns
-    /// the global loss sum and example count (`lossSum` is this rank's). The gradients travel in
-    /// buckets (``bucketFloats``) whose allreduce starts as soon as the backward pass has finished
-    /// them (unless ``overlapsCommunication`` is off), so communication overlaps the rest of the pass.
-    public func backward(_ loss: Tensor, model: any ZooModel, lossSum: Double, examples: Int) throws -> (lossSum: Double, examples: Int) {
+    /// Back-propagates a batch's loss, given as its `terms`, and replaces every trainable
+    /// parameter's gradient with the gradient one process gets from the global batch: each
+    /// term, a mean over this rank's share of its normaliser, is weighted by that share of the
+    /// global normaliser (examples, labelled points or their class weights), so the weighted
+    /// terms of all ranks sum to the global loss. Returns the global loss times the global
+    /// example count, and that count. The gradients travel in buckets (``bucketFloats``) whose
+    /// allreduce starts as soon as the backward pass has finished them (unless
+    /// ``overlapsCommunication`` is off), so communication overlaps the rest of the pass.
+    public func backward(_ terms: [LossTerm], model: any ZooModel, examples: Int) throws -> (lossSum: Double, examples: Int) {
         let parameters = model.parameters(trainableOnly: true)
         let exchange: GradientExchange
         if let current = self.exchange, current.serves(parameters) {
@@ -105,11 +108,20 @@ public final class DataParallel: @unchecked Sendable {
                                          firstBucketFloats: Self.firstBucketFloats)
             self.exchange = exchange
         }
-        lastExchange = try exchange.backward(loss, weight: Float(examples), overlapping: overlapsCommunication)
-        var totals = [lossSum, Double(examples)]
+        // One allreduce of every term's normaliser, its weighted value and the example count.
+        var totals = try terms.map { $0.normaliser } + terms.map { Double(try $0.mean.item()) * $0.normaliser } + [Double(examples)]
         try world.allreduce(&totals)
-        try exchange.unpack(scale: 1 / Float(max(totals[1], 1)))
-        return (totals[0], Int(totals[1]))
+        var loss: Tensor?, globalLoss = 0.0
+        for (index, term) in terms.enumerated() where totals[index] > 0 {
+            globalLoss += totals[terms.count + index] / totals[index]
+            guard term.normaliser > 0 else { continue }
+            let weighted = try term.mean * Float(term.normaliser / totals[index])
+            loss = try loss.map { try $0 + weighted } ?? weighted
+        }
+        let globalExamples = totals[2 * terms.count]
+        lastExchange = try exchange.backward(loss ?? LossTerm.total(terms) * Float(0), overlapping: overlapsCommunication)
+        try exchange.unpack()
+        return (globalLoss * globalExamples, Int(globalExamples))
     }
 }
 

@@ -16,10 +16,10 @@ public struct GradientExchangeReport: Equatable, Sendable {
 }
 
 /// The gradient allreduce of a fixed list of trainable parameters, bucket by bucket: during the
-/// backward pass each bucket's gradients, weighted by this rank's examples, are packed and their
-/// sum over the ranks started as soon as the ``BucketSchedule`` allows; the pass's leaf reports
+/// backward pass each bucket's gradients (of a loss already weighted by this rank's share) are
+/// packed and their sum over the ranks started as soon as the ``BucketSchedule`` allows; the pass's leaf reports
 /// also move the sums in flight on. After the pass the rest start, all are awaited, and
-/// ``unpack(scale:)`` writes the sums back as gradients.
+/// ``unpack()`` writes the sums back as gradients.
 final class GradientExchange {
     /// The parameters, in registration order.
     let parameters: [Parameter]
@@ -50,14 +50,14 @@ final class GradientExchange {
         parameters.count == self.parameters.count && zip(parameters, self.parameters).allSatisfy { $0 === $1 }
     }
 
-    /// Back-propagates `loss` and sums every parameter's gradient times `weight` over the ranks:
+    /// Back-propagates `loss` and sums every parameter's gradient over the ranks:
     /// with `overlapping`, buckets start during the pass; without, all start after it.
-    func backward(_ loss: Tensor, weight: Float, overlapping: Bool) throws -> GradientExchangeReport {
+    func backward(_ loss: Tensor, overlapping: Bool) throws -> GradientExchangeReport {
         schedule.reset()
         var finished = 0, startedAfter: [Int] = []
         func start(_ buckets: Range<Int>) throws {
             for bucket in buckets {
-                try pack(bucket, weight: weight)
+                try pack(bucket)
                 try buffers[bucket].start()
                 startedAfter.append(finished)
             }
@@ -83,22 +83,22 @@ final class GradientExchange {
                                       waitSeconds: Date().timeIntervalSince(waitStarted))
     }
 
-    /// Replaces each parameter's gradient with its bucket's sum times `scale`; a parameter
-    /// without a gradient gets one only when some rank sent a non-zero value.
-    func unpack(scale: Float) throws {
+    /// Replaces each parameter's gradient with its bucket's sum; a parameter without a
+    /// gradient gets one only when some rank sent a non-zero value.
+    func unpack() throws {
         for (bucket, members) in schedule.buckets.enumerated() {
             let values = buffers[bucket].values
             for member in members {
                 let parameter = parameters[member], start = offsets[member]
                 let sum = values[start..<start + parameter.count]
                 guard parameter.grad != nil || sum.contains(where: { $0 != 0 }) else { continue }
-                parameter.grad = try Tensor(sum.map { $0 * scale }, shape: parameter.shape)
+                parameter.grad = try Tensor(Array(sum), shape: parameter.shape)
             }
         }
     }
 
-    /// Copies bucket `bucket`'s gradients times `weight` into its buffer (zeros for a parameter without one).
-    private func pack(_ bucket: Int, weight: Float) throws {
+    /// Copies bucket `bucket`'s gradients into its buffer (zeros for a parameter without one).
+    private func pack(_ bucket: Int) throws {
         let values = buffers[bucket].values
         for member in schedule.buckets[bucket] {
             let parameter = parameters[member], start = offsets[member]
@@ -110,7 +110,7 @@ final class GradientExchange {
                 throw TensorError.shapeMismatch(operation: "gradient allreduce", shapes: [parameter.shape, grad.shape])
             }
             try grad.withUnsafeFloats { gradient in
-                for index in gradient.indices { values[start + index] = gradient[index] * weight }
+                for index in gradient.indices { values[start + index] = gradient[index] }
             }
         }
     }

@@ -41,13 +41,22 @@ public struct PointCloudTask: TrainingTask {
     public var fitnessMetric: String { kind == .classify ? "accuracy" : "miou" }
 
     public func step(_ model: any ZooModel, _ batch: Batch) throws -> (loss: Tensor, output: Tensor) {
+        let (terms, logits) = try lossTerms(model, batch)
+        return (try LossTerm.total(terms), logits)
+    }
+
+    /// The cross-entropy, a mean over the labelled targets' class weights, and the regulariser,
+    /// a mean over the clouds.
+    public func lossTerms(_ model: any ZooModel, _ batch: Batch) throws -> (terms: [LossTerm], output: Tensor) {
         guard let pointNet = model as? any PointNetModel else {
             throw TensorError.invalidArgument(operation: name, message: "the model is not a PointNet (pointnet_cls, pointnet_seg, …)")
         }
         let (logits, matrices) = try pointNet.forwardWithFeatureTransform(batch.input)
         let weight = try classWeights.map { try Tensor($0, shape: [$0.count]) }
         let loss = try Tensor.crossEntropy(logits, targets: batch.target, weight: weight, ignoreIndex: ignoreIndex)
-        return (try loss + penaltyWeight * TNet.orthogonalityPenalty(matrices), logits)
+        let counted = LossTerm.weightSum(targets: batch.target, weights: classWeights, ignoreIndex: ignoreIndex)
+        return ([LossTerm(mean: loss, normaliser: counted),
+                 LossTerm(mean: try penaltyWeight * TNet.orthogonalityPenalty(matrices), normaliser: Double(batch.indices.count))], logits)
     }
 
     public func makeValidation() -> any ValidationAccumulator { PointCloudValidation(classes: classes, ignoreIndex: ignoreIndex) }

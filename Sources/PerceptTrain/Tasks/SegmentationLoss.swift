@@ -21,6 +21,13 @@ public enum SegmentationLoss: String, CaseIterable, Sendable {
     /// The mean loss of `logits` against `target`; `classWeights` `[K]` scales the
     /// cross-entropy terms of a multi-class head.
     public func callAsFunction(_ logits: Tensor, _ target: Tensor, ignoreIndex: Int, classWeights: Tensor? = nil) throws -> Tensor {
+        try LossTerm.total(terms(logits, target, ignoreIndex: ignoreIndex, classWeights: classWeights))
+    }
+
+    /// The loss as its parts: a pixel term (cross-entropy or focal) is a mean over the counted
+    /// pixels (their class-weight sum for weighted cross-entropy); a Dice or Tversky term is a
+    /// mean over the images, of statistics taken over this batch alone.
+    public func terms(_ logits: Tensor, _ target: Tensor, ignoreIndex: Int, classWeights: Tensor? = nil) throws -> [LossTerm] {
         guard logits.rank == 4, target.rank == 3, logits.shape[0] == target.shape[0], Array(logits.shape[2...]) == Array(target.shape[1...]) else {
             throw TensorError.shapeMismatch(operation: "segmentation loss", shapes: [logits.shape, target.shape])
         }
@@ -30,25 +37,32 @@ public enum SegmentationLoss: String, CaseIterable, Sendable {
         }
         let (oneHot, valid) = try Loss.segmentationTargets(target, classes: classes, ignoreIndex: ignoreIndex)
         let counted = try valid.sum() + Float(1e-12)
-        func pixelTerm() throws -> Tensor {
-            guard classes == 1 else { return try Loss.crossEntropy(logits, target, weight: classWeights, ignoreIndex: ignoreIndex) }
-            return try Loss.binaryCrossEntropyWithLogits(logits, oneHot, weight: valid, reduction: .sum) / counted
+        let pixels = LossTerm.weightSum(targets: target, weights: nil, ignoreIndex: ignoreIndex)
+        func pixelTerm() throws -> LossTerm {
+            guard classes == 1 else {
+                let weighted = LossTerm.weightSum(targets: target, weights: classWeights?.toArray(), ignoreIndex: ignoreIndex)
+                return LossTerm(mean: try Loss.crossEntropy(logits, target, weight: classWeights, ignoreIndex: ignoreIndex), normaliser: weighted)
+            }
+            return LossTerm(mean: try Loss.binaryCrossEntropyWithLogits(logits, oneHot, weight: valid, reduction: .sum) / counted, normaliser: pixels)
         }
-        func probabilities() throws -> Tensor { classes == 1 ? logits.sigmoid() : try logits.softmax(axis: 1) }
+        func overlapTerm(alpha: Float = 0.5, beta: Float = 0.5) throws -> LossTerm {
+            let probabilities = classes == 1 ? logits.sigmoid() : try logits.softmax(axis: 1)
+            return LossTerm(mean: try Loss.classTversky(probabilities, oneHot, valid: valid, alpha: alpha, beta: beta), normaliser: Double(target.shape[0]))
+        }
         switch self {
         case .crossEntropy, .binaryCrossEntropy:
-            return try pixelTerm()
+            return [try pixelTerm()]
         case .dice:
-            return try Loss.classTversky(probabilities(), oneHot, valid: valid)
+            return [try overlapTerm()]
         case .diceCrossEntropy:
-            return try pixelTerm() + Loss.classTversky(probabilities(), oneHot, valid: valid)
+            return [try pixelTerm(), try overlapTerm()]
         case .tversky:
-            return try Loss.classTversky(probabilities(), oneHot, valid: valid, alpha: 0.3, beta: 0.7)
+            return [try overlapTerm(alpha: 0.3, beta: 0.7)]
         case .focal:
             guard classes == 1 else {
-                return try Loss.focalCrossEntropy(logits, target, gamma: 2, weight: classWeights, ignoreIndex: ignoreIndex)
+                return [LossTerm(mean: try Loss.focalCrossEntropy(logits, target, gamma: 2, weight: classWeights, ignoreIndex: ignoreIndex), normaliser: pixels)]
             }
-            return try (Loss.focal(logits, oneHot, alpha: nil, gamma: 2, reduction: .none) * valid).sum() / counted
+            return [LossTerm(mean: try (Loss.focal(logits, oneHot, alpha: nil, gamma: 2, reduction: .none) * valid).sum() / counted, normaliser: pixels)]
         }
     }
 }

@@ -29,8 +29,13 @@ public struct SegmentationTask: TrainingTask {
     public var fitnessMetric: String { "miou" }
 
     public func step(_ model: any ZooModel, _ batch: Batch) throws -> (loss: Tensor, output: Tensor) {
+        let (terms, logits) = try lossTerms(model, batch)
+        return (try LossTerm.total(terms), logits)
+    }
+
+    public func lossTerms(_ model: any ZooModel, _ batch: Batch) throws -> (terms: [LossTerm], output: Tensor) {
         let logits = try model(batch.input)
-        return (try loss(logits, batch.target, ignoreIndex: ignoreIndex, classWeights: classWeights), logits)
+        return (try loss.terms(logits, batch.target, ignoreIndex: ignoreIndex, classWeights: classWeights), logits)
     }
 
     public func makeValidation() -> any ValidationAccumulator { SegmentationValidation(classes: max(classes, 2), ignoreIndex: ignoreIndex) }

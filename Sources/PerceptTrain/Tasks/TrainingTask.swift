@@ -15,8 +15,19 @@ public protocol TrainingTask {
     var fitnessMetric: String { get }
     /// Runs the model on a batch and returns the mean loss and the model's output.
     func step(_ model: any ZooModel, _ batch: Batch) throws -> (loss: Tensor, output: Tensor)
+    /// The loss of a batch as its parts, each a mean over its own count, and the model's output
+    /// (data-parallel ranks weight each part by its count); by default one part over the examples.
+    func lossTerms(_ model: any ZooModel, _ batch: Batch) throws -> (terms: [LossTerm], output: Tensor)
     /// A fresh accumulator for one validation pass.
     func makeValidation() -> any ValidationAccumulator
+}
+
+extension TrainingTask {
+    /// ``step(_:_:)``'s loss as one part, a mean over the batch's examples.
+    public func lossTerms(_ model: any ZooModel, _ batch: Batch) throws -> (terms: [LossTerm], output: Tensor) {
+        let (loss, output) = try step(model, batch)
+        return ([LossTerm(mean: loss, normaliser: Double(batch.indices.count))], output)
+    }
 }
 
 /// Collects a task's validation results batch by batch.

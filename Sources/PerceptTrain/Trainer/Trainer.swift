@@ -183,12 +183,13 @@ public final class Trainer {
     private func trainStep(_ batch: Batch) throws {
         plan.apply(to: optimizer, atStep: progress.step, factors: groupFactors)
         optimizer.zeroGrad()
-        let (loss, _) = try task.step(model, batch)
+        let (terms, _) = try task.lossTerms(model, batch)
+        let loss = try LossTerm.total(terms)
         let value = try loss.item()
         guard value.isFinite else { throw TrainingError.nonFiniteLoss(step: progress.step + 1, epoch: progress.epoch + 1, value: value) }
         var lossSum = Double(value) * Double(batch.indices.count), examples = batch.indices.count
         if let parallel {
-            (lossSum, examples) = try parallel.backward(loss, model: model, lossSum: lossSum, examples: examples)
+            (lossSum, examples) = try parallel.backward(terms, model: model, examples: examples)
         } else {
             try loss.backward()
         }
