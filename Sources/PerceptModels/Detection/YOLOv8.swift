@@ -55,6 +55,7 @@ public final class YOLOv8: Module, Layer {
         self.classes = classes
         self.bins = bins
         super.init()
+        (graph.model[22] as? DetectHead)?.initializeBiases(strides: strides)
     }
 
     // The rows are the model's direct children, so names start at `model.` as in Ultralytics.
