@@ -14,6 +14,7 @@ struct TrainBench {
         autoencoderTrainBench,
         SegmentationTrainBench.run,
         pointNetTrainBench,
+        DetectionTrainBench.run,
     ]
 
     var repeats: Int
