@@ -15,6 +15,7 @@ struct TrainBench {
         SegmentationTrainBench.run,
         ImageFolderTrainBench.run,
         pointNetTrainBench,
+        DetectionTrainBench.run,
     ]
 
     var repeats: Int

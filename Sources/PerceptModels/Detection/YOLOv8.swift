@@ -30,6 +30,7 @@ public final class YOLOv8: Module, Layer {
         self.classes = classes
         self.bins = bins
         super.init()
+        (graph.model[22] as? DetectHead)?.initializeBiases(strides: strides)
     }
 
     /// Rows 0…21 of `yolov8.yaml` — backbone, SPPF and the PAN-FPN neck — and the channels of

@@ -40,6 +40,8 @@ extension Tensor {
     public func sin() -> Tensor { unary("sin", { Foundation.sin($0) }, derivative: { x, _ in Foundation.cos(x) }) }
     /// The cosine.
     public func cos() -> Tensor { unary("cos", { Foundation.cos($0) }, derivative: { x, _ in -Foundation.sin(x) }) }
+    /// The arctangent, in (−π/2, π/2); its slope is 1 / (1 + x²) (CIoU's aspect-ratio term uses it).
+    public func atan() -> Tensor { unary("atan", { Foundation.atan($0) }, derivative: { x, _ in 1 / (1 + x * x) }) }
 
     /// Values limited to `[min, max]` (either bound optional); the gradient is 1 inside.
     public func clamped(min lower: Float? = nil, max upper: Float? = nil) -> Tensor {
