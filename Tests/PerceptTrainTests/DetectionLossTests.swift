@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PerceptData
 import PerceptModels
 import PerceptNN
 import PerceptTensor

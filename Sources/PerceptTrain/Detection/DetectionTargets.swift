@@ -1,3 +1,4 @@
+import PerceptData
 import PerceptTensor
 
 /// One ground-truth box of a detection batch: its image, class and corners in input pixels.
@@ -44,10 +45,10 @@ public enum DetectionTargetError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Reading the batch layout shared with `PerceptData`: `target` rows `[M, 6]` of (image index
+/// Reading the batch layout `PerceptData` collates: `target` rows `[M, 6]` of (image index
 /// in the batch, class id, cx, cy, w, h), the box normalised to the input size, as
 /// Ultralytics' collate gives them; `M` may be 0.
-public enum DetectionTargets {
+extension DetectionTargets {
     /// The ground truth of each of `batchSize` images, in row order, in pixels of an input of
     /// `width` × `height`: corners computed as Ultralytics' `xywh2xyxy` of the scaled box.
     /// `examples` (the batch's dataset indices) only name rows in errors.
