@@ -1,3 +1,4 @@
+import PerceptData
 import PerceptModels
 import PerceptNN
 import PerceptTensor
