@@ -1,3 +1,4 @@
+import PerceptData
 import PerceptImage
 import PerceptModels
 import PerceptTensor
