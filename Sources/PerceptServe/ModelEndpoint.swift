@@ -53,10 +53,10 @@ public struct ModelSpecification: Sendable, Equatable {
 /// Loading weights files into served models, the task read from each file's metadata.
 public enum ServedModels {
     /// The tasks the server answers.
-    public static let servedTasks: [ModelTask] = [.classify, .detect, .segment, .pointcloud]
+    public static let servedTasks: [ModelTask] = [.classify, .detect, .segment, .pointcloud, .autoencoder]
 
-    /// Loads every specification; two models of one name, a file that cannot be read, or a
-    /// task the server does not answer (autoencoders) throws naming the file.
+    /// Loads every specification; two models of one name or a file that cannot be read throws
+    /// naming the file.
     static func load(_ specifications: [ModelSpecification], settings: ServeSettings, detectImageSize: Int) throws -> [String: any ModelEndpoint] {
         var endpoints: [String: any ModelEndpoint] = [:]
         do {
@@ -88,7 +88,7 @@ public enum ServedModels {
         case .pointcloud:
             return queue(try PointCloudService(name: name, trained: trained, file: path), settings)
         case .autoencoder:
-            throw ServeError.unservable(file: path, reason: "\(trained.description.name) is an autoencoder; the server answers \(servedTasks.map(\.rawValue).joined(separator: ", ")) models")
+            return queue(try AutoencoderService(name: name, trained: trained, file: path, decodeLimits: settings.decodeLimits), settings)
         }
     }
 

@@ -16,16 +16,17 @@ struct ServeCommandTests {
         #expect(try runPercept(["serve", "--weights", weights, "--max-batch", "0"]).status == 2)
     }
 
-    @Test("a missing or unservable weights file is an error naming it (exit 1)")
+    @Test("a missing weights file or one that holds no weights is an error naming it (exit 1)")
     func badWeights() throws {
         let scratch = try Scratch()
         let missing = try runPercept(["serve", "--weights", scratch.path("none.safetensors"), "--port", "0"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("none.safetensors"))
-        let autoencoder = try scratch.weights("ae", "ae", configuration: ModelConfiguration(numClasses: 10, inputChannels: 1, imageSize: 8), classes: [])
-        let refused = try runPercept(["serve", "--weights", autoencoder, "--port", "0"])
+        let notWeights = scratch.path("picture.safetensors")
+        try FileManager.default.copyItem(atPath: try scratch.image("a.png", width: 8, height: 8), toPath: notWeights)
+        let refused = try runPercept(["serve", "--weights", notWeights, "--port", "0"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("autoencoder"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("picture.safetensors"), "\(refused.stderr)")
     }
 
     @Test("prints the address and its models, answers, and exits 0 on SIGINT and on SIGTERM", arguments: [SIGINT, SIGTERM])

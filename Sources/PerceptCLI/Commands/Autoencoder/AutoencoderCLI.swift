@@ -26,25 +26,14 @@ enum AutoencoderCLI {
         }
     }
 
-    /// The image at `path` as the model's `[C, size, size]` input in `0...1`. An image whose
-    /// channels differ from the model's (RGB for a gray model, or the reverse) is an error
-    /// naming the file: the model never saw such images.
+    /// The image at `path` as the model's `[C, size, size]` input in `0...1`
+    /// (``AutoencoderInput/tensor(_:file:for:)``); an image that does not fit is an error naming the file.
     static func input(_ path: String, for description: ModelDescription) throws -> Tensor {
-        let channels = description.configuration.inputChannels, size = description.configuration.imageSize
-        var image = try Image(contentsOf: URL(fileURLWithPath: path))
-        let found = image.removingAlpha().channels
-        guard found == channels else {
-            throw ClassifyInputError(description: "\(path): error: \(description.name) takes \(Self.kind(channels)) images, this one is \(Self.kind(found))")
+        do {
+            return try AutoencoderInput.tensor(Image(contentsOf: URL(fileURLWithPath: path)), file: path, for: description)
+        } catch let error as AutoencoderInputError {
+            throw ClassifyInputError(description: error.description)
         }
-        image = try image.withChannels(channels)
-        if image.width != size || image.height != size {
-            image = try image.resized(width: size, height: size, interpolation: size < image.width ? .area : .bilinear)
-        }
-        return image.tensor()
-    }
-
-    private static func kind(_ channels: Int) -> String {
-        channels == 1 ? "gray (1-channel)" : channels == 3 ? "RGB (3-channel)" : "\(channels)-channel"
     }
 
     /// Writes a `[C, H, W]` tensor in `0...1` as a PNG.

@@ -41,7 +41,7 @@ struct AutoencoderEmbedCommand: ParsableCommand {
             var batches = loader.batches(epoch: 0)
             while let next = try batches.next() {
                 let conditioning = model.conditionClasses > 0 ? next.target : nil
-                codes += try withoutGrad { try model.encode(next.input, labels: conditioning).mean }.contiguous().toArray()
+                codes += try AutoencoderInput.embedding(model, next.input, labels: conditioning).toArray()
                 labels += next.target.toIntArray()
             }
             let width = model.latentFeatures

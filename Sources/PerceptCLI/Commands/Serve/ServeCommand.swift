@@ -9,7 +9,7 @@ struct ServeCommand: ParsableCommand {
         abstract: "Serve trained models over HTTP: GET /health, GET /v1/models, POST /v1/models/{name}/predict.",
         discussion: """
         Each --weights file is one model, named by its file stem (or NAME=PATH); its task (classify,
-        detect, segment, PointNet) comes from the file. POST an image (a point cloud for PointNet, its
+        detect, segment, PointNet, autoencoder) comes from the file. POST an image (a point cloud for PointNet, its
         format named by ?format= or the multipart file name) as the raw body or multipart/form-data.
         Concurrent requests to one model run as one batch of up to --max-batch, waiting at most
         --max-wait-ms for the batch to fill (--max-batch 1: no batching). Listening anywhere but
