@@ -60,18 +60,6 @@ struct AnchorDetectionExportTests {
         #expect(onnx.graph.outputs[0].shape.first == .parameter("batch"))
     }
 
-    @Test("--nms: ONNX Runtime's detections are Percept's post-processing of the same decoded boxes and scores")
-    func nms() throws {
-        let model = try Self.model()
-        model.eval()
-        let input = try ONNXRuntimeCheck.input([1, 3, 64, 96])
-        let (boxes, scores) = try withoutGrad { try model.decode(model(input), inputHeight: 64, inputWidth: 96) }
-        let options = DetectionNMSOptions(confidence: 0.2, iou: 0.5)
-        let percept = try DetectionPostprocessing.detections(boxes: boxes, scores: scores, thresholds: DetectionExportTests.thresholds(options))[0]
-        let onnx = try DetectionExportTests.onnxDetections(model, input: input, options, signature: try Self.signature(model))
-        DetectionExportTests.expectSame(onnx, percept, scoreTolerance: 1e-4, boxTolerance: 0.5)
-    }
-
     @Test("metadata: Ultralytics' keys (names, imgsz, stride, task detect), the anchor head and its anchors, and the score formula")
     func metadata() throws {
         let model = try Self.model(), signature = try Self.signature(model)
