@@ -28,7 +28,7 @@ public enum ZooExportError: Error, Equatable, CustomStringConvertible {
 public enum ZooExport {
     /// The signature of `part` of `model` (a zoo model for `task`), for inputs of `imageSize`
     /// (height, width; for point clouds the point count is the width), batch 1. A YOLO
-    /// detector's is ``DetectionExport``'s (Ultralytics' `output0`).
+    /// detector's (YOLOv8 or yolov3n) is ``DetectionExport``'s (Ultralytics' `output0`).
     public static func signature(for model: any ZooModel, name: String, task: ModelTask, configuration: ModelConfiguration,
                                  part: ModelPart, imageSize: (height: Int, width: Int)) throws -> ExportSignature {
         let channels = configuration.inputChannels
@@ -53,7 +53,7 @@ public enum ZooExport {
             }
         }
         guard part == .full else { throw ZooExportError.partNeedsAutoencoder(part: part.rawValue, model: name) }
-        if let detector = model as? YOLOv8 {
+        if let detector = model as? any ExportableDetector {
             return try DetectionExport.signature(for: detector, channels: channels, imageSize: imageSize)
         }
         let input = task == .pointcloud ? (name: "points", shape: [1, channels, imageSize.width])

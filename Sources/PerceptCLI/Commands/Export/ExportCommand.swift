@@ -24,7 +24,8 @@ struct ExportCommand: ParsableCommand {
 
         A YOLO detector (registry weights or an Ultralytics .pt) exports as Ultralytics'
         own ONNX does: output0 [batch, 4 + classes, anchors], boxes as centre, width and
-        height in input pixels, then sigmoid class scores. With --nms the graph also keeps
+        height in input pixels, then sigmoid class scores (yolov3n: sigmoid(objectness)
+        times sigmoid(class), with its anchors in the metadata). With --nms the graph also keeps
         each box's best class, runs NonMaxSuppression and returns detections [N, 6]
         (x1, y1, x2, y2, score, class; input pixels, best first) for one image; the
         thresholds are constants of the graph. Letterboxing stays outside the graph.
@@ -123,7 +124,7 @@ struct ExportCommand: ParsableCommand {
         let nmsOptions = nms ? DetectionNMSOptions(confidence: conf, iou: iou, maxDetections: maxDet, agnostic: agnosticNms) : nil
         let options = ONNXExportOptions(opset: opset, dynamicBatch: dynamicBatch, half: half, foldBatchNorm: !noFold, nms: nmsOptions)
         let configurationJSON = try loaded.configuration.jsonString()
-        let metadata = if let detector = loaded.model as? YOLOv8 {
+        let metadata = if let detector = loaded.model as? any ExportableDetector {
             DetectionExport.metadata(for: detector, name: loaded.name, classNames: loaded.classNames, signature: signature, options: options,
                                      configuration: configurationJSON, version: PerceptVersion.string)
         } else {
