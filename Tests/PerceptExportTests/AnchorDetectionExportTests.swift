@@ -52,6 +52,17 @@ struct AnchorDetectionExportTests {
         }
     }
 
+    @Test("--nms is refused for the anchor head, naming the layer")
+    func nmsRefused() throws {
+        let model = try Self.model()
+        let refusal = #expect(throws: ONNXExportError.self) {
+            try ONNXExporter.export(model, signature: try Self.signature(model, height: 64, width: 64),
+                                    options: ONNXExportOptions(nms: DetectionNMSOptions()), metadata: [], producerVersion: "test")
+        }
+        #expect(refusal.map { "\($0)" }?.hasPrefix("layer nms (DetectionNMS)") == true, "\(String(describing: refusal))")
+        #expect(refusal.map { "\($0)" }?.contains("YOLOAnchorModel") == true, "\(String(describing: refusal))")
+    }
+
     @Test("--dynamic-batch runs at batch 1 and 7")
     func dynamicBatch() throws {
         let model = try Self.model()

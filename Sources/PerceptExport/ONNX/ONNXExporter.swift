@@ -98,6 +98,10 @@ public enum ONNXExporter {
         }
         var graphOutputs = zip(signature.outputNames, outputs).map { described($0.0, $0.1.shape) }
         if let nms = options.nms {
+            if let detector = model as? any ExportableDetector, !detector.graphNMSIsVerified {
+                throw ONNXExportError.unsupportedOperation(layer: DetectionNMS.layer, layerType: "DetectionNMS", operation: "NonMaxSuppression",
+                                                           reason: "--nms is not yet checked against Percept's post-processing for \(type(of: detector)); export output0 without --nms and run NMS on it")
+            }
             guard graphOutputs.count == 1 else {
                 throw ONNXExportError.unsupportedOperation(layer: DetectionNMS.layer, layerType: "DetectionNMS", operation: "NonMaxSuppression",
                                                            reason: "--nms applies to a detector's single output; this graph has \(graphOutputs.count)")

@@ -17,6 +17,9 @@ public protocol ExportableDetector: Layer {
     var exportHeadMetadata: [(key: String, value: String)] { get }
     /// What the class scores of `output0` are, for the file's `output` metadata.
     var exportScoreDescription: String { get }
+    /// Whether `--nms` inside the graph is checked to give the detections of Percept's own
+    /// post-processing for this family (a file must never disagree with `percept detect predict`).
+    var graphNMSIsVerified: Bool { get }
 }
 
 extension YOLOv8: ExportableDetector {
@@ -24,6 +27,8 @@ extension YOLOv8: ExportableDetector {
     public var exportHeadMetadata: [(key: String, value: String)] { [("head", "Detect")] }
     /// Sigmoid class scores.
     public var exportScoreDescription: String { "sigmoid class scores" }
+    /// Checked against `DetectionPredictor` in the export tests.
+    public var graphNMSIsVerified: Bool { true }
 }
 
 extension YOLOAnchorModel: ExportableDetector {
@@ -38,6 +43,8 @@ extension YOLOAnchorModel: ExportableDetector {
 
     /// Objectness times class probability, as YOLOv3 scores a class.
     public var exportScoreDescription: String { "class scores sigmoid(objectness) * sigmoid(class logit)" }
+    /// Not yet: the anchor head has no post-processing in Percept to compare the graph with.
+    public var graphNMSIsVerified: Bool { false }
 
     /// `value` without a fraction when it is whole (anchors are usually whole pixels).
     private static func number(_ value: Double) -> String {
