@@ -35,14 +35,15 @@ struct NonMaxSuppressionTests {
         let count = 3000
         let centres = Tensor.randomUniform([count, 2], low: 0, high: 400, generator: &generator).toArray()
         let sizes = Tensor.randomUniform([count, 2], low: 2, high: 40, generator: &generator).toArray()
-        let corners = (0..<count).flatMap { i in
-            [centres[2 * i] - sizes[2 * i] / 2, centres[2 * i + 1] - sizes[2 * i + 1] / 2,
-             centres[2 * i] + sizes[2 * i] / 2, centres[2 * i + 1] + sizes[2 * i + 1] / 2]
+        var corners: [Float] = []
+        for i in 0..<count {
+            let (x, y, halfWidth, halfHeight) = (centres[2 * i], centres[2 * i + 1], sizes[2 * i] / 2, sizes[2 * i + 1] / 2)
+            corners += [x - halfWidth, y - halfHeight, x + halfWidth, y + halfHeight]
         }
         // Rounded scores, so ties (broken by index) occur.
         let scores = Tensor.randomUniform([count], generator: &generator).toArray().map { ($0 * 500).rounded() / 500 }
-        let labels = classAware ? Tensor.randomUniform([count], low: 0, high: 4, generator: &generator).toArray().map { $0.rounded(.down) }
-                                : [Float](repeating: 0, count: count)
+        var labels = [Float](repeating: 0, count: count)
+        if classAware { labels = Tensor.randomUniform([count], low: 0, high: 4, generator: &generator).toArray().map { $0.rounded(.down) } }
         let boxes = try Tensor(corners, shape: [count, 4])
         let classes = classAware ? Tensor(labels) : nil
         for threshold: Float in [0.3, 0.7] {

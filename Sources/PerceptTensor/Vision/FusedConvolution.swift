@@ -86,7 +86,8 @@ extension Tensor {
         let direct = paddingMode == .constant(0) && amounts.allSatisfy { $0.before == $0.after }
         let input = try direct ? self : padded(amounts, mode: paddingMode)
         let pair = direct ? SpatialPair(amounts[0].before, amounts[1].before) : SpatialPair(0, 0)
-        let geometry = try input.convolutionGeometry(operation, weight: weight, bias: bias, stride: stride, padding: pair,
+        // The convolution's own checks, under its name (they tell conv2d's bias shape from a transposed one's).
+        let geometry = try input.convolutionGeometry("conv2d", weight: weight, bias: bias, stride: stride, padding: pair,
                                                      dilation: dilation, groups: groups)
         let outputShape = [geometry.batch, weight.shape[0], geometry.outputHeight, geometry.outputWidth]
         if let residual, residual.shape != outputShape {
