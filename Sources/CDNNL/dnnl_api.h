@@ -20,7 +20,9 @@
     X(dnnl_batch_normalization_forward_desc_init) X(dnnl_batch_normalization_backward_desc_init) \
     X(dnnl_eltwise_forward_desc_init) X(dnnl_eltwise_backward_desc_init) \
     X(dnnl_pooling_v2_forward_desc_init) X(dnnl_pooling_v2_backward_desc_init) X(dnnl_binary_desc_init) \
-    X(dnnl_concat_primitive_desc_create) X(dnnl_memory_desc_init_submemory)
+    X(dnnl_concat_primitive_desc_create) X(dnnl_memory_desc_init_submemory) \
+    X(dnnl_post_ops_create) X(dnnl_post_ops_destroy) X(dnnl_post_ops_append_eltwise) X(dnnl_post_ops_append_sum) \
+    X(dnnl_primitive_attr_set_post_ops)
 
 #define PERCEPT_DNNL_DECLARE(name) __typeof__(&name) name;
 /// One pointer per oneDNN function used, named as the function.
@@ -41,6 +43,10 @@ void percept_dnnl_unlock(void);
 
 /// The shared attribute asking for user scratchpads, made once; NULL on failure. Call locked.
 const_dnnl_primitive_attr_t percept_dnnl_scratchpad_attribute(void);
+
+/// A new attribute asking for user scratchpads and running `post_ops` (none when NULL); the
+/// caller destroys it. NULL when oneDNN refuses a step.
+dnnl_primitive_attr_t percept_dnnl_post_ops_attribute(const percept_dnnl_post_ops *post_ops);
 
 /// Runs `primitive` with `count` (argument, layout, data) triples plus a scratchpad of its own
 /// size (a buffer reused across calls) on the shared stream; 1 on success. Call locked.

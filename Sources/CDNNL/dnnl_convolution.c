@@ -3,17 +3,21 @@
 // either in the primitive's own layout (kept by the caller between primitives) or plain NCHW,
 // reordered in and out; weights are plain [O, C/g, kH, kW], their reordered copies kept until
 // the weights change (dnnl_execute.c). Primitive descriptors and primitives are cached by shape
-// for the life of the process.
+// for the life of the process. Inference convolutions with post-ops (batch norm folded into
+// their weights by the caller, activations and the residual add applied inside the primitive)
+// are entries of their own.
 #include "CDNNL.h"
 #include "dnnl_api.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/// The cached primitives of one convolution shape (backward ones made at first need).
+/// The cached primitives of one convolution shape (backward ones made at first need), or of
+/// one inference convolution with its post-ops (forward only).
 typedef struct convolution_entry {
     percept_dnnl_convolution shape;
-    int has_bias;
+    int has_bias, fused;
+    percept_dnnl_post_ops post_ops;
     dnnl_memory_desc_t user_src, user_weights, user_dst, bias;
     dnnl_primitive_desc_t forward_pd, backward_data_pd, backward_weights_pd;
     dnnl_primitive_t forward, backward_data, backward_weights;
@@ -59,22 +63,36 @@ static int describe(const percept_dnnl_convolution *s, convolution_entry *entry,
 }
 
 /// The cached entry for a shape, made with its forward primitive when new; NULL if oneDNN refuses.
-static convolution_entry *entry_for(const percept_dnnl_convolution *shape, int has_bias) {
+/// `post_ops` NULL: the training convolution; otherwise an inference one running them.
+static convolution_entry *entry_for(const percept_dnnl_convolution *shape, int has_bias, const percept_dnnl_post_ops *post_ops) {
+    percept_dnnl_post_ops none = {0};
+    const percept_dnnl_post_ops *steps = post_ops != NULL ? post_ops : &none;
+    int fused = post_ops != NULL;
     for (convolution_entry *e = convolutions; e != NULL; e = e->next) {
-        if (e->has_bias == has_bias && memcmp(&e->shape, shape, sizeof *shape) == 0) return e;
+        if (e->has_bias == has_bias && e->fused == fused && memcmp(&e->shape, shape, sizeof *shape) == 0 &&
+            memcmp(&e->post_ops, steps, sizeof *steps) == 0) {
+            return e;
+        }
     }
     convolution_entry *entry = calloc(1, sizeof *entry);
     if (entry == NULL) return NULL;
     entry->shape = *shape;
     entry->has_bias = has_bias;
+    entry->fused = fused;
+    entry->post_ops = *steps;
     convolution_descs d;
     dnnl_convolution_desc_t desc;
-    if (!describe(shape, entry, &d) ||
-        !DNNL_OK(percept_dnnl.dnnl_dilated_convolution_forward_desc_init(
-            &desc, dnnl_forward_training, dnnl_convolution_direct, &d.src_any, &d.weights_any,
-            has_bias ? &entry->bias : NULL, &d.dst_any, d.strides, d.dilates, d.padding, d.padding)) ||
-        !DNNL_OK(percept_dnnl.dnnl_primitive_desc_create(&entry->forward_pd, &desc, percept_dnnl_scratchpad_attribute(), percept_dnnl_engine, NULL)) ||
-        !DNNL_OK(percept_dnnl.dnnl_primitive_create(&entry->forward, entry->forward_pd))) {
+    dnnl_primitive_attr_t attr = fused ? percept_dnnl_post_ops_attribute(post_ops) : NULL;
+    int made = (!fused || attr != NULL) && describe(shape, entry, &d) &&
+        DNNL_OK(percept_dnnl.dnnl_dilated_convolution_forward_desc_init(
+            &desc, fused ? dnnl_forward_inference : dnnl_forward_training, dnnl_convolution_direct, &d.src_any,
+            &d.weights_any, has_bias ? &entry->bias : NULL, &d.dst_any, d.strides, d.dilates, d.padding, d.padding)) &&
+        DNNL_OK(percept_dnnl.dnnl_primitive_desc_create(&entry->forward_pd, &desc,
+                                                        fused ? attr : percept_dnnl_scratchpad_attribute(),
+                                                        percept_dnnl_engine, NULL)) &&
+        DNNL_OK(percept_dnnl.dnnl_primitive_create(&entry->forward, entry->forward_pd));
+    if (attr != NULL) percept_dnnl.dnnl_primitive_attr_destroy(attr);
+    if (!made) {
         free(entry);
         return NULL;
     }
@@ -110,10 +128,13 @@ static int make_backward_weights(convolution_entry *e) {
 }
 
 /// One convolution primitive's run: inputs brought into the primitive's layouts (the weights,
-/// argument `weights_index`, from the cache when `generation` is non-zero), the output written
-/// (and reordered out when the primitive keeps another layout). Returns 0 on success.
+/// argument `weights_index`, from the cache when `generation` is non-zero), the output first
+/// filled with `residual` (in layout `residual_layout`) when that is not NULL, for a sum
+/// post-op, then written (and reordered out when the primitive keeps another layout). Returns 0
+/// on success.
 static int run(dnnl_primitive_t primitive, int count, const int *kinds, const dnnl_memory_desc_t **user,
-               const void **data, const dnnl_memory_desc_t **wanted, int weights_index, uint64_t generation) {
+               const void **data, const dnnl_memory_desc_t **wanted, int weights_index, uint64_t generation,
+               const dnnl_memory_desc_t *residual_layout, const void *residual) {
     void *buffers[4];
     int ok = 1, output = count - 1;
     for (int i = 0; i < count && ok; i++) {
@@ -121,6 +142,7 @@ static int run(dnnl_primitive_t primitive, int count, const int *kinds, const dn
                                             i == weights_index ? generation : 0);
         ok = buffers[i] != NULL;
     }
+    if (ok && residual != NULL) ok = percept_dnnl_reorder(residual_layout, residual, wanted[output], buffers[output]);
     ok = ok && percept_dnnl_execute(primitive, count, kinds, wanted, buffers);
     if (ok && buffers[output] != data[output]) ok = percept_dnnl_reorder(wanted[output], buffers[output], user[output], (void *)data[output]);
     return ok ? 0 : 1;
@@ -164,13 +186,14 @@ static int pass_of(convolution_entry *e, convolution_pass pass, dnnl_primitive_d
 
 /// Runs `pass` on `values` (in the order of the pass's arguments, the output last; a NULL bias
 /// is left out; a value with a layout is read or written in it), with the weights' storage
-/// generation (0: not cacheable).
+/// generation (0: not cacheable); a forward pass with `post_ops` runs the inference primitive
+/// with them, its output first filled with `residual` when that has data.
 static int convolve(const percept_dnnl_convolution *shape, convolution_pass pass, const percept_dnnl_value values[4],
-                    uint64_t generation) {
+                    uint64_t generation, const percept_dnnl_post_ops *post_ops, percept_dnnl_value residual) {
     if (percept_dnnl_load() != 0) return 1;
     int has_bias = pass == FORWARD && values[2].data != NULL;
     percept_dnnl_lock();
-    convolution_entry *e = entry_for(shape, has_bias);
+    convolution_entry *e = entry_for(shape, has_bias, pass == FORWARD ? post_ops : NULL);
     dnnl_primitive_desc_t pd;
     dnnl_primitive_t primitive;
     const convolution_argument *table;
@@ -189,7 +212,10 @@ static int convolve(const percept_dnnl_convolution *shape, convolution_pass pass
             pointers[count] = values[i].data;
             count++;
         }
-        status = run(primitive, count, kinds, user, pointers, wanted, weights_index, generation);
+        const dnnl_memory_desc_t *residual_layout =
+            residual.layout != NULL ? (const dnnl_memory_desc_t *)residual.layout : &e->user_dst;
+        status = run(primitive, count, kinds, user, pointers, wanted, weights_index, generation, residual_layout,
+                     residual.data);
     }
     percept_dnnl_unlock();
     return status;
@@ -198,10 +224,10 @@ static int convolve(const percept_dnnl_convolution *shape, convolution_pass pass
 /// The layout argument `argument` (an index into the pass's argument table) has in `pass`'s
 /// primitive, interned; NULL when oneDNN refuses the shape.
 static const percept_dnnl_layout *layout_of(const percept_dnnl_convolution *shape, int has_bias, convolution_pass pass,
-                                            int argument) {
+                                            int argument, const percept_dnnl_post_ops *post_ops) {
     if (percept_dnnl_load() != 0) return NULL;
     percept_dnnl_lock();
-    convolution_entry *e = entry_for(shape, has_bias);
+    convolution_entry *e = entry_for(shape, has_bias, pass == FORWARD ? post_ops : NULL);
     dnnl_primitive_desc_t pd;
     dnnl_primitive_t primitive;
     const convolution_argument *table;
@@ -213,36 +239,55 @@ static const percept_dnnl_layout *layout_of(const percept_dnnl_convolution *shap
     return (const percept_dnnl_layout *)layout;
 }
 
+/// No residual: the output is written, not added to.
+static const percept_dnnl_value no_residual = {NULL, NULL};
+
+const percept_dnnl_layout *percept_dnnl_fused_convolution_output_layout(const percept_dnnl_convolution *shape, int has_bias,
+                                                                        const percept_dnnl_post_ops *post_ops) {
+    return layout_of(shape, has_bias, FORWARD, 3, post_ops);
+}
+
+int percept_dnnl_fused_convolution_forward(const percept_dnnl_convolution *shape, percept_dnnl_value src, const float *weights,
+                                           uint64_t weights_generation, const float *bias,
+                                           const percept_dnnl_post_ops *post_ops, percept_dnnl_value residual,
+                                           percept_dnnl_output dst) {
+    int adds = 0;
+    for (int i = 0; i < post_ops->count && i < PERCEPT_DNNL_MAX_POST_OPS; i++) adds += post_ops->kinds[i] == PERCEPT_DNNL_POST_ADD;
+    if (adds > 1 || (adds == 1) != (residual.data != NULL)) return 1;
+    const percept_dnnl_value values[4] = {src, {NULL, weights}, {NULL, bias}, {dst.layout, dst.data}};
+    return convolve(shape, FORWARD, values, weights_generation, post_ops, residual);
+}
+
 const percept_dnnl_layout *percept_dnnl_convolution_output_layout(const percept_dnnl_convolution *shape, int has_bias) {
-    return layout_of(shape, has_bias, FORWARD, 3);
+    return layout_of(shape, has_bias, FORWARD, 3, NULL);
 }
 
 const percept_dnnl_layout *percept_dnnl_convolution_input_layout(const percept_dnnl_convolution *shape, int has_bias) {
-    return layout_of(shape, has_bias, FORWARD, 0);
+    return layout_of(shape, has_bias, FORWARD, 0, NULL);
 }
 
 const percept_dnnl_layout *percept_dnnl_convolution_input_gradient_layout(const percept_dnnl_convolution *shape) {
-    return layout_of(shape, 0, BACKWARD_DATA, 2);
+    return layout_of(shape, 0, BACKWARD_DATA, 2, NULL);
 }
 
 const percept_dnnl_layout *percept_dnnl_convolution_output_gradient_layout(const percept_dnnl_convolution *shape) {
-    return layout_of(shape, 0, BACKWARD_DATA, 0);
+    return layout_of(shape, 0, BACKWARD_DATA, 0, NULL);
 }
 
 int percept_dnnl_convolution_forward(const percept_dnnl_convolution *shape, percept_dnnl_value src, const float *weights,
                                      uint64_t weights_generation, const float *bias, percept_dnnl_output dst) {
     const percept_dnnl_value values[4] = {src, {NULL, weights}, {NULL, bias}, {dst.layout, dst.data}};
-    return convolve(shape, FORWARD, values, weights_generation);
+    return convolve(shape, FORWARD, values, weights_generation, NULL, no_residual);
 }
 
 int percept_dnnl_convolution_backward_data(const percept_dnnl_convolution *shape, percept_dnnl_value diff_dst,
                                            const float *weights, uint64_t weights_generation, percept_dnnl_output diff_src) {
     const percept_dnnl_value values[4] = {diff_dst, {NULL, weights}, {diff_src.layout, diff_src.data}, {NULL, NULL}};
-    return convolve(shape, BACKWARD_DATA, values, weights_generation);
+    return convolve(shape, BACKWARD_DATA, values, weights_generation, NULL, no_residual);
 }
 
 int percept_dnnl_convolution_backward_weights(const percept_dnnl_convolution *shape, percept_dnnl_value src,
                                               percept_dnnl_value diff_dst, float *diff_weights) {
     const percept_dnnl_value values[4] = {src, diff_dst, {NULL, diff_weights}, {NULL, NULL}};
-    return convolve(shape, BACKWARD_WEIGHTS, values, 0);
+    return convolve(shape, BACKWARD_WEIGHTS, values, 0, NULL, no_residual);
 }

@@ -109,6 +109,40 @@ int percept_dnnl_convolution_backward_data(const percept_dnnl_convolution *shape
 int percept_dnnl_convolution_backward_weights(const percept_dnnl_convolution *shape, percept_dnnl_value src,
                                               percept_dnnl_value diff_dst, float *diff_weights);
 
+/// What an inference convolution applies to its output inside its own primitive (oneDNN
+/// post-ops), in order: an activation, or ADD, which adds the residual tensor passed with the call.
+typedef enum {
+    PERCEPT_DNNL_POST_ADD, PERCEPT_DNNL_POST_RELU, PERCEPT_DNNL_POST_CLIP, PERCEPT_DNNL_POST_SILU,
+    PERCEPT_DNNL_POST_SIGMOID, PERCEPT_DNNL_POST_TANH
+} percept_dnnl_post_op_kind;
+
+/// The most post-ops one convolution takes.
+#define PERCEPT_DNNL_MAX_POST_OPS 4
+
+/// A convolution's post-ops: `count` steps, step i of kind `kinds[i]` with parameters
+/// `alphas[i]` (RELU: the negative slope; CLIP: the lower bound) and `betas[i]` (CLIP: the upper
+/// bound). Unused entries must be zero (the struct is a cache key).
+typedef struct {
+    int count;
+    int kinds[PERCEPT_DNNL_MAX_POST_OPS];
+    float alphas[PERCEPT_DNNL_MAX_POST_OPS];
+    float betas[PERCEPT_DNNL_MAX_POST_OPS];
+} percept_dnnl_post_ops;
+
+/// The layout an inference convolution with `post_ops` writes its output in; NULL when oneDNN
+/// refuses the shape or the post-ops.
+const percept_dnnl_layout *percept_dnnl_fused_convolution_output_layout(const percept_dnnl_convolution *shape, int has_bias,
+                                                                        const percept_dnnl_post_ops *post_ops);
+
+/// dst = post_ops(conv(src, weights) + bias) as one inference primitive; an ADD step adds
+/// `residual` (of dst's shape, any layout; its data may be NULL when there is no ADD step).
+/// `dst` is plain or in the layout percept_dnnl_fused_convolution_output_layout reported;
+/// `weights_generation` as for percept_dnnl_convolution_forward. 0 on success.
+int percept_dnnl_fused_convolution_forward(const percept_dnnl_convolution *shape, percept_dnnl_value src, const float *weights,
+                                           uint64_t weights_generation, const float *bias,
+                                           const percept_dnnl_post_ops *post_ops, percept_dnnl_value residual,
+                                           percept_dnnl_output dst);
+
 /// y = batch norm of src per channel (axis 1 of `dims`), scaled and shifted. Training writes the
 /// batch's `mean` and biased `variance`; inference reads them. `dst` is in `src`'s layout
 /// (plain when src is). 0 on success.

@@ -81,6 +81,7 @@ public final class InvertedResidual: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
+        if InferenceFusion.applies(to: self) { return try InferenceFusion.forward(conv.layers, input, residual: usesResidual ? input : nil) }
         let out = try conv(input)
         return usesResidual ? try out + input : out
     }

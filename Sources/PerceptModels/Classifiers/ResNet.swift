@@ -36,7 +36,13 @@ public final class ResNet: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
-        var x = try bn1(conv1(input)).relu().maxPool2d(kernelSize: 3, stride: 2, padding: 1)
+        let stem: Tensor
+        if InferenceFusion.applies(to: self) {
+            stem = try InferenceFusion.convolution(conv1, norm: bn1, input: input, postOps: [.relu(negativeSlope: 0)])
+        } else {
+            stem = try bn1(conv1(input)).relu()
+        }
+        var x = try stem.maxPool2d(kernelSize: 3, stride: 2, padding: 1)
         x = try layer4(layer3(layer2(layer1(x))))
         return try fc(x.adaptiveAvgPool2d(outputSize: 1).flattened(from: 1))
     }

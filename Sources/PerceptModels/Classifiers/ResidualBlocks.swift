@@ -33,6 +33,12 @@ public final class BasicBlock: Module, Layer, ResidualBlock {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
+        if InferenceFusion.applies(to: self) {
+            let identity = try downsample.map { try $0(input) } ?? input
+            let hidden = try InferenceFusion.convolution(conv1, norm: bn1, input: input, postOps: [.relu(negativeSlope: 0)])
+            return try InferenceFusion.convolution(conv2, norm: bn2, input: hidden, postOps: [.add, .relu(negativeSlope: 0)],
+                                                   residual: identity)
+        }
         let out = try bn2(conv2(bn1(conv1(input)).relu()))
         let identity = try downsample.map { try $0(input) } ?? input
         return try (out + identity).relu()
@@ -70,6 +76,13 @@ public final class Bottleneck: Module, Layer, ResidualBlock {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
+        if InferenceFusion.applies(to: self) {
+            let identity = try downsample.map { try $0(input) } ?? input
+            var out = try InferenceFusion.convolution(conv1, norm: bn1, input: input, postOps: [.relu(negativeSlope: 0)])
+            out = try InferenceFusion.convolution(conv2, norm: bn2, input: out, postOps: [.relu(negativeSlope: 0)])
+            return try InferenceFusion.convolution(conv3, norm: bn3, input: out, postOps: [.add, .relu(negativeSlope: 0)],
+                                                   residual: identity)
+        }
         var out = try bn1(conv1(input)).relu()
         out = try bn2(conv2(out)).relu()
         out = try bn3(conv3(out))

@@ -91,7 +91,8 @@ public enum DetectionPostprocessing {
             .prefix(thresholds.maxCandidates).map(\.element)
         let boxes = try Tensor(ranked.flatMap { [Float($0.x1), Float($0.y1), Float($0.x2), Float($0.y2)] }, shape: [ranked.count, 4])
         let labels = thresholds.agnostic ? nil : Tensor(ranked.map { Float($0.classIndex) })
-        let kept = try Tensor.nonMaxSuppression(boxes: boxes, scores: Tensor(ranked.map(\.score)), iouThreshold: thresholds.iou, classes: labels)
-        return kept.prefix(Swift.max(thresholds.maxDetections, 0)).map { ranked[$0] }
+        let kept = try Tensor.nonMaxSuppression(boxes: boxes, scores: Tensor(ranked.map(\.score)), iouThreshold: thresholds.iou, classes: labels,
+                                                maxKept: Swift.max(thresholds.maxDetections, 0))
+        return kept.map { ranked[$0] }
     }
 }

@@ -22,6 +22,9 @@ public final class YOLOConv: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
+        if InferenceFusion.applies(to: self) {
+            return try InferenceFusion.convolution(conv, norm: bn, input: input, postOps: activates ? [.silu] : [])
+        }
         let normalized = try bn(conv(input))
         return activates ? normalized.silu() : normalized
     }
@@ -46,6 +49,10 @@ public final class YOLOBottleneck: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
+        if adds, InferenceFusion.applies(to: self) {
+            return try InferenceFusion.convolution(cv2.conv, norm: cv2.bn, input: cv1(input),
+                                                   postOps: cv2.activates ? [.silu, .add] : [.add], residual: input)
+        }
         let output = try cv2(cv1(input))
         return adds ? try input + output : output
     }

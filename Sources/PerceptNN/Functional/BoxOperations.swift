@@ -24,7 +24,9 @@ extension Tensor {
     /// Non-maximum suppression, as torchvision's `nms`: the indices of the boxes kept, highest
     /// score first, dropping every box whose IoU with a kept box exceeds `iouThreshold`.
     /// With `classes`, boxes of different classes never suppress each other (`batched_nms`).
-    public static func nonMaxSuppression(boxes: Tensor, scores: Tensor, iouThreshold: Float, classes: Tensor? = nil) throws -> [Int] {
+    /// With `maxKept`, the first `maxKept` of that list (found without visiting the rest).
+    public static func nonMaxSuppression(boxes: Tensor, scores: Tensor, iouThreshold: Float, classes: Tensor? = nil,
+                                         maxKept: Int = .max) throws -> [Int] {
         guard boxes.rank == 2, boxes.shape[1] == 4 else {
             throw TensorError.wrongRank(operation: "nonMaxSuppression", expected: "boxes of shape [N, 4]", shape: boxes.shape)
         }
@@ -36,12 +38,15 @@ extension Tensor {
         let corners = boxes.detach().toArray(), score = scores.detach().toArray()
         let label = classes.map { $0.converted(to: .float32).toArray() } ?? Array(repeating: 0, count: count)
         let order = (0..<count).sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
-        var suppressed = Array(repeating: false, count: count)
+        // A box is kept when no kept box of its class (all scoring higher) overlaps it too much:
+        // the same list as suppressing forward from each kept box, but it compares each box with
+        // the few kept ones instead of every later box, and stops at `maxKept` (300 random boxes
+        // of yolov8n at 640 took 35 ms forward, all 8,400 candidates against each other).
         var kept: [Int] = []
-        for (position, index) in order.enumerated() where !suppressed[index] {
-            kept.append(index)
-            for other in order[(position + 1)...] where !suppressed[other] && label[other] == label[index] {
-                if Self.iou(corners, index, other) > iouThreshold { suppressed[other] = true }
+        for index in order {
+            guard kept.count < maxKept else { break }
+            if !kept.contains(where: { label[$0] == label[index] && Self.iou(corners, $0, index) > iouThreshold }) {
+                kept.append(index)
             }
         }
         return kept

@@ -21,8 +21,14 @@ public final class ReLU: FunctionLayer {
 
 /// x for x > 0, else `negativeSlope · x` (PyTorch's default slope 0.01).
 public final class LeakyReLU: FunctionLayer {
+    /// The factor below zero.
+    public let negativeSlope: Float
+
     /// A leaky ReLU layer.
-    public init(negativeSlope: Float = 0.01) { super.init { $0.leakyRelu(slope: negativeSlope) } }
+    public init(negativeSlope: Float = 0.01) {
+        self.negativeSlope = negativeSlope
+        super.init { $0.leakyRelu(slope: negativeSlope) }
+    }
 }
 
 /// x for x > 0, else α(eˣ − 1).
@@ -69,8 +75,14 @@ public final class Tanh: FunctionLayer {
 
 /// x clamped to [min, max].
 public final class Hardtanh: FunctionLayer {
-    /// A hardtanh layer.
-    public init(min lower: Float = -1, max upper: Float = 1) { super.init { $0.hardtanh(min: lower, max: upper) } }
+    /// The lower and upper bound.
+    public let bounds: (min: Float, max: Float)
+
+    /// A Hardtanh layer clamping into `[min, max]`.
+    public init(min lower: Float = -1, max upper: Float = 1) {
+        bounds = (lower, upper)
+        super.init { $0.hardtanh(min: lower, max: upper) }
+    }
 }
 
 /// Softmax along `axis`.

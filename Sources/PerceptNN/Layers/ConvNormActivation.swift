@@ -35,6 +35,10 @@ public final class ConvNormActivation: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
+        if InferenceFusion.applies(to: self) {
+            let layers: [(any Layer)?] = [conv, norm, activation]
+            return try InferenceFusion.forward(layers.compactMap { $0 }, input)
+        }
         var x = try conv(input)
         if let norm { x = try norm(x) }
         if let activation { x = try activation(x) }

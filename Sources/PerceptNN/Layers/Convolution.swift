@@ -18,6 +18,8 @@ public class ConvolutionLayer: Module {
     public let dilation: SpatialPair
     /// Channel groups convolved separately.
     public let groups: Int
+    /// The weights with a following batch norm folded in, for inference (``InferenceFusion``).
+    let folded = FoldedConvolution()
 
     init(_ layer: String, channels: (input: Int, output: Int), weightShape: [Int], stride: SpatialPair,
          padding: ConvolutionPadding, paddingMode: PaddingMode, dilation: SpatialPair, groups: Int, hasBias: Bool) throws {

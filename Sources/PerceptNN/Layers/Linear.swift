@@ -109,6 +109,8 @@ public final class Sequential: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
-        try layers.reduce(input) { try $1($0) }
+        // Fusion only concerns convolutions (and asking loads oneDNN, which a plain MLP never needs).
+        if layers.contains(where: { $0 is Conv2d }), InferenceFusion.applies(to: self) { return try InferenceFusion.forward(layers, input) }
+        return try layers.reduce(input) { try $1($0) }
     }
 }

@@ -29,7 +29,7 @@ public enum DNNL {
 
     /// Whether operations run through oneDNN here and now: it is available and the current
     /// task has not forced the fallback.
-    static var isEnabled: Bool { !fallbackForced && isAvailable }
+    public static var isEnabled: Bool { !fallbackForced && isAvailable }
 
     /// Runs `body` on the engine's own kernels instead of oneDNN, as `PERCEPT_NO_DNNL=1` does for
     /// the whole process, but only for the current task and the tasks it starts: tests run the

@@ -13,6 +13,19 @@ extension Tensor {
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: SpatialPair = 1, padding: SpatialPair = 0,
                        dilation: SpatialPair = 1, groups: Int = 1) throws -> Tensor {
         let operation = "conv2d"
+        let geometry = try convolutionGeometry(operation, weight: weight, bias: bias, stride: stride, padding: padding,
+                                               dilation: dilation, groups: groups)
+        try BLAS.load()
+        let output = Convolution.forward(input: self, weight: weight, bias: bias, geometry: geometry)
+        OperationTrace.record(operation, [self, weight, bias], output: output,
+                              ["stride": stride.traced, "padding": padding.traced, "dilation": dilation.traced, "groups": .int(groups)])
+        return output
+    }
+
+    /// The checked geometry of `conv2d` of this input with `weight` (the shapes, options and the
+    /// kernel's fit), or the error naming what is wrong.
+    func convolutionGeometry(_ operation: String, weight: Tensor, bias: Tensor?, stride: SpatialPair, padding: SpatialPair,
+                             dilation: SpatialPair, groups: Int) throws -> ConvolutionGeometry {
         try checkConvolutionArguments(operation, weight: weight, bias: bias, stride: stride, padding: padding,
                                       dilation: dilation, groups: groups, outputPadding: 0)
         let outputChannels = weight.shape[0]
@@ -28,15 +41,10 @@ extension Tensor {
         let outputWidth = try Tensor.convolutionOutputSize(operation, input: shape, weight: weight.shape, axis: 3,
                                                            kernel: kernel.width, stride: stride.width,
                                                            padding: padding.width, dilation: dilation.width)
-        let geometry = ConvolutionGeometry(
+        return ConvolutionGeometry(
             batch: shape[0], channels: shape[1], groups: groups, height: shape[2], width: shape[3],
             kernel: kernel, stride: stride, padding: padding, dilation: dilation,
             outputHeight: outputHeight, outputWidth: outputWidth)
-        try BLAS.load()
-        let output = Convolution.forward(input: self, weight: weight, bias: bias, geometry: geometry)
-        OperationTrace.record(operation, [self, weight, bias], output: output,
-                              ["stride": stride.traced, "padding": padding.traced, "dilation": dilation.traced, "groups": .int(groups)])
-        return output
     }
 
     /// Convolves `[N, Cin, L]` with `weight` `[Cout, Cin/groups, k]`: conv2d over a height of 1.
