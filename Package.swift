@@ -115,6 +115,8 @@ let package = Package(
         .executableTarget(name: "PerceptResumeProbe", dependencies: ["PerceptNN"], path: "Sources/PerceptResumeProbe"),
 
         // Tests: one target per module.
+        // What several test targets share: running the built `percept`.
+        .target(name: "PerceptTestSupport", path: "Tests/PerceptTestSupport"),
         .testTarget(name: "PerceptRandomTests", dependencies: ["PerceptRandom"], path: "Tests/PerceptRandomTests"),
         .testTarget(name: "PerceptTensorTests", dependencies: ["PerceptTensor", "COpenBLAS", "PerceptThreads"], path: "Tests/PerceptTensorTests"),
         .testTarget(name: "PerceptNNTests", dependencies: ["PerceptNN", "PerceptResumeProbe"], path: "Tests/PerceptNNTests"),
@@ -125,14 +127,14 @@ let package = Package(
         .testTarget(name: "PerceptDataTests", dependencies: ["PerceptData", "PerceptAugment", "CDeflate"], path: "Tests/PerceptDataTests"),
         .testTarget(name: "PerceptEvalTests", dependencies: ["PerceptEval"], path: "Tests/PerceptEvalTests"),
         .testTarget(name: "PerceptModelsTests", dependencies: ["PerceptModels"], path: "Tests/PerceptModelsTests"),
-        .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI"], path: "Tests/PerceptCLITests"),
-        .testTarget(name: "PerceptAnnotatorTests", dependencies: ["PerceptAnnotator", "PerceptCLI"], path: "Tests/PerceptAnnotatorTests"),
+        .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI", "PerceptTestSupport"], path: "Tests/PerceptCLITests"),
+        .testTarget(name: "PerceptAnnotatorTests", dependencies: ["PerceptAnnotator", "PerceptCLI", "PerceptTestSupport"], path: "Tests/PerceptAnnotatorTests"),
         .testTarget(name: "PerceptTrainTests", dependencies: ["PerceptTrain"], path: "Tests/PerceptTrainTests"),
         // Runs `mpirun … percept` on the built binary, so it depends on the executable.
         .testTarget(name: "PerceptDistributedTests", dependencies: ["PerceptDistributed", "PerceptCLI"], path: "Tests/PerceptDistributedTests"),
-        .testTarget(name: "PerceptExportTests", dependencies: ["PerceptExport", "PerceptCLI"], path: "Tests/PerceptExportTests"),
+        .testTarget(name: "PerceptExportTests", dependencies: ["PerceptExport", "PerceptCLI", "PerceptTestSupport"], path: "Tests/PerceptExportTests"),
         // Starts the server in-process and compares its answers with the built `percept`'s predict commands.
-        .testTarget(name: "PerceptServeTests", dependencies: ["PerceptServe", "PerceptCLI"], path: "Tests/PerceptServeTests"),
+        .testTarget(name: "PerceptServeTests", dependencies: ["PerceptServe", "PerceptCLI", "PerceptTestSupport"], path: "Tests/PerceptServeTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import PerceptAnnotator
 import PerceptLabels
+import PerceptTestSupport
 import Testing
 
 /// The repository's Fixtures folder.
@@ -77,19 +78,6 @@ struct LabelsTests {
         expectSameFiles(exported, expected, format)
     }
 
-    /// Runs the built `percept` (beside this test bundle) with `arguments`; returns its exit status.
-    func runPercept(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("percept")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
     @Test("export equals `percept convert` of the same labels, byte for byte", arguments: ["yolo", "voc"])
     func exportMatchesConvertCommand(format: String) async throws {
         let server = try await importedServer()
@@ -99,7 +87,7 @@ struct LabelsTests {
         let exported = try await filesWrittenByAPI(server, format: format, target: target)
         let source = fixtures.appendingPathComponent("labels/coco-small").path
         let converted = try filesWritten(at: target) {
-            let status = try runPercept(["convert", source, target.path, "--to", format])
+            let status = try runPercept(["convert", source, target.path, "--to", format]).status
             #expect(status == 0)
         }
         #expect(!converted.isEmpty)

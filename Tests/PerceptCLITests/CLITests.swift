@@ -1,29 +1,6 @@
 import Foundation
+import PerceptTestSupport
 import Testing
-
-/// The built `percept` binary (it sits beside the test bundle in the build folder).
-let perceptExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    .deletingLastPathComponent().appendingPathComponent("percept")
-
-/// Runs the built `percept` binary.
-func runPercept(_ arguments: [String], in directory: URL? = nil,
-                environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = perceptExecutable
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    if !environment.isEmpty {
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-}
 
 /// Runs `percept` with `PERCEPT_DIAGNOSTICS_AT_EXIT` and returns the JSON it wrote as it exited
 /// (the libraries it had mapped, its calls into OpenBLAS/oneDNN from inside parallel loops).

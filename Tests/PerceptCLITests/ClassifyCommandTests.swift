@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// A folder of class folders with tiny gray PGM images: class `dark` is dark on the left half,

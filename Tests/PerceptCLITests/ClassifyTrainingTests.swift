@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// The tensors of a safetensors file as raw bytes by name (the tests compare weights bit for bit

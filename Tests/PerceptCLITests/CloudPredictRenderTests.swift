@@ -1,5 +1,6 @@
 import Foundation
 import PerceptImage
+import PerceptTestSupport
 import Testing
 
 /// `percept cloud predict --render`: the predicted classes beside the ground truth, same view.

@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// `percept cloud train` keeps its own options (task, points, features, tiles, class weights)

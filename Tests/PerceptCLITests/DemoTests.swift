@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// The repository's Fixtures folder, found from this source file's location.

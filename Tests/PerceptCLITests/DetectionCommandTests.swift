@@ -1,5 +1,6 @@
 import Foundation
 import PerceptImage
+import PerceptTestSupport
 import Testing
 
 /// `percept detect predict` on the committed tiny Ultralytics checkpoint (Tools/make-yolo-fixtures).

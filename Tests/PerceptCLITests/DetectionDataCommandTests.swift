@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// `percept dataset synth-detect` and `percept detect anchors` end to end.

@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// Runs `percept` and returns its result with the seconds it took.

@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// The output-folder rule on the command line (issue 13): no command may delete or mix into a

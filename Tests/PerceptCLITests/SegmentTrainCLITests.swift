@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// `percept segment train` has its own default batch (16, where the shared options say 64): it

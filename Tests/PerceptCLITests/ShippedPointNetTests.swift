@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// The shipped segmentation model (Fixtures/models/pointnet_seg_sim.safetensors, made by

@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// Runs `percept annotate serve` until it prints its URL, then stops it; returns the exit

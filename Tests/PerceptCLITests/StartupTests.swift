@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// Commands that need no tensors or point clouds must not pay for the heavy libraries loaded at

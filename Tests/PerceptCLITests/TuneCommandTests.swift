@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// `percept tune` on the tiny image folders of ``ClassifyFixtures``.

@@ -3,24 +3,8 @@ import Testing
 import PerceptExport
 import PerceptModels
 import PerceptNN
+import PerceptTestSupport
 import PerceptTensor
-
-/// The built `percept` binary (beside the test bundle in the build folder).
-private let percept = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("percept")
-
-/// Runs `percept` with `arguments`: exit status, standard output and standard error.
-private func runPercept(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = percept
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let output = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
-}
 
 @Suite("percept export and weights inspect on .onnx files", .serialized)
 struct ExportCommandTests {

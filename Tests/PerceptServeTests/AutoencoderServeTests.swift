@@ -4,6 +4,7 @@ import PerceptImage
 import PerceptLabels
 import PerceptModels
 import PerceptTensor
+import PerceptTestSupport
 import PerceptTrain
 @testable import PerceptCLI
 @testable import PerceptServe

@@ -3,6 +3,7 @@ import PerceptLabels
 import PerceptData
 import PerceptModels
 import PerceptPointCloud
+import PerceptTestSupport
 import PerceptTrain
 @testable import PerceptServe
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 @testable import PerceptCLI
 import PerceptModels
+import PerceptTestSupport
 import Testing
 
 /// `percept serve` as users run it: usage errors, the printed address, a clean stop on signals.

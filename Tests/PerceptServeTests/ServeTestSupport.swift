@@ -115,25 +115,6 @@ final class Scratch {
     func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
 }
 
-/// The built `percept` binary (beside the test bundle in the build folder).
-let perceptExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    .deletingLastPathComponent().appendingPathComponent("percept")
-
-/// Runs the built `percept` binary to the end.
-func runPercept(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = perceptExecutable
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-}
-
 /// Reads a JSON file.
 func readJSON(_ path: String) throws -> JSONValue {
     try JSONParser.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), file: path)
