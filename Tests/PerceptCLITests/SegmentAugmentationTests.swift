@@ -39,8 +39,9 @@ struct SegmentAugmentationTests {
 
     @Test("none trains on the images as they are; another value is read as a pipeline file, naming it when missing")
     func namesAndFiles() throws {
-        #expect(try SegmentAugmentation.transform(SegmentAugmentation.none) == nil)
-        #expect(try SegmentAugmentation.transform(nil) == nil)
+        let named = try SegmentAugmentation.transform(SegmentAugmentation.none) == nil
+        let unset = try SegmentAugmentation.transform(nil) == nil
+        #expect(named && unset, "none or no value still augments")
         do {
             _ = try SegmentAugmentation.transform("/nonexistent/pipeline.yaml")
             Issue.record("a missing pipeline file was accepted")
