@@ -2,28 +2,34 @@ import Foundation
 import PerceptTestSupport
 import Testing
 
-/// `percept segment train` has its own default batch (16, where the shared options say 64): it
-/// applies when neither the flag nor a `--cfg` file sets one, and lands in `args.yaml`; its own
-/// options (loss, U-Net shape) land there too, so `--resume` rebuilds the same model.
+/// `percept segment train` has its own defaults of shared options (batch 8, lr 0.002, onecycle,
+/// `--augment flip-rotate`, where the shared options say 64, 0.001, constant, none): they apply
+/// when neither the flag nor a `--cfg` file sets them, and land in `args.yaml`; its own options
+/// (loss, U-Net shape) land there too, so `--resume` rebuilds the same model.
 @Suite("percept segment train: segmentation's defaults and args.yaml")
 struct SegmentTrainCLITests {
-    @Test("the batch is 16 by default, the flag's or the --cfg file's when given, as args.yaml records")
-    func defaultBatch() throws {
+    @Test("batch, lr, schedule and augment have segmentation's defaults, the flag's or the --cfg file's when given, as args.yaml records")
+    func segmentationDefaults() throws {
         let root = try DatasetFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let shapes = root.appendingPathComponent("shapes").path
         let made = try runPercept(["dataset", "synth-shapes", shapes, "--count", "10", "--size", "32", "--seed", "2"])
         #expect(made.status == 0, "\(made.stderr)")
         let config = root.appendingPathComponent("cfg.yaml")
-        try "batch: 8\n".write(to: config, atomically: true, encoding: .utf8)
-        for (name, extra, expected) in [("plain", [String](), "batch: 16"), ("flag", ["--batch", "4"], "batch: 4"),
-                                        ("cfg", ["--cfg", config.path], "batch: 8")] {
+        try "batch: 2\nschedule: constant\naugment: none\n".write(to: config, atomically: true, encoding: .utf8)
+        for (name, extra, expected) in [
+            ("plain", [String](), ["batch: 8", "lr: 0.002", "schedule: onecycle", "augment: flip-rotate"]),
+            ("flag", ["--batch", "4", "--lr", "0.01", "--augment", "none"], ["batch: 4", "lr: 0.01", "schedule: onecycle", "augment: none"]),
+            ("cfg", ["--cfg", config.path], ["batch: 2", "lr: 0.002", "schedule: constant", "augment: none"]),
+        ] {
             let trained = try runPercept(["segment", "train", "--model", "unet", "--depth", "2", "--base-width", "4", "--data", shapes,
                                           "--epochs", "1", "--workers", "0", "--project", root.appendingPathComponent("runs").path,
                                           "--name", name] + extra)
             #expect(trained.status == 0, "\(name): \(trained.stderr)")
             let saved = try String(contentsOf: root.appendingPathComponent("runs/segment/\(name)/args.yaml"), encoding: .utf8)
-            #expect(saved.contains("\n" + expected + "\n"), "\(name): args.yaml lacks '\(expected)':\n\(saved)")
+            for line in expected {
+                #expect(saved.contains("\n" + line + "\n"), "\(name): args.yaml lacks '\(line)':\n\(saved)")
+            }
         }
     }
 

@@ -12,8 +12,10 @@ struct SegmentTrainCommand: ParsableCommand {
         --data is a folder with images/ and masks/ (class-id PNGs, gray or VOC colours) and classes.txt,
         each flat or split into train/ and val/ (as `percept dataset synth-shapes` writes), or a COCO,
         YOLO-segmentation, CVAT or Label Studio dataset whose polygons and RLE masks are drawn as masks.
-        Segmentation's own defaults: --batch 16 (not the shared 64) and --loss dice_bce (cross-entropy
-        plus the class-averaged Dice; see README's Segmentation section for the runs behind them).
+        Segmentation's own defaults: --batch 8, --lr 0.002 with --schedule onecycle, --augment flip-rotate
+        (random mirrors and quarter turns of image and mask; `--augment none` for upright photos such as
+        street scenes, or a pipeline file) and --loss dice_bce (cross-entropy plus the class-averaged
+        Dice); see README's Segmentation section for the runs behind them.
         Examples:
           percept dataset synth-shapes shapes
           percept segment train --model unet_s --data shapes --epochs 20
@@ -40,10 +42,8 @@ struct SegmentTrainCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per epoch on standard output instead of a summary line.")
     var json = false
 
-    /// The segmentation options given on the command line, keyed as in `args.yaml`; the shared
-    /// options whose default differs for segmentation (`batch`: 64 images a step leave only 15
-    /// steps an epoch on a dataset of a thousand images, and a U-Net needs hundreds of steps to
-    /// leave the class priors).
+    /// The segmentation options given on the command line, keyed as in `args.yaml`, and the
+    /// shared options whose default differs for segmentation (``segmentDefaults``).
     var segmentArguments: CommandArguments {
         let pairs: [(String, String?)] = [
             ("loss", loss), ("ignore_index", ignoreIndex), ("class_weights", classWeights), ("binary", binary ? "true" : nil),
@@ -51,8 +51,15 @@ struct SegmentTrainCommand: ParsableCommand {
         ]
         return CommandArguments(keys: SegmentTrainSettings.keys,
                                 given: Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } }),
-                                sharedDefaults: ["batch": "16"])
+                                sharedDefaults: Self.segmentDefaults)
     }
+
+    /// Segmentation's defaults of shared options, each chosen on synth-shapes (README, Segmentation):
+    /// `batch` 8 (a thousand images give 120 steps an epoch, where a U-Net needs thousands of steps
+    /// to tell the shapes apart), `lr` 0.002 with the `onecycle` schedule (a warm-up over 30 % of
+    /// the steps, then a cosine down to nearly 0, so the last epochs settle instead of swinging),
+    /// and `augment` `flip-rotate` (``SegmentAugmentation``).
+    static let segmentDefaults = ["batch": "8", "lr": "0.002", "schedule": "onecycle", "augment": SegmentAugmentation.flipRotate]
 
     func run() throws {
         try ClassifyCLI.reportingErrors(train)
@@ -70,7 +77,7 @@ struct SegmentTrainCommand: ParsableCommand {
         if let classWeights = segment.classWeights, classWeights.count != data.classNames.count {
             throw ValidationError("--class-weights gives \(classWeights.count) weights; the data has \(data.classNames.count) classes (\(data.classNames.joined(separator: ", ")))")
         }
-        let augment = try arguments.augment.map { try Pipeline(contentsOf: URL(fileURLWithPath: $0)).segmentationTransform() }
+        let augment = try SegmentAugmentation.transform(arguments.augment)
         let training = try DataLoader(data.train, batchSize: arguments.batch, seed: arguments.seed, workers: arguments.workers,
                                       name: arguments.data, transform: augment)
         let validation = data.validation.count > 0
