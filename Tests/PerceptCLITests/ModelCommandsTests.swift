@@ -121,7 +121,7 @@ struct ModelCommandsTests {
         #expect(table.status == 0 && table.stdout.contains("11,689,512") && table.stdout.contains("cifar_resnet56"))
         let detectors = try runPercept(["models", "--task", "detect", "--json"])
         let listed = try #require(try JSONSerialization.jsonObject(with: Data(detectors.stdout.utf8)) as? [String: Any])
-        #expect((listed["models"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["yolov3n", "yolov8n", "yolov8s"])
+        #expect((listed["models"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["yolov3n", "yolov8_resnet18", "yolov8n", "yolov8s"])
         #expect(try runPercept(["models", "--task", "classification"]).status == 2)
     }
 }

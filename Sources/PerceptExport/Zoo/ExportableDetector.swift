@@ -31,6 +31,15 @@ extension YOLOv8: ExportableDetector {
     public var graphNMSIsVerified: Bool { true }
 }
 
+extension YOLOv8ResNet: ExportableDetector {
+    /// Ultralytics' name of the anchor-free head (the head and decoding are YOLOv8's).
+    public var exportHeadMetadata: [(key: String, value: String)] { [("head", "Detect")] }
+    /// Sigmoid class scores.
+    public var exportScoreDescription: String { "sigmoid class scores" }
+    /// Not yet: `percept detect predict` does not run this family, so there is nothing to compare the graph with.
+    public var graphNMSIsVerified: Bool { false }
+}
+
 extension YOLOAnchorModel: ExportableDetector {
     /// The anchor head's name and its anchors per level as in YOLOv5's yaml: `[[w, h, w, h, …], …]`
     /// in input pixels, levels by stride 8, 16, 32.

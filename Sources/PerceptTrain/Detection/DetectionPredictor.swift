@@ -10,6 +10,10 @@ public enum DetectionError: Error, CustomStringConvertible, Equatable {
     case notADetector(file: String, architecture: String)
     /// The inference size is not a positive multiple of 32.
     case invalidImageSize(Int)
+    /// The model has no detection loss to train it with.
+    case noLoss(model: String)
+    /// The class names do not count the model's classes.
+    case classNamesMismatch(model: String, classes: Int, names: Int)
 
     public var description: String {
         switch self {
@@ -17,6 +21,10 @@ public enum DetectionError: Error, CustomStringConvertible, Equatable {
             "\(file): error: the weights are of \(architecture), not a detection model (percept models --task detect lists them)"
         case let .invalidImageSize(size):
             "error: the image size must be a positive multiple of 32 (the largest stride), got \(size)"
+        case let .noLoss(model):
+            "error: \(model) is not a detector Percept can train (yolov8n, yolov8s, yolov3n, yolov8_resnet18 are)"
+        case let .classNamesMismatch(model, classes, names):
+            "error: the \(model) scores \(classes) classes but \(names) class names were given"
         }
     }
 }

@@ -11,11 +11,11 @@ public final class DetectionValidation: ValidationAccumulator {
     public private(set) var groundTruth: COCOGroundTruth
     /// The detections collected so far.
     public private(set) var detections: [COCODetection] = []
-    private let loss: YOLOv8Loss
+    private let loss: any DetectionLoss
     private let thresholds: DetectionThresholds
 
-    /// An empty accumulator for a head described by `loss`.
-    public init(loss: YOLOv8Loss, classNames: [String], thresholds: DetectionThresholds) {
+    /// An empty accumulator for a head whose output `loss` decodes.
+    public init(loss: any DetectionLoss, classNames: [String], thresholds: DetectionThresholds) {
         self.loss = loss
         self.thresholds = thresholds
         let categories = (0..<loss.classes).map { LabelCategory(id: $0, name: classNames.indices.contains($0) ? classNames[$0] : String($0)) }
@@ -24,7 +24,7 @@ public final class DetectionValidation: ValidationAccumulator {
 
     public func add(output: Tensor, batch: Batch) throws {
         let height = batch.input.shape[2], width = batch.input.shape[3]
-        let (boxes, scores) = try YOLODecoding.decode(output, bins: loss.bins, classes: loss.classes, levels: loss.levels(height: height, width: width))
+        let (boxes, scores) = try loss.decode(output, inputHeight: height, inputWidth: width)
         let found = try DetectionPostprocessing.detections(boxes: boxes, scores: scores, thresholds: thresholds)
         let truths = try DetectionTargets.truths(batch.target, batchSize: batch.count, classes: loss.classes, width: width, height: height, examples: batch.indices)
         for image in 0..<batch.count {

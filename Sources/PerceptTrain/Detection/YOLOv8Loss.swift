@@ -131,6 +131,19 @@ public struct YOLOv8Loss: Sendable {
     }
 }
 
+extension YOLOv8Loss: DetectionLoss {
+    /// The loss with its terms `box`, `cls` and `dfl` (gained).
+    public func value(_ raw: Tensor, targets: Tensor, inputHeight: Int, inputWidth: Int, examples: [Int]) throws -> DetectionLossValue {
+        let result = try self(raw, targets: targets, inputHeight: inputHeight, inputWidth: inputWidth, examples: examples)
+        return DetectionLossValue(total: result.total, parts: [("box", result.box), ("cls", result.classification), ("dfl", result.distribution)])
+    }
+
+    /// ``YOLODecoding``'s boxes and sigmoid scores.
+    public func decode(_ raw: Tensor, inputHeight: Int, inputWidth: Int) throws -> (boxes: Tensor, scores: Tensor) {
+        try YOLODecoding.decode(raw, bins: bins, classes: classes, levels: levels(height: inputHeight, width: inputWidth))
+    }
+}
+
 /// The distribution focal loss of Generalised Focal Loss, as Ultralytics' `DFLoss`: each side's
 /// distance t (in bins) is split between the two bins around it, and the loss is the
 /// cross-entropy of the side's bin logits against that two-bin target, averaged over the sides.
