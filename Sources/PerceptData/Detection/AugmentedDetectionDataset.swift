@@ -6,31 +6,35 @@ import PerceptRandom
 /// in a mosaic with three others drawn from the seed (while mosaic is on), warped, coloured and
 /// flipped, as ``DetectionAugmentation`` does. Its random choices depend only on the seed, the
 /// epoch and the index, so any worker count gives the same batches. The trainer tells it the
-/// epoch before asking for that epoch's batches; mosaic turns off for the last `closeMosaic`
-/// epochs (Ultralytics' `close_mosaic`, default 10).
+/// epoch before asking for that epoch's batches (``EpochScheduledDataset``); mosaic turns off
+/// for the last `closeMosaic` epochs (Ultralytics' `close_mosaic`, default 10).
 ///
 /// ```swift
 /// let train = try AugmentedDetectionDataset(base, augmentation: DetectionAugmentation(imageSize: 320), seed: 0)
 /// let loader = try DataLoader(train, batchSize: 16, seed: 0, workers: 2, collation: .detection)
 /// for epoch in 0..<epochs { train.startEpoch(epoch, of: epochs, closeMosaic: 10); var batches = loader.batches(epoch: epoch); … }
 /// ```
-public struct AugmentedDetectionDataset: Dataset {
+public struct AugmentedDetectionDataset: EpochScheduledDataset {
     /// The images and labels.
     public let base: DetectionDataset
     /// The augmentation.
     public let augmentation: DetectionAugmentation
     /// The seed behind every random choice.
     public let seed: UInt64
+    /// The last epochs without mosaic when the trainer sets the epoch (``startEpoch(_:of:)``).
+    public let closeMosaic: Int
     private let state = EpochState()
 
     /// The augmented view of `base`; the augmentation's image size must be the dataset's.
-    public init(_ base: DetectionDataset, augmentation: DetectionAugmentation, seed: UInt64) throws {
+    public init(_ base: DetectionDataset, augmentation: DetectionAugmentation, seed: UInt64, closeMosaic: Int = 10) throws {
         guard augmentation.imageSize == base.imageSize else {
             throw DataError.invalidArgument("the augmentation makes \(augmentation.imageSize)-pixel inputs but \(base.name) is read at \(base.imageSize)")
         }
+        guard closeMosaic >= 0 else { throw DataError.invalidArgument("close_mosaic must be 0 or more, got \(closeMosaic)") }
         self.base = base
         self.augmentation = augmentation
         self.seed = seed
+        self.closeMosaic = closeMosaic
     }
 
     /// The class names of the dataset.
@@ -42,6 +46,11 @@ public struct AugmentedDetectionDataset: Dataset {
     /// unless `epoch` is among the last `closeMosaic` of `epochs`.
     public func startEpoch(_ epoch: Int, of epochs: Int, closeMosaic: Int) {
         state.set(epoch: epoch, mosaic: epoch < epochs - closeMosaic)
+    }
+
+    /// Sets the epoch as ``startEpoch(_:of:closeMosaic:)`` does with this dataset's `closeMosaic`.
+    public func startEpoch(_ epoch: Int, of epochs: Int) {
+        startEpoch(epoch, of: epochs, closeMosaic: closeMosaic)
     }
 
     /// Whether examples asked for now use mosaic.

@@ -1,6 +1,7 @@
 /// Which parameters `--freeze` (and each step of `--unfreeze`) names: parameter-name patterns
-/// (``NamePattern``: globs and prefixes, comma-separated), the first N parameter tensors, or all
-/// but the last K (the course's "freeze all but the last k").
+/// (``NamePattern``: globs and prefixes, comma-separated), the first N parameter tensors, all
+/// but the last K (the course's "freeze all but the last k"), or the parameters of the first N
+/// rows `model.0` … `model.(N−1)` of a YOLO model (Ultralytics' `freeze=N`).
 ///
 /// ```swift
 /// let spec = try FreezeSpec(parsing: "all-but-last:2")
@@ -13,11 +14,14 @@ public enum FreezeSpec: Equatable, Sendable {
     case first(Int)
     /// Every parameter tensor but the last K.
     case allButLast(Int)
+    /// The parameters of the rows `model.0` … `model.(N−1)` (Ultralytics' `freeze=N`).
+    case firstModules(Int)
 
-    /// Reads `patterns`, `first:N` or `all-but-last:K`; throws ``FreezeSpecError`` for an empty
-    /// pattern or a count that is not a non-negative integer.
+    /// Reads `patterns`, `first:N`, `all-but-last:K` or `first-modules:N`; throws ``FreezeSpecError``
+    /// for an empty pattern or a count that is not a non-negative integer.
     public init(parsing text: String) throws {
-        for (prefix, make) in [("first:", FreezeSpec.first), ("all-but-last:", FreezeSpec.allButLast)] where text.hasPrefix(prefix) {
+        let counted = [("first:", FreezeSpec.first), ("all-but-last:", FreezeSpec.allButLast), ("first-modules:", FreezeSpec.firstModules)]
+        for (prefix, make) in counted where text.hasPrefix(prefix) {
             guard let count = Int(text.dropFirst(prefix.count)), count >= 0 else {
                 throw FreezeSpecError(spec: text, message: "\(prefix)N needs a whole number N ≥ 0")
             }
@@ -31,7 +35,7 @@ public enum FreezeSpec: Equatable, Sendable {
 
     /// The names of the parameters of `module` this selects, in state-dict order; a pattern
     /// that matches nothing throws ``UnmatchedPatternError``, a count beyond the parameter
-    /// tensors throws ``FreezeSpecError``.
+    /// tensors or `first-modules:N` on a model without a row `model.(N−1)` throws ``FreezeSpecError``.
     public func parameterNames(in module: Module) throws -> [String] {
         let names = module.namedParameters().map(\.name)
         switch self {
@@ -46,6 +50,12 @@ public enum FreezeSpec: Equatable, Sendable {
             }
             if case .first = self { return Array(names.prefix(count)) }
             return Array(names.dropLast(count))
+        case .firstModules(let count):
+            guard count == 0 || module.namedModules().contains(where: { $0.name == "model.\(count - 1)" }) else {
+                throw FreezeSpecError(spec: description, message: "the model has no row model.\(count - 1) (first-modules:N freezes the rows model.0 … model.N-1 of a YOLO model)")
+            }
+            let prefixes = (0..<count).map { "model.\($0)." }
+            return names.filter { name in prefixes.contains { name.hasPrefix($0) } }
         }
     }
 
@@ -55,6 +65,7 @@ public enum FreezeSpec: Equatable, Sendable {
         case .patterns(let patterns): patterns.joined(separator: ",")
         case .first(let count): "first:\(count)"
         case .allButLast(let count): "all-but-last:\(count)"
+        case .firstModules(let count): "first-modules:\(count)"
         }
     }
 }

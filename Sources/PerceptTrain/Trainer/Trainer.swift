@@ -158,6 +158,7 @@ public final class Trainer {
             model.keepFrozenBatchNormInEval()
         }
         let epochStart = Date(), secondsBefore = progress.epochSeconds
+        (training.dataset as? any EpochScheduledDataset)?.startEpoch(progress.epoch, of: settings.epochs)
         var batches = parallel.map { training.batches(epoch: progress.epoch, rank: $0.world.rank, of: $0.world.size) }
             ?? training.batches(epoch: progress.epoch)
         var index = 0
@@ -198,7 +199,7 @@ public final class Trainer {
         }
         if let clipNorm = settings.clipNorm { try GradientClipping.clipByNorm(model.parameters(trainableOnly: true), maxNorm: clipNorm) }
         try optimizer.step()
-        if let decay = settings.emaDecay { try WeightAverage.update(&progress.averageWeights, model: model, decay: decay) }
+        if let decay = settings.averageDecay(update: progress.step + 1) { try WeightAverage.update(&progress.averageWeights, model: model, decay: decay) }
         progress.step += 1
         progress.batchInEpoch += 1
         progress.lossSum += lossSum

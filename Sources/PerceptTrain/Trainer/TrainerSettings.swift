@@ -1,3 +1,4 @@
+import Foundation
 import PerceptNN
 
 /// The optimizers a run can choose by name.
@@ -25,6 +26,8 @@ public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
     case cosine
     /// ×0.1 after each third of the run.
     case step
+    /// Straight down to 1 % of the initial rate at the last step (Ultralytics' default `lrf` 0.01).
+    case linear
     /// Up to the learning rate over the first 30 %, then down (OneCycleLR).
     case onecycle
 
@@ -35,6 +38,7 @@ public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
         case .constant: return nil
         case .cosine: return .cosine(period: steps)
         case .step: return .step(stepSize: max(steps / 3, 1), gamma: 0.1)
+        case .linear: return .linear(startFactor: 1, endFactor: 0.01, steps: steps - 1)
         case .onecycle: return .oneCycle(maximum: learningRate, totalSteps: steps, cycleMomentum: false)
         }
     }
@@ -65,6 +69,9 @@ public struct TrainerSettings: Codable, Equatable, Sendable {
     /// The decay of an exponential moving average of the weights, validated and saved instead of
     /// the raw weights; nil keeps none.
     public var emaDecay: Double?
+    /// Ultralytics' ramp of that decay (its `tau`): the average's update `t` (1-based) decays by
+    /// `emaDecay · (1 − e^(−t/τ))`, so it follows the weights closely early on; nil keeps it constant.
+    public var emaRamp: Double?
 
     /// What is frozen in which epoch (fine-tuning); nil trains every parameter.
     public var freezing: FreezePlan?
@@ -74,4 +81,11 @@ public struct TrainerSettings: Codable, Equatable, Sendable {
 
     /// The defaults of `percept … train`.
     public init() {}
+
+    /// The decay of the weight average's update `update` (1-based), or nil without an average.
+    public func averageDecay(update: Int) -> Double? {
+        guard let emaDecay else { return nil }
+        guard let emaRamp, emaRamp > 0 else { return emaDecay }
+        return emaDecay * (1 - exp(-Double(update) / emaRamp))
+    }
 }

@@ -83,7 +83,7 @@ struct EvalCommand: ParsableCommand {
             if let plotFolder {
                 let matrix = try DetectionConfusionMatrix.build(groundTruth: truth, detections: detections, parameters: result.parameters,
                                                                 maxDetections: result.parameters.maxDetections.last ?? 100)
-                written = try writePlots(result, matrix: matrix, to: plotFolder)
+                written = try EvaluationPlots.write(result, matrix: matrix, to: plotFolder, command: "percept eval")
             }
             let report = EvalReport(result: result, ultralytics: ultralytics, truth: truth, detections: detections.count,
                                     skipped: skipped, plots: written)
@@ -127,28 +127,5 @@ struct EvalCommand: ParsableCommand {
     private func preparePlotFolder(_ path: String) throws -> OutputFolder {
         let inputs = [groundTruth, results] + (sigmas.map { [$0] } ?? [])
         return try OutputFolderCLI.check(path, argument: "--plots", protecting: OutputFolderCLI.inputs(inputs), force: force)
-    }
-
-    /// pr_curve.png, pr_<category>.png for each category and confusion_matrix.png.
-    private func writePlots(_ result: COCOEvaluationResult, matrix: DetectionConfusionMatrix, to output: OutputFolder) throws -> [String] {
-        var images: [(String, Image)] = [("pr_curve.png", PrecisionRecallPlot.overall(result))]
-        var used: Set<String> = []
-        for category in result.categoryIDs.indices {
-            var name = "pr_" + result.categoryNames[category].map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "_" }.joined() + ".png"
-            if !used.insert(name).inserted { name = "pr_\(result.categoryIDs[category]).png" }
-            images.append((name, PrecisionRecallPlot.category(result, at: category)))
-        }
-        images.append(("confusion_matrix.png", ConfusionMatrixPlot.draw(matrix)))
-        try OutputFolderCLI.write(output, command: "percept eval") { folder in
-            for (name, image) in images {
-                do {
-                    try image.write(to: folder.appendingPathComponent(name))
-                } catch let error as ImageError {
-                    CommandOutput.error(error)
-                    throw ExitCode(1)
-                }
-            }
-        }
-        return images.map { output.location.appendingPathComponent($0.0).path }
     }
 }

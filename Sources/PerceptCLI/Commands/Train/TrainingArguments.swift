@@ -107,7 +107,7 @@ struct TrainingArguments: Equatable {
         weightDecay = try number("weight_decay", { $0 >= 0 }, "a number ≥ 0")
         validationSplit = try number("val_split", { $0 > 0 && $0 < 1 }, "a fraction between 0 and 1")
         guard let optimizer = OptimizerKind(rawValue: values["optimizer"] ?? "") else { throw fail("optimizer", "sgd, adam, adamw or rmsprop") }
-        guard let schedule = ScheduleKind(rawValue: values["schedule"] ?? "") else { throw fail("schedule", "constant, cosine, step or onecycle") }
+        guard let schedule = ScheduleKind(rawValue: values["schedule"] ?? "") else { throw fail("schedule", "constant, cosine, step, onecycle or linear") }
         self.optimizer = optimizer
         self.schedule = schedule
         guard let skipBad = Bool(values["skip_bad"] ?? "false") else { throw fail("skip_bad", "true or false") }

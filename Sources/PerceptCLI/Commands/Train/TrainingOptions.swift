@@ -26,7 +26,7 @@ struct TrainingOptions: ParsableArguments {
     var lr: String?
     @Option(help: "sgd|adam|adamw|rmsprop (default adam).")
     var optimizer: String?
-    @Option(help: "constant|cosine|step|onecycle (default constant).")
+    @Option(help: "constant|cosine|step|onecycle|linear (default constant; linear ends at 1% of --lr, as Ultralytics' default).")
     var schedule: String?
     @Option(name: .customLong("warmup-epochs"), help: "Epochs of linear learning-rate warm-up (default 0).")
     var warmupEpochs: String?
@@ -56,7 +56,7 @@ struct TrainingOptions: ParsableArguments {
     var modelOptions: String?
     @Option(help: "A YAML file of options (keys as in args.yaml); flags override it.")
     var cfg: String?
-    @Option(help: "Parameters to freeze: name patterns (globs or prefixes, comma-separated), first:N or all-but-last:K tensors.")
+    @Option(help: "Parameters to freeze: name patterns (globs or prefixes, comma-separated), first:N or all-but-last:K tensors, or first-modules:N (the rows model.0 … model.N-1 of a YOLO model, Ultralytics' freeze=N).")
     var freeze: String?
     @Option(help: "Unfreeze during training: 'EPOCH:SPEC;EPOCH:SPEC' (after epoch EPOCH; SPEC as --freeze, * for all).")
     var unfreeze: String?
