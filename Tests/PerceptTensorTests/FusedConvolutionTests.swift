@@ -1,9 +1,10 @@
+import Foundation
 import Testing
 @testable import PerceptTensor
 
-/// `fusedConv2d` (one oneDNN inference primitive with post-ops) against the same convolution and
-/// activations run one after another, on oneDNN and on the engine's own kernels, to the issue's
-/// parity measure; channel counts off the 8/16 block, residuals plain and blocked, non-contiguous
+/// `fusedConv2d` (one oneDNN inference primitive with post-ops), on oneDNN and on the engine's own
+/// kernels, against the convolution and its activations computed in Float64, to the issue's parity
+/// measure; channel counts off the 8/16 block, residuals plain and blocked, non-contiguous
 /// inputs; and the errors a caller can make.
 @Suite("oneDNN fused inference convolution")
 struct FusedConvolutionTests {
@@ -12,15 +13,29 @@ struct FusedConvolutionTests {
         [.silu], [.sigmoid], [.tanh], [.add], [.silu, .add], [.add, .relu(negativeSlope: 0)],
     ]
 
-    /// The chain one op at a time (each op on `kernels`' path).
-    static func unfused(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ chain: [ConvolutionPostOp], residual: Tensor?,
-                        groups: Int) throws -> Tensor {
-        var y = try x.conv2d(weight: w, bias: b, stride: SpatialPair(2, 1), padding: 1, groups: groups)
-        for step in chain { y = try y.applying(step, residual: residual) }
+    /// The chain in Float64 from the same Float32 inputs: issue 14's parity reference.
+    static func reference(_ x: Tensor, _ w: Tensor, _ b: Tensor, _ chain: [ConvolutionPostOp], residual: Tensor?,
+                          groups: Int, outputShape: [Int]) -> [Double] {
+        let geometry = DNNLConvolutionTests.Case(input: x.shape, weight: w.shape, stride: SpatialPair(2, 1), padding: 1, groups: groups)
+        var y = DNNLConvolutionTests.reference(x, w, b, upstream: Tensor.zeros(outputShape), geometry).output
+        let added = residual.map { $0.contiguous().toArray().map(Double.init) } ?? []
+        for step in chain {
+            for index in y.indices {
+                let v = y[index]
+                switch step {
+                case let .relu(slope): y[index] = v > 0 ? v : Double(slope) * v
+                case let .clip(lower, upper): y[index] = Swift.min(Swift.max(v, Double(lower)), Double(upper))
+                case .silu: y[index] = v / (1 + Foundation.exp(-v))
+                case .sigmoid: y[index] = 1 / (1 + Foundation.exp(-v))
+                case .tanh: y[index] = Foundation.tanh(v)
+                case .add: y[index] = v + added[index]
+                }
+            }
+        }
         return y
     }
 
-    @Test("fused chains equal the unfused ops on oneDNN and on the fallback kernels to 1e-4", arguments: chains)
+    @Test("fused chains equal the Float64 reference on oneDNN and on the fallback kernels to 1e-4", arguments: chains)
     func fusedMatchesUnfused(_ chain: [ConvolutionPostOp]) throws {
         try #require(DNNL.isAvailable, "oneDNN (libdnnl2) is installed by Tools/install-deps")
         for (channels, groups, outputs, transposed) in [(13, 1, 19, false), (21, 1, 17, true), (12, 3, 18, false), (10, 10, 20, true)] {
@@ -36,7 +51,7 @@ struct FusedConvolutionTests {
                 let label = "\(chain) channels \(channels) groups \(groups) residual blocked \(residual?.hasDNNLLayout ?? false)"
                 let fused = try x.fusedConv2d(weight: w, bias: b, stride: SpatialPair(2, 1), padding: .explicit(1), groups: groups,
                                               postOps: chain, residual: residual)
-                let reference = try Self.unfused(x, w, b, chain, residual: residual, groups: groups).toArray().map(Double.init)
+                let reference = Self.reference(x, w, b, chain, residual: residual, groups: groups, outputShape: [2, outputs, 5, 7])
                 let fallback = try DNNL.withFallbackKernels {
                     try x.fusedConv2d(weight: w, bias: b, stride: SpatialPair(2, 1), padding: .explicit(1), groups: groups,
                                       postOps: chain, residual: residual)
