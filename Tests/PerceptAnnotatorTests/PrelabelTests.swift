@@ -155,7 +155,7 @@ struct PrelabelTests {
     func failureOnOneImage() async throws {
         let lines = ReportLines()
         let source = FakeProposals(failing: ["b.png"])
-        let server = try await TestServer(source: source, report: { lines.append($0) })
+        let server = try await TestServer(source: source, reportTo: lines)
         var (status, body) = try await server.client.json("POST", "/api/prelabel", "{}")
         #expect(status == 202)
         body = try await Self.finish(server)

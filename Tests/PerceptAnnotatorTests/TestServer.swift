@@ -17,14 +17,15 @@ final class TestServer {
 
     init(images: [(path: String, width: Int, height: Int)] = TestServer.defaultImages, classes: [String] = ["cat", "dog"],
          settings: ServerSettings = ServerSettings(port: 0), source: (any ProposalSource)? = nil,
-         report: @escaping @Sendable (String) -> Void = { _ in }, prepare: (URL) throws -> Void = { _ in }) async throws {
+         reportTo lines: ReportLines? = nil, prepare: (URL) throws -> Void = { _ in }) async throws {
         folder = try TestServer.temporaryFolder()
         for image in images { try TestServer.writeImage(folder.appendingPathComponent(image.path), width: image.width, height: image.height) }
         try prepare(folder)
         store = try AnnotationStore(root: folder)
         try store.scan()
         try store.ensureClasses(classes.enumerated().map { ($0.offset, $0.element) })
-        let prelabeler = source.map { Prelabeler(store: store, source: $0, report: report) }
+        var prelabeler: Prelabeler?
+        if let source { prelabeler = Prelabeler(store: store, source: source) { line in lines?.append(line) } }
         self.prelabeler = prelabeler
         let server = try AnnotatorServer(store: store, settings: settings, prelabeler: prelabeler)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
