@@ -8,20 +8,26 @@ final class TestServer {
     let store: AnnotationStore
     let port: Int
     let client: HTTPClient
+    /// The detector runner when the server was given a proposal source.
+    let prelabeler: Prelabeler?
     private let task: Task<Void, Error>
 
     /// The images every test folder holds: two at the top, one in a subfolder.
     static let defaultImages: [(path: String, width: Int, height: Int)] = [("a.png", 64, 48), ("b.png", 40, 30), ("sub/c.png", 32, 32)]
 
     init(images: [(path: String, width: Int, height: Int)] = TestServer.defaultImages, classes: [String] = ["cat", "dog"],
-         settings: ServerSettings = ServerSettings(port: 0), prepare: (URL) throws -> Void = { _ in }) async throws {
+         settings: ServerSettings = ServerSettings(port: 0), source: (any ProposalSource)? = nil,
+         reportTo lines: ReportLines? = nil, prepare: (URL) throws -> Void = { _ in }) async throws {
         folder = try TestServer.temporaryFolder()
         for image in images { try TestServer.writeImage(folder.appendingPathComponent(image.path), width: image.width, height: image.height) }
         try prepare(folder)
         store = try AnnotationStore(root: folder)
         try store.scan()
         try store.ensureClasses(classes.enumerated().map { ($0.offset, $0.element) })
-        let server = try AnnotatorServer(store: store, settings: settings)
+        var prelabeler: Prelabeler?
+        if let source { prelabeler = Prelabeler(store: store, source: source) { line in lines?.append(line) } }
+        self.prelabeler = prelabeler
+        let server = try AnnotatorServer(store: store, settings: settings, prelabeler: prelabeler)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         task = Task { try await server.run(handleSignals: false) { continuation.yield($0) } }
         var bound = 0

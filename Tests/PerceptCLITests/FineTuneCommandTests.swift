@@ -92,7 +92,7 @@ struct FineTuneCommandTests {
         #expect(!FileManager.default.fileExists(atPath: Self.marker))
     }
 
-    @Test("weights inspect reads .pth files; convert writes every tensor bit for bit with its dtype, and the metadata of a recognised model")
+    @Test("weights inspect reads .pth files; convert writes every tensor bit for bit with its dtype, and the metadata of a recognised model; --half stores float32 as float16")
     func inspectAndConvert() throws {
         let inspected = try runPercept(["weights", "inspect", Self.torch("dtypes.pt"), "--json"])
         #expect(inspected.status == 0, "\(inspected.stderr)")
@@ -117,6 +117,17 @@ struct FineTuneCommandTests {
         #expect(file.metadata["percept.arch"] == "cifar_resnet20")
         #expect(try file.entry(named: "fc.weight").dtype == .float16)
         #expect(try runPercept(["summary", model]).status == 0)
+        let shipped = fixturesFolder.appendingPathComponent("models/cifar_resnet20-fashion0-4.safetensors").path
+        let half = folder.appendingPathComponent("half.safetensors").path
+        let halved = try runPercept(["weights", "convert", shipped, half, "--half"])
+        #expect(halved.status == 0 && halved.stdout.contains("float32 stored as float16"), "\(halved.stderr)")
+        let halfFile = try SafetensorsFile(path: half), fullFile = try SafetensorsFile(path: shipped)
+        #expect(try halfFile.entry(named: "fc.weight").dtype == .float16 && halfFile.metadata["percept.arch"] == "cifar_resnet20")
+        let size = { (path: String) in (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        #expect(try Double(size(half)) < 0.55 * Double(size(shipped)))
+        let full = try fullFile.floats(of: "fc.weight"), rounded = try halfFile.floats(of: "fc.weight")
+        #expect(zip(full, rounded).allSatisfy { Swift.abs($0 - $1) <= Swift.abs($0) / 1024 + 1e-7 })
+        #expect(try runPercept(["summary", half]).status == 0)
         let summary = try runPercept(["summary", Self.torch("cifar_resnet20_gray.pth")])
         #expect(summary.status == 0 && summary.stdout.contains("cifar_resnet20"), "\(summary.stderr)")
 

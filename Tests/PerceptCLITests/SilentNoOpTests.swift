@@ -4,7 +4,7 @@ import Testing
 
 /// Runs `percept annotate serve` until it prints its URL, then stops it; returns the exit
 /// status (nil when it was serving), standard output up to the URL and standard error.
-private func startServer(_ arguments: [String]) throws -> (status: Int32?, stdout: String, stderr: String) {
+func startServer(_ arguments: [String]) throws -> (status: Int32?, stdout: String, stderr: String) {
     let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         .deletingLastPathComponent().appendingPathComponent("percept")
     let process = Process()

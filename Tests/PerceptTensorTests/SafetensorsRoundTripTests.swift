@@ -21,6 +21,26 @@ struct SafetensorsRoundTripTests {
         return writer
     }
 
+    @Test("storingFloat32AsFloat16 rounds F32 tensors to F16 (nearest even, overflow to infinity) and keeps the other types and the metadata")
+    func halving() throws {
+        let halved = try mixedWriter().storingFloat32AsFloat16()
+        let path = try Support.temporaryFolder() + "/halved.safetensors"
+        try halved.write(to: path)
+        let file = try SafetensorsFile(path: path)
+        #expect(file.metadata == (try mixedWriter()).metadata)
+        #expect(try file.entry(named: "weight").dtype == .float16 && file.entry(named: "scalar").dtype == .float16)
+        #expect(try file.entry(named: "precise").dtype == .float64 && file.entry(named: "labels").dtype == .int64)
+        // 1.5, -0 and 3 are exact in float16; the largest float overflows to -infinity; the
+        // smallest subnormal float rounds to zero.
+        #expect(try file.floats(of: "weight").map(\.bitPattern) == [Float](arrayLiteral: 1.5, -0.0, .infinity, -.infinity, 0, 3).map(\.bitPattern))
+        #expect(try file.floats(of: "scalar") == [7] && file.floats(of: "empty").isEmpty)
+        #expect(try file.withBytes(of: "weight") { Array($0) } == [0x00, 0x3e, 0x00, 0x80, 0x00, 0x7c, 0x00, 0xfc, 0x00, 0x00, 0x00, 0x42])
+        var rounding = SafetensorsWriter()
+        try rounding.add("x", shape: [2], values: [Float(1 + 1.0 / 2048), Float(0.1)])
+        try rounding.storingFloat32AsFloat16().write(to: path)
+        #expect(try SafetensorsFile(path: path).floats(of: "x") == [1, 0.099975586], "ties to even: 1 + 2⁻¹¹ → 1; 0.1 → 0.0999756")
+    }
+
     @Test("every written dtype and the metadata read back unchanged", arguments: [SafetensorsFile.Loading.memoryMapped, .readFully])
     func roundTrip(loading: SafetensorsFile.Loading) throws {
         let writer = try mixedWriter()

@@ -11,7 +11,7 @@ struct APIRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/images") { request, _ in try listImages(request) }
         router.get("/api/images/{id}") { _, context in
-            JSONResponse.make(APICoding.json(try store.state(of: try imageID(context))))
+            JSONResponse.make(APICoding.json(try store.state(of: try APIRoutes.imageID(context))))
         }
         router.put("/api/images/{id}/shapes") { request, context in try await replaceShapes(request, context) }
         router.patch("/api/images/{id}") { request, context in try await updateImage(request, context) }
@@ -23,7 +23,8 @@ struct APIRoutes: Sendable {
         router.get("/images/{id}") { _, context in try imageFile(context) }
     }
 
-    private func imageID(_ context: BasicRequestContext) throws -> Int {
+    /// The numeric image id of the route's `{id}`.
+    static func imageID(_ context: BasicRequestContext) throws -> Int {
         guard let id = context.parameters.get("id", as: Int.self) else {
             throw AnnotatorError.invalid(place: "path", detail: "expected a numeric image id, found '\(context.parameters.get("id") ?? "")'")
         }
@@ -58,7 +59,7 @@ struct APIRoutes: Sendable {
     }
 
     private func replaceShapes(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = try imageID(context)
+        let id = try APIRoutes.imageID(context)
         let value = try await body(request)
         let version = try APICoding.integer(value["version"], place: "version")
         let shapes = try APICoding.list(value["shapes"], place: "shapes").enumerated().map { index, shape in
@@ -74,7 +75,7 @@ struct APIRoutes: Sendable {
     }
 
     private func updateImage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let id = try imageID(context)
+        let id = try APIRoutes.imageID(context)
         let value = try await body(request)
         var status: ImageStatus?
         if let name = value["status"] {
@@ -175,7 +176,7 @@ struct APIRoutes: Sendable {
     }
 
     private func imageFile(_ context: BasicRequestContext) throws -> Response {
-        let url = try store.imageURL(of: try imageID(context))
+        let url = try store.imageURL(of: try APIRoutes.imageID(context))
         let bytes: [UInt8]
         do {
             bytes = [UInt8](try Data(contentsOf: url))

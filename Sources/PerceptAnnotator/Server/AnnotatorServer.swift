@@ -40,14 +40,18 @@ public struct AnnotatorServer: Sendable {
     public let store: AnnotationStore
     /// How to listen.
     public let settings: ServerSettings
+    /// The detector that proposes boxes for opened images and "pre-label all", if any.
+    public let prelabeler: Prelabeler?
 
-    /// A server over `store`; throws when a non-loopback host has no token.
-    public init(store: AnnotationStore, settings: ServerSettings) throws {
+    /// A server over `store`, with proposals from `prelabeler` when given; throws when a
+    /// non-loopback host has no token.
+    public init(store: AnnotationStore, settings: ServerSettings, prelabeler: Prelabeler? = nil) throws {
         guard settings.isLoopback || !(settings.token ?? "").isEmpty else {
             throw AnnotatorError.invalid(place: "--host", detail: "listening on \(settings.host) needs a token")
         }
         self.store = store
         self.settings = settings
+        self.prelabeler = prelabeler
     }
 
     /// Serves until the task is cancelled or (when `handleSignals`) SIGINT/SIGTERM arrives;
@@ -57,6 +61,7 @@ public struct AnnotatorServer: Sendable {
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AccessMiddleware(token: settings.token, checkHost: settings.isLoopback && settings.token == nil))
         APIRoutes(store: store, bodyLimit: settings.bodyLimit).register(on: router)
+        PrelabelRoutes(store: store, prelabeler: prelabeler).register(on: router)
         WebRoutes().register(on: router)
         var logger = Logger(label: "percept-annotate")
         logger.logLevel = .critical
@@ -65,6 +70,7 @@ public struct AnnotatorServer: Sendable {
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "percept"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+        defer { prelabeler?.cancel() }
         try await application.runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])
     }
 }

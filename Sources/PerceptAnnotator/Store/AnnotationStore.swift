@@ -55,6 +55,10 @@ public final class AnnotationStore: Sendable {
                 CREATE TABLE setting (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                 """)
         }
+        // Whether the detector of `--detector` has run on the image, so it never runs twice.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE image ADD COLUMN detectorRun INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

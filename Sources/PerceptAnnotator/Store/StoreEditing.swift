@@ -100,24 +100,27 @@ extension AnnotationStore {
     /// name exists; returns the id each name ends up with.
     @discardableResult
     public func ensureClasses(_ wanted: [(id: Int, name: String)]) throws -> [String: Int] {
-        try write { db in
-            var byName = Dictionary(uniqueKeysWithValues: try AnnotationStore.classes(in: db).map { ($0.name, $0.id) })
-            var usedIDs = Set(byName.values)
-            var position = byName.count
-            var nextID = max(try Int.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'nextClassID'") ?? 0,
-                             (usedIDs.max() ?? -1) + 1, (wanted.map(\.id).max() ?? -1) + 1)
-            for (wantedID, name) in wanted where byName[name] == nil {
-                let id = usedIDs.contains(wantedID) || wantedID < 0 ? nextID : wantedID
-                if id == nextID { nextID += 1 }
-                try db.execute(sql: "INSERT INTO labelClass (id, name, color, position) VALUES (?, ?, ?, ?)",
-                               arguments: [id, name, LabelClass.defaultColor(for: id), position])
-                position += 1
-                usedIDs.insert(id)
-                byName[name] = id
-            }
-            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('nextClassID', ?)", arguments: [nextID])
-            return byName
+        try write { db in try AnnotationStore.ensureClasses(wanted, in: db) }
+    }
+
+    /// ``ensureClasses(_:)`` inside a transaction; a negative id asks for a new one.
+    static func ensureClasses(_ wanted: [(id: Int, name: String)], in db: Database) throws -> [String: Int] {
+        var byName = Dictionary(uniqueKeysWithValues: try AnnotationStore.classes(in: db).map { ($0.name, $0.id) })
+        var usedIDs = Set(byName.values)
+        var position = byName.count
+        var nextID = max(try Int.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'nextClassID'") ?? 0,
+                         (usedIDs.max() ?? -1) + 1, (wanted.map(\.id).max() ?? -1) + 1)
+        for (wantedID, name) in wanted where byName[name] == nil {
+            let id = usedIDs.contains(wantedID) || wantedID < 0 ? nextID : wantedID
+            if id == nextID { nextID += 1 }
+            try db.execute(sql: "INSERT INTO labelClass (id, name, color, position) VALUES (?, ?, ?, ?)",
+                           arguments: [id, name, LabelClass.defaultColor(for: id), position])
+            position += 1
+            usedIDs.insert(id)
+            byName[name] = id
         }
+        try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('nextClassID', ?)", arguments: [nextID])
+        return byName
     }
 
     /// Replaces the proposals of each listed image with new ones (people's shapes stay).

@@ -31,6 +31,7 @@ const app = {
   searchIndex: 0,        // the highlighted row of the class search
   opening: null,         // the id of the image being loaded; edits wait until it is shown
   openRequest: 0,        // counts openImage calls, so only the latest one is shown
+  detector: false,       // whether the server has a detector (--detector) to propose boxes
 };
 
 // ---- HTTP ----
@@ -247,7 +248,12 @@ async function openImage(imageId, how = "push") {
   app.drag = null;
   let result;
   try {
-    result = await api("GET", `/api/images/${imageId}`);
+    // With a detector, the server runs it first on an image that has no proposals yet.
+    result = app.detector ? await api("POST", `/api/images/${imageId}/propose`, {}) : await api("GET", `/api/images/${imageId}`);
+    // The detector may have added classes the list does not show yet.
+    if (result.status === 200 && result.data.shapes.some((shape) => !app.classes.some((entry) => entry.id === shape.class))) {
+      await loadClasses();
+    }
   } catch (error) {
     result = null;
   }
@@ -259,6 +265,7 @@ async function openImage(imageId, how = "push") {
       : `Offline: cannot open image ${imageId} until the server answers. Your edits are kept and retried.`);
   }
   const state = result.data;
+  if (state.warning) showError(state.warning);
   if (!app.pendingShapes.has(imageId)) app.versions.set(imageId, state.version);
   const pending = app.pendingShapes.get(imageId);
   app.current = { image: state.image, shapes: pending ? clone(pending) : state.shapes };

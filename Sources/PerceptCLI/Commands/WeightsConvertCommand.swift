@@ -14,6 +14,9 @@ struct ConvertWeightsCommand: ParsableCommand {
         Examples:
           percept weights convert resnet18-f37072fd.pth resnet18.safetensors --arch resnet18
           percept weights convert checkpoint.pt weights.safetensors
+          percept weights convert best.safetensors small.safetensors --half
+        With --half every float32 tensor is stored as float16 (half the file; values rounded to the
+        nearest float16, as PyTorch's .half()); readers widen them back to float32 on load.
         """
     )
 
@@ -28,6 +31,9 @@ struct ConvertWeightsCommand: ParsableCommand {
 
     @Flag(help: "Replace OUT if it exists.")
     var force = false
+
+    @Flag(help: "Store float32 tensors as float16 (half the size).")
+    var half = false
 
     func run() throws {
         try CommandOutput.requireNewFile(output, input: input, force: force)
@@ -50,13 +56,15 @@ struct ConvertWeightsCommand: ParsableCommand {
         } else {
             ClassifyCLI.printError("\(input): notice: no architecture named or recognised; writing the tensors without Percept's metadata (add --arch NAME)")
         }
-        let writer: SafetensorsWriter
+        var writer: SafetensorsWriter
         if TorchFile.isTorchFile(input) {
             writer = try TorchFile.read(path: input).safetensorsWriter(metadata: metadata)
         } else {
             writer = try SafetensorsFile(path: input).rawWriter(metadata: metadata)
         }
+        if half { writer = writer.storingFloat32AsFloat16() }
         try writer.write(to: output)
-        print("\(output): \(pretrained.stateDict.count) tensors" + (metadata[ModelFile.architectureKey].map { ", architecture \($0)" } ?? ""))
+        print("\(output): \(pretrained.stateDict.count) tensors" + (metadata[ModelFile.architectureKey].map { ", architecture \($0)" } ?? "")
+              + (half ? ", float32 stored as float16" : ""))
     }
 }

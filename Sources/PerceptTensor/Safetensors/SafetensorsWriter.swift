@@ -60,6 +60,26 @@ public struct SafetensorsWriter: Sendable {
         return order.reduce(into: header) { $0.append(contentsOf: tensors[$1].bytes) }
     }
 
+    /// The same tensors with every F32 tensor stored as F16 (rounded to the nearest float16, as
+    /// PyTorch's `.half()`), for files half the size; other types are kept.
+    public func storingFloat32AsFloat16() -> SafetensorsWriter {
+        var halved = self
+        halved.tensors = tensors.map { tensor in
+            guard tensor.dtype == .float32 else { return tensor }
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(tensor.bytes.count / 2)
+            for start in stride(from: 0, to: tensor.bytes.count, by: 4) {
+                let bits = UInt32(tensor.bytes[start]) | UInt32(tensor.bytes[start + 1]) << 8
+                    | UInt32(tensor.bytes[start + 2]) << 16 | UInt32(tensor.bytes[start + 3]) << 24
+                let half = Float16(Float(bitPattern: bits)).bitPattern
+                bytes.append(UInt8(half & 0xff))
+                bytes.append(UInt8(half >> 8))
+            }
+            return (tensor.name, .float16, tensor.shape, bytes)
+        }
+        return halved
+    }
+
     /// Writes the file to `path` atomically: a temporary file in the same folder, flushed to disk,
     /// then renamed over `path`, so readers never see a partial file.
     public func write(to path: String) throws {

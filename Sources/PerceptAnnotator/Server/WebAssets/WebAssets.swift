@@ -10,6 +10,7 @@ enum WebAssets {
         "export.js": exportJS,
         "index.html": indexHTML,
         "panels.js": panelsJS,
+        "prelabel.js": prelabelJS,
         "search.js": searchJS,
     ]
 }

@@ -85,6 +85,9 @@ aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; co
 .panel input[type=range] { width: 100%; }
 .hint { color: var(--muted); margin: 0; }
 textarea { width: 100%; resize: vertical; }
+#prelabel { display: flex; flex-direction: column; gap: 4px; margin-top: 6px; border-top: 1px solid var(--line); padding-top: 6px; }
+#prelabel[hidden] { display: none; }
+.warnings { list-style: none; margin: 0; padding: 0; max-height: 120px; overflow-y: auto; color: var(--warn); font-size: 11px; word-break: break-all; }
 #stage { flex: 1; position: relative; background: #111214; overflow: hidden; }
 #canvas { width: 100%; height: 100%; display: block; cursor: crosshair; }
 #left, #stage { user-select: none; }

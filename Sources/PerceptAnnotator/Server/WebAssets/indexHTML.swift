@@ -101,6 +101,11 @@ extension WebAssets {
         <input id="threshold" type="range" min="0" max="1" step="0.01" value="0.5"></label>
       <button id="accept-all">Accept all shown</button>
       <button id="reject-all">Reject all</button>
+      <div id="prelabel" hidden>
+        <button id="prelabel-all" title="Run the detector on every image that has no proposals yet, in the background">Pre-label all</button>
+        <div id="prelabel-progress" class="hint"></div>
+        <ul id="prelabel-warnings" class="warnings"></ul>
+      </div>
     </div>
     <h2>Review</h2>
     <div class="panel">
@@ -150,6 +155,7 @@ extension WebAssets {
 <script src="/app/canvas.js"></script>
 <script src="/app/search.js"></script>
 <script src="/app/export.js"></script>
+<script src="/app/prelabel.js"></script>
 <script src="/app/panels.js"></script>
 </body>
 </html>

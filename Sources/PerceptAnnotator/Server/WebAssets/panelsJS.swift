@@ -229,6 +229,7 @@ async function start() {
   if (location.search.includes("token=")) history.replaceState(null, "", location.pathname + location.hash);
   wire();
   setTool("select");
+  await wirePrelabel();
   await loadClasses();
   await loadImages();
   const requested = Number(location.hash.slice(1));

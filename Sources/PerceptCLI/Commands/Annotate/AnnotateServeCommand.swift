@@ -6,7 +6,14 @@ import Percept
 struct AnnotateServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the labeling app over DIR and its subfolders (annotations in DIR/.percept/annotations.sqlite)."
+        abstract: "Serve the labeling app over DIR and its subfolders (annotations in DIR/.percept/annotations.sqlite).",
+        discussion: """
+        With --detector, a YOLO detector (an Ultralytics .pt or Percept .safetensors, as `percept detect
+        predict` reads) proposes boxes: when an image without proposals that it has not seen is opened,
+        and for every such image with "Pre-label all" (in the background). Proposals are dashed until
+        accepted (y); they never replace people's shapes, a box repeating a person's box of its class is
+        left out, and the detector's class names join the class list by name (missing names are added).
+        """
     )
 
     @Argument(help: "The folder of images.")
@@ -42,7 +49,21 @@ struct AnnotateServeCommand: ParsableCommand {
     @Option(help: "The COCO annotations file whose image and category ids the results use.")
     var predictionsGroundTruth: String?
 
+    @Option(help: "Detector weights whose boxes become proposals (an Ultralytics .pt or Percept .safetensors).")
+    var detector: String?
+
+    @Option(help: "With --detector: keep boxes scoring above this (0...1).")
+    var conf: Float = 0.25
+
+    @Option(name: .customLong("detector-imgsz"), help: "With --detector: the square inference side, a multiple of 32 (default: the size the weights record).")
+    var detectorImageSize: Int?
+
     func validate() throws {
+        guard (0...1).contains(conf) else { throw ValidationError("--conf must lie in 0...1, got \(conf)") }
+        if let detectorImageSize, detectorImageSize < 32 || detectorImageSize % 32 != 0 {
+            throw ValidationError("--detector-imgsz must be a positive multiple of 32, got \(detectorImageSize)")
+        }
+        if detector == nil, detectorImageSize != nil { throw ValidationError("--detector-imgsz needs --detector WEIGHTS") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, found \(port)") }
         if predictionsGroundTruth != nil, importPredictions == nil {
             throw ValidationError("--predictions-ground-truth needs --import-predictions")
@@ -54,6 +75,7 @@ struct AnnotateServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let proposals = try detector.map { try DetectorProposals.load($0, confidence: conf, imageSize: detectorImageSize) }
         let store = try AnnotateCommand.openStore(folder: folder, database: db, mustExist: false)
         if let classes {
             try AnnotateClassFile.apply(classes, to: store, renaming: try renameClasses.map(AnnotateClassFile.renaming) ?? [:],
@@ -66,7 +88,13 @@ struct AnnotateServeCommand: ParsableCommand {
         var chosen = ServerSettings(host: host, port: port, token: token)
         if !chosen.isLoopback, chosen.token == nil { chosen.token = ServerSettings.generateToken() }
         let settings = chosen
-        let server = try AnnotateCommand.fail(host) { try AnnotatorServer(store: store, settings: settings) }
+        if let proposals, let detector {
+            print("percept annotate: detector \(detector) (\(proposals.predictor.classNames.joined(separator: ", "))) proposes boxes above \(conf) at \(proposals.predictor.imageSize) px")
+        }
+        let prelabeler = proposals.map { source in
+            Prelabeler(store: store, source: source) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
+        let server = try AnnotateCommand.fail(host) { try AnnotatorServer(store: store, settings: settings, prelabeler: prelabeler) }
         let count = try AnnotateCommand.fail(folder) { try store.images().count }
         let failure = BlockingServe.run {
             try await server.run { boundPort in
