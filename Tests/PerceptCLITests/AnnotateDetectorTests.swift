@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// `percept annotate serve --detector`: the detector is loaded and named before the server

@@ -1,4 +1,5 @@
 import Foundation
+import PerceptTestSupport
 import Testing
 
 /// `percept detect train` and `percept detect val` end to end on a tiny synth-detect set: the run
