@@ -145,7 +145,7 @@ struct APITests {
         let web = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/PerceptAnnotator/Web")
         let files = try FileManager.default.contentsOfDirectory(atPath: web.path).sorted()
-        #expect(files == ["app.css", "app.js", "canvas.js", "editing.js", "export.js", "index.html", "panels.js", "search.js"])
+        #expect(files == ["app.css", "app.js", "canvas.js", "editing.js", "export.js", "index.html", "panels.js", "prelabel.js", "search.js"])
         for file in files {
             let answer = try await server.client.send("GET", file == "index.html" ? "/" : "/app/\(file)")
             #expect(answer.status == 200)

@@ -5,11 +5,11 @@ import PerceptLabels
 import Testing
 
 /// A detector stand-in: fixed boxes per file name, a failure for the names in `failing`, an
-/// optional pause per call, and a count of the calls per file.
+/// optional gate that holds every call until the test releases it, and a count of the calls per file.
 final class FakeProposals: ProposalSource, @unchecked Sendable {
     private let boxes: [String: [Proposal]]
     private let failing: Set<String>
-    private let pause: TimeInterval
+    private let gate: DispatchSemaphore?
     private let lock = NSLock()
     private var callsByFile: [String: Int] = [:]
 
@@ -17,11 +17,14 @@ final class FakeProposals: ProposalSource, @unchecked Sendable {
         var description: String { "the model ran out of luck" }
     }
 
-    init(_ boxes: [String: [Proposal]] = [:], failing: Set<String> = [], pause: TimeInterval = 0) {
+    init(_ boxes: [String: [Proposal]] = [:], failing: Set<String> = [], held: Bool = false) {
         self.boxes = boxes
         self.failing = failing
-        self.pause = pause
+        gate = held ? DispatchSemaphore(value: 0) : nil
     }
+
+    /// Lets held calls (and every later one) through.
+    func release() { gate?.signal() }
 
     /// Calls so far for the file named `name`.
     func calls(_ name: String) -> Int { lock.withLock { callsByFile[name] ?? 0 } }
@@ -32,7 +35,10 @@ final class FakeProposals: ProposalSource, @unchecked Sendable {
     func proposals(forImageAt url: URL, width: Int, height: Int) throws -> [Proposal] {
         let name = url.lastPathComponent
         lock.withLock { callsByFile[name, default: 0] += 1 }
-        if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+        if let gate {
+            gate.wait()
+            gate.signal()
+        }
         if failing.contains(name) { throw Failure() }
         return boxes[name] ?? [Proposal(box: BoundingBox(minX: 2, minY: 3, maxX: 12, maxY: 14), score: 0.9, className: "cat")]
     }
@@ -124,7 +130,7 @@ struct PrelabelTests {
     @Test("pre-label all runs in the background: edits are answered meanwhile, a second start joins the run, every image is run once")
     func prelabelAllWhileEditing() async throws {
         let images = (0..<8).map { (path: "img\($0).png", width: 40, height: 30) }
-        let source = FakeProposals(pause: 0.25)
+        let source = FakeProposals(held: true)
         let server = try await TestServer(images: images, source: source)
         var (status, body) = try await server.client.json("POST", "/api/prelabel", "{}")
         #expect(status == 202 && body["running"]?.bool == true && body["total"]?.integer == 8)
@@ -141,6 +147,7 @@ struct PrelabelTests {
         #expect(body["running"]?.bool == true, "the edit was answered while the run went on")
         (status, body) = try await server.client.json("POST", "/api/prelabel", "{}")
         #expect(status == 202 && body["total"]?.integer == 8, "a second start joins the run")
+        source.release()
         let end = try await Self.finish(server)
         #expect(end["done"]?.integer == 8 && end["proposals"]?.integer == 8 && end["failed"]?.integer == 0)
         #expect(images.allSatisfy { source.calls($0.path) == 1 })

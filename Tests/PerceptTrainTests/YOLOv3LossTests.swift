@@ -129,6 +129,7 @@ struct YOLOv3LossTests {
                 largest = Swift.max(largest, Swift.abs(numeric))
             }
         }
-        #expect(largest > 0.05, "the check must see gradients, largest \(largest)")
+        // Gradients five times the absolute tolerance at least, so the comparison above is not vacuous.
+        #expect(largest > 1e-2, "the check must see gradients, largest \(largest)")
     }
 }

@@ -53,17 +53,8 @@ struct DetectValCommand: ParsableCommand {
                 throw ClassifyInputError(description: "\(weights): error: the weights know \(predictor.classNames.count) classes (\(predictor.classNames.joined(separator: ", "))); \(data) has \(dataset.classNames.count)")
             }
             let (truth, detections) = try collect(predictor, dataset: dataset)
-            let parameters = COCOEvaluationParameters(iouType: .bbox)
-            let result = try COCOEvaluator.evaluate(groundTruth: truth, detections: detections, parameters: parameters)
-            let ultralytics = variant == .ultralytics
-                ? try UltralyticsAveragePrecision.evaluate(groundTruth: truth, detections: detections, parameters: result.parameters) : nil
-            var written: [String] = []
-            if let output {
-                let matrix = try DetectionConfusionMatrix.build(groundTruth: truth, detections: detections, parameters: result.parameters,
-                                                                maxDetections: result.parameters.maxDetections.last ?? 100)
-                written = try EvaluationPlots.write(result, matrix: matrix, to: output, command: "percept detect val")
-            }
-            let report = EvalReport(result: result, ultralytics: ultralytics, truth: truth, detections: detections.count, skipped: [], plots: written)
+            let report = try EvalReport.evaluate(truth: truth, detections: detections, parameters: COCOEvaluationParameters(iouType: .bbox),
+                                                 variant: variant, plotFolder: output, command: "percept detect val", skipped: [])
             print(json ? report.json() : report.text())
         }
     }

@@ -76,17 +76,8 @@ struct EvalCommand: ParsableCommand {
                                                                                iouType: iouType, keypointSigmas: parameters.keypointSigmas)
             let skipped = try report(truthProblems + detectionProblems)
             if let classes { parameters.categoryIDs = try EvalOptionParsing.categories(classes, in: truth) }
-            let result = try COCOEvaluator.evaluate(groundTruth: truth, detections: detections, parameters: parameters)
-            let ultralytics = variant == .ultralytics
-                ? try UltralyticsAveragePrecision.evaluate(groundTruth: truth, detections: detections, parameters: result.parameters) : nil
-            var written: [String] = []
-            if let plotFolder {
-                let matrix = try DetectionConfusionMatrix.build(groundTruth: truth, detections: detections, parameters: result.parameters,
-                                                                maxDetections: result.parameters.maxDetections.last ?? 100)
-                written = try EvaluationPlots.write(result, matrix: matrix, to: plotFolder, command: "percept eval")
-            }
-            let report = EvalReport(result: result, ultralytics: ultralytics, truth: truth, detections: detections.count,
-                                    skipped: skipped, plots: written)
+            let report = try EvalReport.evaluate(truth: truth, detections: detections, parameters: parameters, variant: variant,
+                                                 plotFolder: plotFolder, command: "percept eval", skipped: skipped)
             print(json ? report.json() : report.text())
         } catch let error as LabelError {
             FileHandle.standardError.write(Data((error.problem.description + "\n").utf8))

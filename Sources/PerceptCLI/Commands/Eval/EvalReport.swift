@@ -101,3 +101,22 @@ struct EvalReport {
 enum PlotName {
     static func cut(_ name: String, _ width: Int) -> String { name.count <= width ? name : String(name.prefix(width - 1)) + "~" }
 }
+
+extension EvalReport {
+    /// Scores `detections` against `truth` with COCO's evaluation (and Ultralytics' average
+    /// precision beside it for `variant`), writes the PR-curve and confusion-matrix PNGs into
+    /// `plotFolder` when given, and returns what to print.
+    static func evaluate(truth: COCOGroundTruth, detections: [COCODetection], parameters: COCOEvaluationParameters,
+                         variant: EvalCommand.Variant, plotFolder: OutputFolder?, command: String, skipped: [String]) throws -> EvalReport {
+        let result = try COCOEvaluator.evaluate(groundTruth: truth, detections: detections, parameters: parameters)
+        let ultralytics = variant == .ultralytics
+            ? try UltralyticsAveragePrecision.evaluate(groundTruth: truth, detections: detections, parameters: result.parameters) : nil
+        var written: [String] = []
+        if let plotFolder {
+            let matrix = try DetectionConfusionMatrix.build(groundTruth: truth, detections: detections, parameters: result.parameters,
+                                                            maxDetections: result.parameters.maxDetections.last ?? 100)
+            written = try EvaluationPlots.write(result, matrix: matrix, to: plotFolder, command: command)
+        }
+        return EvalReport(result: result, ultralytics: ultralytics, truth: truth, detections: detections.count, skipped: skipped, plots: written)
+    }
+}
