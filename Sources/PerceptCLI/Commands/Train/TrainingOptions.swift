@@ -32,7 +32,7 @@ struct TrainingOptions: ParsableArguments {
     var warmupEpochs: String?
     @Option(name: .customLong("weight-decay"), help: "Weight decay (default 0).")
     var weightDecay: String?
-    @Option(help: "An augmentation pipeline file (YAML or JSON, as `percept augment` takes; default none).")
+    @Option(help: "An augmentation pipeline file (YAML or JSON, as `percept augment` takes; default none, except segment train: flip-rotate).")
     var augment: String?
     @Option(help: "Data-loading threads (default: half the thread budget, at least 1; 0 loads on the training thread).")
     var workers: String?
