@@ -140,7 +140,9 @@ struct PrelabelTests {
         (status, body) = try await server.client.json("PUT", "/api/images/\(last)/shapes",
                                                       #"{"version":0,"shapes":[{"kind":"rect","class":1,"points":[20,5,35,25]}]}"#)
         let answeredIn = Date().timeIntervalSince(started)
-        #expect(status == 200 && answeredIn < 1.0, "the edit waited \(answeredIn) s")
+        // The detector is held on its gate until release() below, so any answer at all came while the run
+        // went on; the bound only turns a server that waits for the detector into a failure instead of a hang.
+        #expect(status == 200 && answeredIn < 30, "the edit waited \(answeredIn) s")
         (status, body) = try await server.client.json("GET", "/api/images")
         #expect(status == 200)
         (status, body) = try await server.client.json("GET", "/api/prelabel")
