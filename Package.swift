@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "PerceptAnnotator", targets: ["PerceptAnnotator"]),
         .library(name: "PerceptExport", targets: ["PerceptExport"]),
         .library(name: "PerceptServe", targets: ["PerceptServe"]),
+        .library(name: "PerceptHTTP", targets: ["PerceptHTTP"]),
         // PCL's bridge as its own shared library (libPerceptPCL.so), which PCLBridge loads at first use.
         .library(name: "PerceptPCL", type: .dynamic, targets: ["PCLBridgeLibrary"]),
     ],
@@ -92,15 +93,18 @@ let package = Package(
                                                   .product(name: "Yams", package: "Yams")]),
         // ONNX files: its own small protobuf writer and reader, no runtime (see README's export section).
         .target(name: "PerceptExport", dependencies: ["PerceptModels", "PerceptNN", "PerceptTensor"]),
+        // What Percept's two HTTP servers share: starting Hummingbird, loopback and token checks, JSON errors.
+        .target(name: "PerceptHTTP", dependencies: [
+            "PerceptLabels", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+        ]),
         // The inference server (`percept serve`): trained models behind an HTTP API, requests batched.
         .target(name: "PerceptServe", dependencies: [
-            "PerceptTrain", "PerceptData", "PerceptModels", "PerceptTensor", "PerceptImage", "PerceptLabels", "PerceptPointCloud",
-            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            "PerceptTrain", "PerceptData", "PerceptModels", "PerceptTensor", "PerceptImage", "PerceptLabels", "PerceptPointCloud", "PerceptHTTP",
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "PerceptAnnotator", dependencies: [
-            "PerceptLabels", "PerceptImage",
+            "PerceptLabels", "PerceptImage", "PerceptHTTP",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Web"]),
         .target(name: "Percept", dependencies: [
             "PerceptThreads", "PerceptMessages", "PerceptTensor", "PerceptNN", "PerceptModels", "PerceptImage", "PerceptLabels", "PerceptAugment",
@@ -128,6 +132,7 @@ let package = Package(
         .testTarget(name: "PerceptEvalTests", dependencies: ["PerceptEval"], path: "Tests/PerceptEvalTests"),
         .testTarget(name: "PerceptModelsTests", dependencies: ["PerceptModels"], path: "Tests/PerceptModelsTests"),
         .testTarget(name: "PerceptCLITests", dependencies: ["PerceptCLI", "PerceptTestSupport"], path: "Tests/PerceptCLITests"),
+        .testTarget(name: "PerceptHTTPTests", dependencies: ["PerceptHTTP", .product(name: "Hummingbird", package: "hummingbird")], path: "Tests/PerceptHTTPTests"),
         .testTarget(name: "PerceptAnnotatorTests", dependencies: ["PerceptAnnotator", "PerceptCLI", "PerceptTestSupport"], path: "Tests/PerceptAnnotatorTests"),
         .testTarget(name: "PerceptTrainTests", dependencies: ["PerceptTrain"], path: "Tests/PerceptTrainTests"),
         // Runs `mpirun … percept` on the built binary, so it depends on the executable.

@@ -1,5 +1,5 @@
 import Hummingbird
-import Logging
+import PerceptHTTP
 
 /// `percept serve`: trained models behind an HTTP API, concurrent requests to one model
 /// batched (``ServeSettings/maxBatch`` within ``ServeSettings/maxWait``).
@@ -35,16 +35,10 @@ public struct InferenceServer: Sendable {
     public func run(handleSignals: Bool = true, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         defer { for endpoint in endpoints.values { endpoint.stop() } }
         let router = Router()
-        router.add(middleware: ServeErrorMiddleware())
-        router.add(middleware: ServeAccessMiddleware(token: settings.token, checkHost: settings.isLoopback && settings.token == nil))
+        router.add(middleware: JSONErrorMiddleware(ServeError.self))
+        router.add(middleware: ServeAccessMiddleware(access: settings.access))
         ServeRoutes(endpoints: endpoints, bodyLimit: settings.bodyLimit).register(on: router)
-        var logger = Logger(label: "percept-serve")
-        logger.logLevel = .critical
-        let application = Application(
-            router: router,
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "percept"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
-        try await application.runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])
+        try await LocalHTTPServer.run(router, host: settings.host, port: settings.port, label: "percept-serve",
+                                      handleSignals: handleSignals, onRunning: onRunning)
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import PerceptHTTP
 import PerceptLabels
 
 /// The HTTP API: `GET /health`, `GET /v1/models`, `POST /v1/models/{name}/predict`.
@@ -19,10 +20,10 @@ struct ServeRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in
-            ServeResponse.json(.object([("status", .string("ok")), ("models", .number(Double(endpoints.count)))]))
+            JSONResponse.make(.object([("status", .string("ok")), ("models", .number(Double(endpoints.count)))]))
         }
         router.get("/v1/models") { _, _ in
-            ServeResponse.json(.object([("models", .array(endpoints.keys.sorted().compactMap { endpoints[$0]?.summary }))]))
+            JSONResponse.make(.object([("models", .array(endpoints.keys.sorted().compactMap { endpoints[$0]?.summary }))]))
         }
         router.post("/v1/models/{name}/predict") { request, context in try await predict(request, context) }
     }
@@ -39,24 +40,10 @@ struct ServeRoutes: Sendable {
         guard endpoint.accepts(contentType) else {
             throw ServeError.unsupportedMediaType(found: contentType, expected: (endpoint.acceptedMediaTypes + ["multipart/form-data"]).joined(separator: ", "))
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: bodyLimit)
-        } catch {
-            throw ServeError.tooLarge(limit: bodyLimit)
-        }
+        guard let body = await request.bodyBytes(upTo: bodyLimit) else { throw ServeError.tooLarge(limit: bodyLimit) }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let upload = try Upload(body: Array(buffer.readableBytesView), contentType: contentType, query: query)
-        return ServeResponse.json(try await endpoint.predict(upload))
-    }
-}
-
-/// JSON responses.
-enum ServeResponse {
-    static func json(_ value: JSONValue, status: Int = 200) -> Response {
-        Response(status: HTTPResponse.Status(code: status),
-                 headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.encode(value, pretty: false))))
+        let upload = try Upload(body: body, contentType: contentType, query: query)
+        return JSONResponse.make(try await endpoint.predict(upload))
     }
 }

@@ -1,3 +1,4 @@
+import PerceptHTTP
 import PerceptImage
 
 /// How the inference server listens, who may talk to it, and how it batches.
@@ -30,14 +31,15 @@ public struct ServeSettings: Sendable {
     }
 
     /// True for addresses only this machine can reach.
-    public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
+    public var isLoopback: Bool { ServerAccess.isLoopback(host) }
+
+    /// Who may talk to the server: the token, and loopback `Host` names on loopback without one.
+    var access: ServerAccess { ServerAccess(host: host, token: token) }
 
     /// Throws naming the setting when the settings cannot serve safely: a host other than
     /// loopback without a token, or a limit below 1.
     public func check() throws {
-        guard isLoopback || !(token ?? "").isEmpty else {
+        guard access.isSafe else {
             throw ServeError.badSettings(place: "--host", detail: "listening on \(host) needs --token (requests must then carry it)")
         }
         guard (0...65535).contains(port) else { throw ServeError.badSettings(place: "--port", detail: "expected 0-65535, found \(port)") }

@@ -7,7 +7,7 @@ import PerceptTensor
 @testable import PerceptTrain
 
 /// The detection task picks each head's loss, and the anchor head trains through it: a narrow
-/// yolov3n overfits the three boxes of `DetectionTaskTests`' image and validation scores it by
+/// yolov3n overfits the three boxes of `OneImageDetection`'s image and validation scores it by
 /// decoding through the loss.
 @Suite("detection task: the loss a model needs; yolov3n trains")
 struct AnchorDetectionTaskTests {
@@ -41,33 +41,12 @@ struct AnchorDetectionTaskTests {
         Tensor.manualSeed(11)
         let model = try YOLOAnchorModel(classes: 3, scaling: YOLOScaling(depth: 0.33, width: 0.125, maxChannels: 1024))
         let task = try DetectionTask.make(for: model, classNames: Self.names)
-        let batch = try DetectionTaskTests.batch()
-        let optimizer = try Adam(model, learningRate: 0.004)
-        var losses: [Float] = []
-        let steps = 150
-        for step in 0..<steps {
-            optimizer.groups[0].learningRate = 0.004 * Double(steps - step) / Double(steps)
-            optimizer.zeroGrad()
-            let (loss, _) = try task.step(model, batch)
-            losses.append(try loss.item())
-            try loss.backward()
-            try optimizer.step()
-        }
-        let first: Float = losses.prefix(10).reduce(0, +), last: Float = losses.suffix(10).reduce(0, +)
-        #expect(losses.allSatisfy { $0.isFinite })
-        #expect(last < first / 4, "mean loss of the first ten steps \(first / 10), of the last ten \(last / 10)")
+        let batch = try OneImageDetection.batch()
+        try OneImageDetection.overfit(model, task: task, batch: batch)
 
-        // Eval mode as validation runs it, with the running statistics set to this image's batch
-        // statistics (why: DetectionTaskTests.overfitsOneImage).
-        try BatchNormModeTests.calibrate(model, on: batch.input)
-        let raw = try withoutGrad { try model(batch.input) }
-        let (boxes, scores) = try model.decode(raw, inputHeight: 128, inputWidth: 128)
-        let found = try DetectionPostprocessing.detections(boxes: boxes, scores: scores, thresholds: DetectionThresholds(confidence: 0.25))[0]
-        for object in DetectionTaskTests.objects {
-            let truth = try Tensor(object.box.map(Float.init), shape: [1, 4])
-            let best = try found.filter { $0.classIndex == object.classIndex }.map { detection in
-                try Tensor.pairedBoxIoU(Tensor([Float(detection.x1), Float(detection.y1), Float(detection.x2), Float(detection.y2)], shape: [1, 4]), truth).item()
-            }.max() ?? 0
+        let (raw, found) = try OneImageDetection.detections(model, batch: batch) { try model.decode($0, inputHeight: 128, inputWidth: 128) }
+        for object in OneImageDetection.objects {
+            let best = try found.filter { $0.classIndex == object.classIndex }.map { try OneImageDetection.iou($0, object.box) }.max() ?? 0
             #expect(best >= 0.7, "class \(object.classIndex) at \(object.box): best IoU \(best) among \(found)")
         }
 

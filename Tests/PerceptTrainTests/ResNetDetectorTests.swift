@@ -62,7 +62,7 @@ struct ResNetDetectorTests {
         Tensor.manualSeed(8)
         let model = try ModelRegistry.build("yolov8_resnet18", configuration: .init(numClasses: 3, inputChannels: 3, imageSize: 128))
         let task = try DetectionTask.make(for: model, classNames: ["red", "green", "blue"])
-        let batch = try DetectionTaskTests.batch()
+        let batch = try OneImageDetection.batch()
         model.train(true)
         let optimizer = try Adam(model, learningRate: 1e-4)
         optimizer.zeroGrad()

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PerceptHTTP
 import PerceptImage
 import PerceptLabels
 
@@ -32,13 +33,8 @@ struct APIRoutes: Sendable {
     }
 
     private func body(_ request: Request) async throws -> JSONValue {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: bodyLimit)
-        } catch {
-            throw AnnotatorError.tooLarge(limit: bodyLimit)
-        }
-        return try APICoding.object(Array(buffer.readableBytesView))
+        guard let bytes = await request.bodyBytes(upTo: bodyLimit) else { throw AnnotatorError.tooLarge(limit: bodyLimit) }
+        return try APICoding.object(bytes)
     }
 
     private func listImages(_ request: Request) throws -> Response {

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Logging
+import PerceptHTTP
 import PerceptLabels
 
 /// How the server listens and who may talk to it.
@@ -23,9 +23,10 @@ public struct ServerSettings: Sendable {
     }
 
     /// True for addresses only this machine can reach.
-    public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
+    public var isLoopback: Bool { ServerAccess.isLoopback(host) }
+
+    /// Who may talk to the server: the token, and loopback `Host` names on loopback without one.
+    var access: ServerAccess { ServerAccess(host: host, token: token) }
 
     /// A random 128-bit token as 32 hex digits.
     public static func generateToken() -> String {
@@ -46,7 +47,7 @@ public struct AnnotatorServer: Sendable {
     /// A server over `store`, with proposals from `prelabeler` when given; throws when a
     /// non-loopback host has no token.
     public init(store: AnnotationStore, settings: ServerSettings, prelabeler: Prelabeler? = nil) throws {
-        guard settings.isLoopback || !(settings.token ?? "").isEmpty else {
+        guard settings.access.isSafe else {
             throw AnnotatorError.invalid(place: "--host", detail: "listening on \(settings.host) needs a token")
         }
         self.store = store
@@ -58,19 +59,13 @@ public struct AnnotatorServer: Sendable {
     /// `onRunning` receives the bound port once requests are accepted.
     public func run(handleSignals: Bool = true, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
-        router.add(middleware: ErrorMiddleware())
-        router.add(middleware: AccessMiddleware(token: settings.token, checkHost: settings.isLoopback && settings.token == nil))
+        router.add(middleware: JSONErrorMiddleware(AnnotatorError.self))
+        router.add(middleware: AccessMiddleware(access: settings.access))
         APIRoutes(store: store, bodyLimit: settings.bodyLimit).register(on: router)
         PrelabelRoutes(store: store, prelabeler: prelabeler).register(on: router)
         WebRoutes().register(on: router)
-        var logger = Logger(label: "percept-annotate")
-        logger.logLevel = .critical
-        let application = Application(
-            router: router,
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "percept"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
         defer { prelabeler?.cancel() }
-        try await application.runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])
+        try await LocalHTTPServer.run(router, host: settings.host, port: settings.port, label: "percept-annotate",
+                                      handleSignals: handleSignals, onRunning: onRunning)
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import PerceptHTTP
 import PerceptLabels
 
 /// The routes of the `--detector`: `POST /api/images/{id}/propose` (run it on an opened image
