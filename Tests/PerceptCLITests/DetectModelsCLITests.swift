@@ -19,7 +19,7 @@ struct DetectModelsCLITests {
         #expect(trained.stdout.contains("epoch 2/2") && trained.stdout.contains("val_map50 "), "\(trained.stdout)")
         let run = root.appendingPathComponent("runs/detect/v3")
         let saved = try String(contentsOf: run.appendingPathComponent("args.yaml"), encoding: .utf8)
-        #expect(saved.contains("\nmodel: yolov3n\n"), "\(saved)")
+        #expect(saved.hasPrefix("model: yolov3n\n"), "\(saved)")
         let rows = try String(contentsOf: run.appendingPathComponent("results.csv"), encoding: .utf8).split(separator: "\n")
         #expect(rows.count == 3, "\(rows)")
         let best = run.appendingPathComponent("weights/best.safetensors").path
@@ -57,7 +57,7 @@ struct DetectModelsCLITests {
         let argumentsFile = run.appendingPathComponent("args.yaml")
         let saved = try String(contentsOf: argumentsFile, encoding: .utf8)
         for line in ["model: yolov8_resnet18", "backbone_weights: \(classifier)", "freeze: backbone"] {
-            #expect(saved.contains("\n" + line + "\n"), "args.yaml lacks '\(line)':\n\(saved)")
+            #expect(("\n" + saved).contains("\n" + line + "\n"), "args.yaml lacks '\(line)':\n\(saved)")
         }
         let best = run.appendingPathComponent("weights/best.safetensors").path
         try Self.expectBackbone(of: best, equals: classifier)
