@@ -4,12 +4,10 @@ import Testing
 import PerceptModels
 import PerceptNN
 import PerceptTensor
-import PerceptTrain
 
 /// The anchor-based `yolov3n` exported to ONNX: `output0` `[N, 4 + classes, anchors]` with boxes
 /// in input pixels (centre, size) and scores σ(objectness)·σ(class), checked by ONNX Runtime
-/// through Tools/onnx-check, and with `--nms` the detections of `percept detect predict`. The
-/// weights are the registry's at random init with a fixed seed.
+/// through Tools/onnx-check. The weights are the registry's at random init with a fixed seed.
 @Suite("ONNX export of the anchor-based yolov3n, checked by ONNX Runtime", .serialized)
 struct AnchorDetectionExportTests {
     static let classes = 4
@@ -54,19 +52,15 @@ struct AnchorDetectionExportTests {
         }
     }
 
-    @Test("--nms: ONNX Runtime's detections are detect predict's (DetectionPredictor) on the same image, class-aware and agnostic")
-    func nms() throws {
+    @Test("--nms is refused for the anchor head, naming the layer")
+    func nmsRefused() throws {
         let model = try Self.model()
-        let configuration = ModelConfiguration(numClasses: Self.classes, inputChannels: 3, imageSize: 64)
-        let predictor = try DetectionPredictor(TrainedModel(model: model, description: ModelDescription(name: "yolov3n", configuration: configuration),
-                                                            file: "yolov3n.safetensors"), file: "yolov3n.safetensors", imageSize: 96)
-        // A 96 × 64 image is its own canvas at 96: predict maps boxes back by clipping only.
-        let input = try ONNXRuntimeCheck.input([1, 3, 64, 96]), letterbox = Letterbox(imageWidth: 96, imageHeight: 64, size: 96, stride: 32)
-        for options in [DetectionNMSOptions(confidence: 0.05, iou: 0.5), DetectionNMSOptions(confidence: 0.05, iou: 0.5, maxDetections: 20, agnostic: true)] {
-            let onnx = try DetectionExportTests.onnxDetections(model, input: input, options, signature: Self.signature(model)).map(letterbox.toImage)
-            let percept = try predictor.detect(letterboxed: [(input, letterbox)], thresholds: [DetectionExportTests.thresholds(options)])[0]
-            DetectionExportTests.expectSame(onnx, percept, scoreTolerance: 1e-4, boxTolerance: 0.5)
+        let refusal = #expect(throws: ONNXExportError.self) {
+            try ONNXExporter.export(model, signature: try Self.signature(model, height: 64, width: 64),
+                                    options: ONNXExportOptions(nms: DetectionNMSOptions()), metadata: [], producerVersion: "test")
         }
+        #expect(refusal.map { "\($0)" }?.hasPrefix("layer nms (DetectionNMS)") == true, "\(String(describing: refusal))")
+        #expect(refusal.map { "\($0)" }?.contains("YOLOAnchorModel") == true, "\(String(describing: refusal))")
     }
 
     @Test("--dynamic-batch runs at batch 1 and 7")

@@ -52,8 +52,8 @@ extension YOLOAnchorModel: ExportableDetector {
 
     /// Objectness times class probability, as YOLOv3 scores a class.
     public var exportScoreDescription: String { "class scores sigmoid(objectness) * sigmoid(class logit)" }
-    /// Checked against `DetectionPredictor` in the export tests.
-    public var graphNMSIsVerified: Bool { true }
+    /// Not yet: no test compares the graph's NMS with `DetectionPredictor` for this family.
+    public var graphNMSIsVerified: Bool { false }
 
     /// `value` without a fraction when it is whole (anchors are usually whole pixels).
     private static func number(_ value: Double) -> String {
