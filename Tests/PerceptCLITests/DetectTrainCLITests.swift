@@ -117,13 +117,11 @@ struct DetectTrainCLITests {
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("runs/detect/freeze").path), "no run folder for a bad --freeze")
     }
 
-    @Test("models that cannot train here are refused naming them: yolov3n's anchor head, an Ultralytics checkpoint of another task, a classifier")
+    @Test("models that cannot train here are refused naming them: an Ultralytics checkpoint of another task, a classifier")
     func refusedModels() throws {
         let root = try DatasetFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let data = try Self.synth(root)
-        let anchors = try Self.train(data, root, name: "v3", model: "yolov3n", epochs: 1)
-        #expect(anchors.status == 2 && anchors.stderr.contains("not yet trainable"), "\(anchors.stderr)")
         let segment = Self.fixtures.appendingPathComponent("tiny_seg.pt").path
         let otherTask = try Self.train(data, root, name: "seg", model: segment, epochs: 1)
         #expect(otherTask.status == 1 && otherTask.stderr.contains(segment) && otherTask.stderr.contains("this is a segment model"), "\(otherTask.stderr)")

@@ -3,16 +3,16 @@ import PerceptTestSupport
 import Testing
 import PerceptTensor
 
-/// Colour images for models built for RGB input (PPM, 16×16).
+/// Colour images for models built for RGB input (PPM, 16×16 unless `side` says otherwise).
 enum RGBFixtures {
-    static func imageFolder(classes: [String], perClass: Int = 3) throws -> URL {
+    static func imageFolder(classes: [String], perClass: Int = 3, side: Int = 16) throws -> URL {
         let root = try DatasetFixtures.temporaryFolder()
         for (index, name) in classes.enumerated() {
             let folder = root.appendingPathComponent("images/\(name)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for number in 0..<perClass {
-                var bytes = Array("P6\n16 16\n255\n".utf8)
-                for pixel in 0..<256 { bytes += [UInt8(truncatingIfNeeded: pixel * (index + 1) + number), UInt8(index * 80), UInt8(truncatingIfNeeded: pixel)] }
+                var bytes = Array("P6\n\(side) \(side)\n255\n".utf8)
+                for pixel in 0..<(side * side) { bytes += [UInt8(truncatingIfNeeded: pixel * (index + 1) + number), UInt8(index * 80), UInt8(truncatingIfNeeded: pixel)] }
                 try Data(bytes).write(to: folder.appendingPathComponent("\(name)\(number).ppm"))
             }
         }

@@ -104,8 +104,9 @@ struct DetectionExportTests {
         let predictor = try DetectionPredictor(TrainedModel.load(checkpoint), file: checkpoint, imageSize: 320)
         let image = try Image(contentsOf: fixtures.appendingPathComponent("scene.png"))
         let (input, letterbox) = try predictor.letterboxed(image)
-        let found = try onnxDetections(predictor.model, input: input, nms,
-                                       signature: Self.signature(predictor.model, height: input.shape[2], width: input.shape[3])).map(letterbox.toImage)
+        let model = try #require(predictor.model as? YOLOv8)
+        let found = try onnxDetections(model, input: input, nms,
+                                       signature: Self.signature(model, height: input.shape[2], width: input.shape[3])).map(letterbox.toImage)
         return (found, try predictor.detect(image, thresholds: thresholds(nms)))
     }
 

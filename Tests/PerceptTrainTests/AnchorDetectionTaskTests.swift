@@ -8,7 +8,7 @@ import PerceptTensor
 
 /// The detection task picks each head's loss, and the anchor head trains through it: a narrow
 /// yolov3n overfits the three boxes of `OneImageDetection`'s image and validation scores it by
-/// decoding through the loss.
+/// decoding through the loss; `DetectionPredictor` decodes through the same loss.
 @Suite("detection task: the loss a model needs; yolov3n trains")
 struct AnchorDetectionTaskTests {
     static let names = ["red", "green", "blue"]
@@ -55,5 +55,32 @@ struct AnchorDetectionTaskTests {
         let metrics = validation.metrics()
         #expect((metrics["map50"] ?? 0) > 0.9, "\(metrics)")
         #expect((metrics["recall"] ?? 0) > 0.9, "\(metrics)")
+    }
+
+    @Test("DetectionPredictor decodes yolov3n through validation's loss: its detections are DetectionValidation's on the same image")
+    func predictorDecodesAsValidation() throws {
+        Tensor.manualSeed(5)
+        let configuration = ModelConfiguration(numClasses: 3, inputChannels: 3, imageSize: 128, options: ["width": 0.125])
+        let model = try ModelRegistry.build("yolov3n", configuration: configuration)
+        let trained = try TrainedModel(model: model, description: ModelDescription(name: "yolov3n", configuration: configuration, classNames: Self.names),
+                                       file: "v3.safetensors")
+        let predictor = try DetectionPredictor(trained, file: "v3.safetensors", imageSize: 128)
+        #expect(predictor.decoder is YOLOv3Loss && predictor.classNames == Self.names)
+
+        // The image fills the 128-pixel canvas, so predict's mapping back only clips to the image.
+        let batch = try OneImageDetection.batch()
+        let letterbox = Letterbox(imageWidth: 128, imageHeight: 128, size: 128, stride: 32)
+        let found = try predictor.detect(letterboxed: [(batch.input, letterbox)], thresholds: [.validation])[0]
+        let validation = try #require(try DetectionTask.make(for: model, classNames: Self.names).makeValidation() as? DetectionValidation)
+        try withoutGrad { try validation.add(output: model(batch.input), batch: batch) }
+        let validated = validation.detections
+        #expect(found.count > 10, "a fresh head keeps many boxes at confidence 0.001: \(found.count)")
+        #expect(found.count == validated.count)
+        func clipped(_ value: Double) -> Double { Swift.min(Swift.max(value, 0), 128) }
+        for (predicted, expected) in zip(found, validated) {
+            let box = [expected.box[0], expected.box[1], expected.box[0] + expected.box[2], expected.box[1] + expected.box[3]].map(clipped)
+            let close = zip([predicted.x1, predicted.y1, predicted.x2, predicted.y2], box).allSatisfy { Swift.abs($0 - $1) <= 1e-9 }
+            #expect(predicted.classIndex == expected.categoryID && Double(predicted.score) == expected.score && close, "predict \(predicted), validation \(expected)")
+        }
     }
 }

@@ -36,7 +36,7 @@ extension YOLOv8ResNet: ExportableDetector {
     public var exportHeadMetadata: [(key: String, value: String)] { [("head", "Detect")] }
     /// Sigmoid class scores.
     public var exportScoreDescription: String { "sigmoid class scores" }
-    /// Not yet: `percept detect predict` does not run this family, so there is nothing to compare the graph with.
+    /// Not yet: no test compares the graph's NMS with `DetectionPredictor` for this family.
     public var graphNMSIsVerified: Bool { false }
 }
 
@@ -52,7 +52,7 @@ extension YOLOAnchorModel: ExportableDetector {
 
     /// Objectness times class probability, as YOLOv3 scores a class.
     public var exportScoreDescription: String { "class scores sigmoid(objectness) * sigmoid(class logit)" }
-    /// Not yet: the anchor head has no post-processing in Percept to compare the graph with.
+    /// Not yet: no test compares the graph's NMS with `DetectionPredictor` for this family.
     public var graphNMSIsVerified: Bool { false }
 
     /// `value` without a fraction when it is whole (anchors are usually whole pixels).

@@ -20,12 +20,14 @@ public struct DetectionLossValue {
 
 /// What ``DetectionTask`` and ``DetectionValidation`` need of a detection head: its loss on the
 /// head's raw output against the batch's target rows `[M, 6]` (``DetectionTargets``), and the
-/// decoding of raw output into boxes and scores for validation. ``YOLOv8Loss`` serves the
-/// anchor-free head, ``YOLOv3Loss`` the anchor head; ``DetectionTask/make(for:classNames:thresholds:)``
-/// picks the one a model needs.
+/// decoding of raw output into boxes and scores for validation and ``DetectionPredictor``.
+/// ``YOLOv8Loss`` serves the anchor-free head, ``YOLOv3Loss`` the anchor head;
+/// ``DetectionTask/make(for:classNames:thresholds:)`` picks the one a model needs.
 public protocol DetectionLoss: Sendable {
     /// Classes of the head.
     var classes: Int { get }
+    /// The strides of the head's levels (the largest pads a letterboxed input).
+    var strides: [Int] { get }
     /// The loss of raw output for an input of `inputHeight` × `inputWidth` against `targets`;
     /// `examples` (the batch's dataset indices) name rows in errors.
     func value(_ raw: Tensor, targets: Tensor, inputHeight: Int, inputWidth: Int, examples: [Int]) throws -> DetectionLossValue

@@ -29,36 +29,46 @@ public enum DetectionError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Runs a YOLOv8 detector on images as Ultralytics' `predict` does for PyTorch models: fitted
-/// into an `imageSize` square (bilinear resize) and padded with grey 114 to the next multiple
-/// of 32, RGB in `0...1`, decoded, filtered and NMS'd, and the boxes moved back to the image's
-/// own pixels.
+/// Runs a YOLO detector (`yolov8n`, `yolov8s`, `yolov8_resnet18`, `yolov3n`) on images as
+/// Ultralytics' `predict` does for PyTorch models: fitted into an `imageSize` square (bilinear
+/// resize) and padded with grey 114 to the next multiple of 32, RGB in `0...1`, decoded by the
+/// head's ``DetectionLoss`` — the decoding validation uses, picked by
+/// ``DetectionTask/make(for:classNames:thresholds:)`` — filtered and NMS'd, and the boxes moved
+/// back to the image's own pixels.
 ///
 /// ```swift
-/// let predictor = try DetectionPredictor(TrainedModel.load("yolov8n.pt"), imageSize: 640)
+/// let predictor = try DetectionPredictor(TrainedModel.load("yolov8n.pt"), file: "yolov8n.pt", imageSize: 640)
 /// let detections = try predictor.detect(image, thresholds: .init(confidence: 0.25))
 /// ```
 public struct DetectionPredictor {
-    /// The detector.
-    public let model: YOLOv8
+    /// The detector, in eval mode.
+    public let model: any ZooModel
+    /// What turns the model's raw output into boxes and scores: its head's loss, as in validation.
+    public let decoder: any DetectionLoss
     /// The class names by index.
     public let classNames: [String]
     /// The side of the square images are fitted into.
     public let imageSize: Int
 
-    /// A predictor for a loaded model; weights of another kind of model are refused.
+    /// A predictor for a loaded model; weights of a model that is not a YOLO detector are refused naming `file`.
     public init(_ trained: TrainedModel, file: String, imageSize: Int = 640) throws {
-        guard let model = trained.model as? YOLOv8 else { throw DetectionError.notADetector(file: file, architecture: trained.description.name) }
+        let task: DetectionTask
+        do {
+            task = try DetectionTask.make(for: trained.model, classNames: trained.description.classNames)
+        } catch DetectionError.noLoss {
+            throw DetectionError.notADetector(file: file, architecture: trained.description.name)
+        }
         guard imageSize > 0, imageSize % 32 == 0 else { throw DetectionError.invalidImageSize(imageSize) }
-        model.train(false)
-        self.model = model
-        classNames = trained.description.classNames
+        trained.model.train(false)
+        model = trained.model
+        decoder = task.loss
+        classNames = task.classNames
         self.imageSize = imageSize
     }
 
     /// The image on its canvas as a `[1, 3, H, W]` tensor, with the geometry to map boxes back.
     public func letterboxed(_ image: Image) throws -> (input: Tensor, letterbox: Letterbox) {
-        let letterbox = Letterbox(imageWidth: image.width, imageHeight: image.height, size: imageSize, stride: model.strides.last ?? 32)
+        let letterbox = Letterbox(imageWidth: image.width, imageHeight: image.height, size: imageSize, stride: decoder.strides.max() ?? 32)
         var rgb = try image.withChannels(3).converted(to: .uint8)
         if rgb.width != letterbox.resizedWidth || rgb.height != letterbox.resizedHeight {
             rgb = try rgb.resized(width: letterbox.resizedWidth, height: letterbox.resizedHeight, interpolation: .bilinear)
@@ -82,7 +92,7 @@ public struct DetectionPredictor {
             let letterbox = items[group[0]].letterbox
             let batch = try group.count == 1 ? items[group[0]].input : Tensor.concatenate(group.map { items[$0].input }, axis: 0)
             try withoutGrad {
-                let (boxes, scores) = try model.decode(model(batch), inputHeight: letterbox.canvasHeight, inputWidth: letterbox.canvasWidth)
+                let (boxes, scores) = try decoder.decode(model(batch), inputHeight: letterbox.canvasHeight, inputWidth: letterbox.canvasWidth)
                 for (position, index) in group.enumerated() {
                     let found = try DetectionPostprocessing.detections(boxes: boxes.slice(axis: 0, start: position, end: position + 1),
                                                                        scores: scores.slice(axis: 0, start: position, end: position + 1),

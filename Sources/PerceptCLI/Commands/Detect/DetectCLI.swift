@@ -3,7 +3,8 @@ import Foundation
 import Percept
 
 /// What `detect train` and `detect val` share: reading a split of `--data` with its warnings,
-/// building or loading the detector for the data's classes, and the training task of a model.
+/// building or loading the detector for the data's classes, and starting `yolov8_resnet18`'s
+/// backbone from a classifier's weights.
 enum DetectCLI {
     /// Split `split` of the YOLO `data.yaml` or COCO folder `data`, read for `imageSize` inputs;
     /// images left out (unreadable headers, missing files) are printed as warnings, and a bad
@@ -73,13 +74,24 @@ enum DetectCLI {
         return entry
     }
 
-    /// The training task of `model` over `classNames`: YOLOv8's loss for the anchor-free models;
-    /// the anchor head (`yolov3n`) is refused here, the one place that knows which detectors train.
-    static func detectionTask(for model: any ZooModel, classNames: [String]) throws -> DetectionTask {
-        guard let detector = model as? YOLOv8 else {
-            let kind = model is YOLOAnchorModel ? "yolov3n (the anchor head)" : String(describing: type(of: model))
-            throw ValidationError("--model: \(kind) is not yet trainable by percept detect train; train yolov8n or yolov8s")
+    /// Starts the backbone of a new `model` (`yolov8_resnet18`, named `name`) from `file`
+    /// (`--backbone-weights`: a resnet18 classifier's Percept safetensors, or a torchvision `.pth`);
+    /// the reader's notices and what was loaded go to `notice`. A model without such a backbone,
+    /// or one started from weights (`fromWeights`), is a usage error; another architecture, a
+    /// missing or an extra tensor is an error naming the file.
+    static func startBackbone(from file: String, of model: any ZooModel, name: String, fromWeights: Bool, notice: (String) -> Void) throws {
+        guard BackboneWeights.accepts(model) else {
+            throw ValidationError("--backbone-weights goes with --model yolov8_resnet18 (a resnet18 classifier's weights start its backbone); \(name) has no such backbone")
         }
-        return DetectionTask(classes: detector.classes, classNames: classNames, bins: detector.bins, strides: detector.strides)
+        guard !fromWeights else {
+            throw ValidationError("--backbone-weights starts a new yolov8_resnet18; weights given by --model or --weights already hold its backbone")
+        }
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw ClassifyInputError(description: "\(file): error: --backbone-weights: no such file")
+        }
+        let weights = try PretrainedWeights.read(file)
+        let loaded = try BackboneWeights.load(weights, into: model)
+        for line in weights.notices { notice("\(file): notice: \(line)") }
+        notice("\(file): notice: its \(loaded.count) resnet18 tensors (fc.* left out) start the backbone of \(name)")
     }
 }

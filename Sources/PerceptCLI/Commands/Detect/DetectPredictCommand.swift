@@ -3,15 +3,15 @@ import Foundation
 import Percept
 
 /// `percept detect predict IMAGES… --weights W --out DIR`: COCO results JSON, YOLO label files
-/// and preview PNGs of a YOLOv8 detector's boxes.
+/// and preview PNGs of a YOLO detector's boxes (yolov8n/s, yolov3n, yolov8_resnet18, Ultralytics' `.pt`).
 struct DetectPredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Detect objects in images: COCO results JSON, YOLO label files and preview PNGs.",
         discussion: """
         W is an Ultralytics YOLOv8 checkpoint (.pt, read without running Python: architecture and class
-        names come from the file) or Percept weights (.safetensors). Images are letterboxed onto an
-        IMGSZ square as Ultralytics' predict does and boxes mapped back to the image's own pixels.
+        names come from the file) or Percept weights (.safetensors) of any detector detect train makes.
+        Images are letterboxed onto an IMGSZ square as Ultralytics' predict does and boxes mapped back to the image's own pixels.
         DIR gets predictions.json (COCO results: image_id counts the images from 1, category_id is the
         class index, bbox [x, y, width, height] in pixels, score), labels/STEM.txt (YOLO boxes, no
         scores) and STEM.png (boxes with class names and scores). An image that cannot be read is

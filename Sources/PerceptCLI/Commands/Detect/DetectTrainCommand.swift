@@ -12,17 +12,22 @@ struct DetectTrainCommand: ParsableCommand {
         discussion: """
         --data is a YOLO data.yaml (or its folder) or a COCO folder with train/ and val/ image folders
         (as `percept dataset synth-detect` writes); class names come from the dataset, images with empty
-        label files are background images. --model is yolov8n or yolov8s, or weights to start from (an
-        Ultralytics .pt or Percept .safetensors; weights for another class count get a new head, with a
-        notice, unless --strict). Detection's defaults follow Ultralytics' optimizer=auto for short runs:
-        --batch 16, --imgsz 640, --optimizer adamw, --lr 0.002·5/(4+classes), --weight-decay 0.0005,
-        --warmup-epochs 3, --schedule linear (to 1% of --lr), weight average on (--no-ema turns it off).
+        label files are background images. --model is yolov8n, yolov8s, yolov3n (YOLOv3's anchor head) or
+        yolov8_resnet18, or weights to start from (an Ultralytics .pt or Percept .safetensors; weights for
+        another class count get a new head, with a notice, unless --strict). --backbone-weights W starts
+        yolov8_resnet18's backbone from a resnet18 classifier (classify train's weights or a torchvision
+        .pth; fc.* is left out, every other tensor must fit); --freeze backbone keeps it as it is.
+        args.yaml records W; --resume takes the backbone from the run's checkpoint, not from W.
+        Detection's defaults follow Ultralytics' optimizer=auto for short runs: --batch 16, --imgsz 640,
+        --optimizer adamw, --lr 0.002·5/(4+classes), --weight-decay 0.0005, --warmup-epochs 3,
+        --schedule linear (to 1% of --lr), weight average on (--no-ema turns it off).
         --freeze first-modules:10 is Ultralytics' freeze=10. The weights carry the architecture and class
         names, so `detect val` and `detect predict` need nothing else.
         Examples:
           percept dataset synth-detect shapes
           percept detect train --data shapes/data.yaml --model yolov8n --imgsz 320 --epochs 30
           percept detect train --data coco-folder --model yolov8n.pt --freeze first-modules:10
+          percept detect train --data shapes --model yolov8_resnet18 --backbone-weights resnet18.pth --freeze backbone
         """
     )
 
@@ -46,6 +51,8 @@ struct DetectTrainCommand: ParsableCommand {
     var hsvS: String?
     @Option(name: .customLong("hsv-v"), help: "The largest value change, a fraction (default 0.4).")
     var hsvV: String?
+    @Option(name: .customLong("backbone-weights"), help: "With --model yolov8_resnet18: a resnet18 classifier's weights (classify train's .safetensors or a torchvision .pth) that start its backbone.")
+    var backboneWeights: String?
     @Flag(name: .customLong("no-ema"), help: "Validate and save the raw weights instead of their moving average.")
     var noEMA = false
     @Flag(help: "Refuse weights for another number of classes instead of replacing their head.")
@@ -58,6 +65,7 @@ struct DetectTrainCommand: ParsableCommand {
         let pairs: [(String, String?)] = [
             ("close_mosaic", closeMosaic), ("mosaic", mosaic), ("fliplr", fliplr), ("degrees", degrees), ("translate", translate),
             ("scale", scale), ("hsv_h", hsvH), ("hsv_s", hsvS), ("hsv_v", hsvV), ("ema", noEMA ? "false" : nil), ("strict", strict ? "true" : nil),
+            ("backbone_weights", backboneWeights),
         ]
         return CommandArguments(keys: DetectTrainSettings.keys,
                                 given: Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } }),

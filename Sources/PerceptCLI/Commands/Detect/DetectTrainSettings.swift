@@ -9,7 +9,7 @@ struct DetectTrainSettings: Equatable {
     /// The keys of `args.yaml` after the shared ones, with Ultralytics' defaults.
     static let keys: [(key: String, defaultValue: String?)] = [
         ("close_mosaic", "10"), ("mosaic", "1.0"), ("fliplr", "0.5"), ("degrees", "0.0"), ("translate", "0.1"), ("scale", "0.5"),
-        ("hsv_h", "0.015"), ("hsv_s", "0.7"), ("hsv_v", "0.4"), ("ema", "true"), ("strict", "false"),
+        ("hsv_h", "0.015"), ("hsv_s", "0.7"), ("hsv_v", "0.4"), ("ema", "true"), ("strict", "false"), ("backbone_weights", nil),
     ]
 
     /// The shared options whose detection default differs from the shared one: Ultralytics'
@@ -30,6 +30,8 @@ struct DetectTrainSettings: Equatable {
     var averagesWeights: Bool
     /// Weights for another class count are an error instead of getting a new head.
     var strict: Bool
+    /// A resnet18 classifier's weights that start a new `yolov8_resnet18`'s backbone (`--backbone-weights`).
+    var backboneWeights: String?
     /// Mosaic, affine, colour and flip settings.
     var mosaic: Double, flip: Double, degrees: Double, translate: Double, scale: Double
     var hue: Double, saturation: Double, value: Double
@@ -61,6 +63,7 @@ struct DetectTrainSettings: Equatable {
         value = try number("hsv_v", 0...1)
         averagesWeights = try flag("ema")
         strict = try flag("strict")
+        backboneWeights = values["backbone_weights"]
     }
 
     /// The training augmentation for `imageSize` inputs.

@@ -39,7 +39,12 @@ struct DetectTraining {
         let (model, description) = try DetectCLI.model(arguments.model, weights: arguments.weights, classNames: train.classNames, imageSize: side,
                                                        options: arguments.modelOptions, strict: detect.strict, notice: notice)
         self.description = description
-        let task = try DetectCLI.detectionTask(for: model, classNames: train.classNames)
+        // A resumed run's checkpoint holds the backbone; the classifier's file is read only to start one.
+        if let file = detect.backboneWeights, resumed == nil {
+            try DetectCLI.startBackbone(from: file, of: model, name: description.name,
+                                        fromWeights: arguments.weights != nil || FileManager.default.fileExists(atPath: arguments.model), notice: notice)
+        }
+        let task = try DetectionTask.make(for: model, classNames: train.classNames)
         // A freeze spec that does not fit the model stops here, before a run folder exists.
         try arguments.freezing?.check(model)
         let augmented = try AugmentedDetectionDataset(train, augmentation: detect.augmentation(imageSize: side), seed: arguments.seed,
