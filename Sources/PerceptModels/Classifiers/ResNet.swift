@@ -49,7 +49,7 @@ public final class ResNet: Module, Layer {
     static func stem(_ input: Tensor, conv1: Conv2d, bn1: BatchNorm2d, owner: Module) throws -> Tensor {
         let activated = InferenceFusion.applies(to: owner)
             ? try InferenceFusion.convolution(conv1, norm: bn1, input: input, postOps: [.relu(negativeSlope: 0)])
-            : try bn1(conv1(input)).relu()
+            : try bn1(conv1(input), relu: true)
         return try activated.maxPool2d(kernelSize: 3, stride: 2, padding: 1)
     }
 
