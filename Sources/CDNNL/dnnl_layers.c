@@ -79,15 +79,17 @@ static int channel_desc(const dnnl_memory_desc_t *data, dnnl_memory_desc_t *md) 
 
 // MARK: batch norm
 
-/// The batch-norm entry of `kind` for `data`, made when missing.
-static layer_entry *batch_norm_entry(layer_kind kind, const dnnl_memory_desc_t *data, float eps) {
-    layer_key key = {.kind = kind, .data = *data, .values = {eps, 0}};
+/// The batch-norm entry of `kind` for `data`, made when missing; with `relu`, ReLU runs in the
+/// same pass (`dnnl_fuse_norm_relu`: training keeps a workspace of where it passed, for backward).
+static layer_entry *batch_norm_entry(layer_kind kind, const dnnl_memory_desc_t *data, float eps, int relu) {
+    layer_key key = {.kind = kind, .data = *data, .parameters = {relu}, .values = {eps, 0}};
     layer_entry *e = lookup(&key);
     if (e != NULL) return e;
-    unsigned flags = dnnl_use_scale | dnnl_use_shift | (kind == BATCH_NORM_INFERENCE ? dnnl_use_global_stats : 0);
+    unsigned flags = dnnl_use_scale | dnnl_use_shift | (kind == BATCH_NORM_INFERENCE ? dnnl_use_global_stats : 0) |
+                     (relu ? dnnl_fuse_norm_relu : 0);
     dnnl_batch_normalization_desc_t desc;
     if (kind == BATCH_NORM_BACKWARD) {
-        layer_entry *forward = batch_norm_entry(BATCH_NORM_TRAINING, data, eps);
+        layer_entry *forward = batch_norm_entry(BATCH_NORM_TRAINING, data, eps, relu);
         if (forward == NULL ||
             !DNNL_OK(percept_dnnl.dnnl_batch_normalization_backward_desc_init(&desc, dnnl_backward, data, data, eps, flags)))
             return NULL;
@@ -98,24 +100,38 @@ static layer_entry *batch_norm_entry(layer_kind kind, const dnnl_memory_desc_t *
     return remember(&key, &desc, NULL);
 }
 
+size_t percept_dnnl_batch_norm_workspace_bytes(int rank, const int64_t *dims, percept_dnnl_value src, float eps) {
+    if (percept_dnnl_load() != 0) return 0;
+    dnnl_memory_desc_t data;
+    percept_dnnl_lock();
+    layer_entry *e = percept_dnnl_value_desc(src, rank, dims, &data) ? batch_norm_entry(BATCH_NORM_TRAINING, &data, eps, 1) : NULL;
+    const dnnl_memory_desc_t *workspace = e != NULL ? query(e, dnnl_query_workspace_md, 0) : NULL;
+    size_t bytes = workspace == NULL ? 0 : percept_dnnl.dnnl_memory_desc_get_size(workspace);
+    percept_dnnl_unlock();
+    return bytes;
+}
+
 int percept_dnnl_batch_norm_forward(int rank, const int64_t *dims, percept_dnnl_value src, const float *scale,
                                     const float *shift, float *mean, float *variance, int training, float eps,
-                                    percept_dnnl_output dst) {
+                                    int relu, void *workspace, percept_dnnl_output dst) {
     if (percept_dnnl_load() != 0) return 1;
     dnnl_memory_desc_t data, channels;
     percept_dnnl_lock();
     int ok = percept_dnnl_value_desc(src, rank, dims, &data) && channel_desc(&data, &channels);
-    layer_entry *e = ok ? batch_norm_entry(training ? BATCH_NORM_TRAINING : BATCH_NORM_INFERENCE, &data, eps) : NULL;
+    layer_entry *e = ok ? batch_norm_entry(training ? BATCH_NORM_TRAINING : BATCH_NORM_INFERENCE, &data, eps, relu) : NULL;
     if (e != NULL) {
         const dnnl_memory_desc_t *out = query(e, dnnl_query_dst_md, 0);
+        const dnnl_memory_desc_t *ws = query(e, dnnl_query_workspace_md, 0);
+        int count = ws == NULL ? 6 : 7;
         dnnl_memory_desc_t user_out;
         ok = dst.layout != NULL ? (user_out = *(const dnnl_memory_desc_t *)dst.layout, 1)
                                 : percept_dnnl_plain_desc(rank, data.dims, &user_out);
         void *target = ok ? percept_dnnl_in_layout(&user_out, dst.data, out, 0, 0, 0) : NULL;
-        int kinds[6] = {DNNL_ARG_SRC, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_DST};
-        const dnnl_memory_desc_t *mds[6] = {&data, &channels, &channels, &channels, &channels, out};
-        void *pointers[6] = {(void *)src.data, (void *)scale, (void *)shift, mean, variance, target};
-        ok = target != NULL && percept_dnnl_execute(e->primitive, 6, kinds, mds, pointers) &&
+        int kinds[7] = {DNNL_ARG_SRC, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_DST,
+                        DNNL_ARG_WORKSPACE};
+        const dnnl_memory_desc_t *mds[7] = {&data, &channels, &channels, &channels, &channels, out, ws};
+        void *pointers[7] = {(void *)src.data, (void *)scale, (void *)shift, mean, variance, target, workspace};
+        ok = target != NULL && (count == 6 || workspace != NULL) && percept_dnnl_execute(e->primitive, count, kinds, mds, pointers) &&
              (target == dst.data || percept_dnnl_reorder(out, target, &user_out, dst.data));
     } else {
         ok = 0;
@@ -126,13 +142,14 @@ int percept_dnnl_batch_norm_forward(int rank, const int64_t *dims, percept_dnnl_
 
 int percept_dnnl_batch_norm_backward(int rank, const int64_t *dims, percept_dnnl_value src, percept_dnnl_value diff_dst,
                                      const float *mean, const float *variance, const float *scale, const float *shift, float eps,
-                                     float *diff_scale, float *diff_shift, percept_dnnl_output diff_src) {
+                                     int relu, const void *workspace, float *diff_scale, float *diff_shift,
+                                     percept_dnnl_output diff_src) {
     if (percept_dnnl_load() != 0) return 1;
     dnnl_memory_desc_t data, gradient, channels;
     percept_dnnl_lock();
     int ok = percept_dnnl_value_desc(src, rank, dims, &data) && percept_dnnl_value_desc(diff_dst, rank, dims, &gradient) &&
              channel_desc(&data, &channels);
-    layer_entry *e = ok ? batch_norm_entry(BATCH_NORM_BACKWARD, &data, eps) : NULL;
+    layer_entry *e = ok ? batch_norm_entry(BATCH_NORM_BACKWARD, &data, eps, relu) : NULL;
     if (e != NULL) {
         const dnnl_memory_desc_t *wanted_gradient = query(e, dnnl_query_diff_dst_md, 0);
         const dnnl_memory_desc_t *out = query(e, dnnl_query_diff_src_md, 0);
@@ -142,13 +159,15 @@ int percept_dnnl_batch_norm_backward(int rank, const int64_t *dims, percept_dnnl
         void *upstream = ok ? input_in(diff_dst, &gradient, wanted_gradient, 1) : NULL;
         void *target = upstream != NULL ? percept_dnnl_in_layout(&user_out, diff_src.data, out, 0, 0, 0) : NULL;
         // oneDNN 2.6 wants the shift among the backward pass's inputs too, though it does not read it.
-        int kinds[9] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_SCALE, DNNL_ARG_SHIFT,
-                        DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT, DNNL_ARG_DIFF_SRC};
-        const dnnl_memory_desc_t *mds[9] = {&data, wanted_gradient, &channels, &channels, &channels, &channels,
-                                            &channels, &channels, out};
-        void *pointers[9] = {(void *)src.data, upstream, (void *)mean, (void *)variance, (void *)scale, (void *)shift,
-                             diff_scale, diff_shift, target};
-        ok = target != NULL && percept_dnnl_execute(e->primitive, 9, kinds, mds, pointers) &&
+        const dnnl_memory_desc_t *ws = query(e, dnnl_query_workspace_md, 0);
+        int count = ws == NULL ? 9 : 10;
+        int kinds[10] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_SCALE, DNNL_ARG_SHIFT,
+                         DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT, DNNL_ARG_DIFF_SRC, DNNL_ARG_WORKSPACE};
+        const dnnl_memory_desc_t *mds[10] = {&data, wanted_gradient, &channels, &channels, &channels, &channels,
+                                             &channels, &channels, out, ws};
+        void *pointers[10] = {(void *)src.data, upstream, (void *)mean, (void *)variance, (void *)scale, (void *)shift,
+                              diff_scale, diff_shift, target, (void *)workspace};
+        ok = target != NULL && (count == 9 || workspace != NULL) && percept_dnnl_execute(e->primitive, count, kinds, mds, pointers) &&
              (target == diff_src.data || percept_dnnl_reorder(out, target, &user_out, diff_src.data));
     } else {
         ok = 0;

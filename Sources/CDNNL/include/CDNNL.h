@@ -143,18 +143,26 @@ int percept_dnnl_fused_convolution_forward(const percept_dnnl_convolution *shape
                                            const percept_dnnl_post_ops *post_ops, percept_dnnl_value residual,
                                            percept_dnnl_output dst);
 
-/// y = batch norm of src per channel (axis 1 of `dims`), scaled and shifted. Training writes the
-/// batch's `mean` and biased `variance`; inference reads them. `dst` is in `src`'s layout
+/// y = batch norm of src per channel (axis 1 of `dims`), scaled and shifted, then with `relu`
+/// clamped at 0 in the same pass. Training writes the batch's `mean` and biased `variance`;
+/// inference reads them. Training with `relu` fills `workspace`
+/// (percept_dnnl_batch_norm_workspace_bytes) for the backward pass. `dst` is in `src`'s layout
 /// (plain when src is). 0 on success.
 int percept_dnnl_batch_norm_forward(int rank, const int64_t *dims, percept_dnnl_value src, const float *scale,
                                     const float *shift, float *mean, float *variance, int training, float eps,
-                                    percept_dnnl_output dst);
+                                    int relu, void *workspace, percept_dnnl_output dst);
+
+/// The bytes of the workspace training-mode batch norm with ReLU keeps for its backward pass;
+/// 0 when oneDNN refuses the shape.
+size_t percept_dnnl_batch_norm_workspace_bytes(int rank, const int64_t *dims, percept_dnnl_value src, float eps);
 
 /// The gradients of training-mode batch norm: of the input (in `src`'s layout), of the scale
-/// and of the shift, from the forward pass's batch mean and biased variance. 0 on success.
+/// and of the shift, from the forward pass's batch mean and biased variance; with `relu`,
+/// `diff_dst` is the gradient after the fused ReLU and `workspace` the forward pass's. 0 on success.
 int percept_dnnl_batch_norm_backward(int rank, const int64_t *dims, percept_dnnl_value src, percept_dnnl_value diff_dst,
                                      const float *mean, const float *variance, const float *scale, const float *shift, float eps,
-                                     float *diff_scale, float *diff_shift, percept_dnnl_output diff_src);
+                                     int relu, const void *workspace, float *diff_scale, float *diff_shift,
+                                     percept_dnnl_output diff_src);
 
 /// The element-wise activations oneDNN runs (alpha: unused by these four; SiLU is swish, alpha 1).
 typedef enum { PERCEPT_DNNL_RELU, PERCEPT_DNNL_SIGMOID, PERCEPT_DNNL_TANH, PERCEPT_DNNL_SILU } percept_dnnl_activation;

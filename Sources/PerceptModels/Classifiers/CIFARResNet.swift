@@ -35,7 +35,7 @@ public final class CIFARResNet: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
-        let x = try layer3(layer2(layer1(bn1(conv1(input)).relu())))
+        let x = try layer3(layer2(layer1(bn1(conv1(input), relu: true))))
         return try fc(x.adaptiveAvgPool2d(outputSize: 1).flattened(from: 1))
     }
 

@@ -37,8 +37,8 @@ public final class FashionCNN: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
-        var x = try b1(c1(input)).relu().maxPool2d(kernelSize: 2)
-        x = try b2(c2(x)).relu().maxPool2d(kernelSize: 2)
+        var x = try b1(c1(input), relu: true).maxPool2d(kernelSize: 2)
+        x = try b2(c2(x), relu: true).maxPool2d(kernelSize: 2)
         return try f2(d(f1(x.flattened(from: 1)).relu()))
     }
 

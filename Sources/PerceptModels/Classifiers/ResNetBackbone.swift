@@ -73,7 +73,7 @@ public class ResNetBackbone: Module {
     private func stem(_ input: Tensor) throws -> Tensor {
         let activated = InferenceFusion.applies(to: self)
             ? try InferenceFusion.convolution(conv1, norm: bn1, input: input, postOps: [.relu(negativeSlope: 0)])
-            : try bn1(conv1(input)).relu()
+            : try bn1(conv1(input), relu: true)
         return try activated.maxPool2d(kernelSize: 3, stride: 2, padding: 1)
     }
 }

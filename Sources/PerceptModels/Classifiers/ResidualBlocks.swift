@@ -39,7 +39,7 @@ public final class BasicBlock: Module, Layer, ResidualBlock {
             return try InferenceFusion.convolution(conv2, norm: bn2, input: hidden, postOps: [.add, .relu(negativeSlope: 0)],
                                                    residual: identity)
         }
-        let out = try bn2(conv2(bn1(conv1(input)).relu()))
+        let out = try bn2(conv2(bn1(conv1(input), relu: true)))
         let identity = try downsample.map { try $0(input) } ?? input
         return try (out + identity).relu()
     }
@@ -83,8 +83,8 @@ public final class Bottleneck: Module, Layer, ResidualBlock {
             return try InferenceFusion.convolution(conv3, norm: bn3, input: out, postOps: [.add, .relu(negativeSlope: 0)],
                                                    residual: identity)
         }
-        var out = try bn1(conv1(input)).relu()
-        out = try bn2(conv2(out)).relu()
+        var out = try bn1(conv1(input), relu: true)
+        out = try bn2(conv2(out), relu: true)
         out = try bn3(conv3(out))
         let identity = try downsample.map { try $0(input) } ?? input
         return try (out + identity).relu()

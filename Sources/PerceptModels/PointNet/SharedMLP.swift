@@ -54,7 +54,7 @@ public final class PointBlock: Module, Layer {
     /// Batch norm and ReLU, in one pass, of the convolution's output `[out, points]` (seen as
     /// one sample of `points` positions, so each channel's values are contiguous).
     func normalized(_ convolved: Tensor) throws -> Tensor {
-        try bn.forwardReLU(convolved.unsqueezed(0)).squeezed(0)
+        try bn(convolved.unsqueezed(0), relu: true).squeezed(0)
     }
 }
 

@@ -23,6 +23,6 @@ public final class DoubleConv: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
-        try bn2(conv2(bn1(conv1(input)).relu())).relu()
+        try bn2(conv2(bn1(conv1(input), relu: true)), relu: true)
     }
 }

@@ -219,13 +219,18 @@ public protocol Layer: Module {
 
 extension Layer {
     /// Runs the layer (telling an active export trace which layer runs).
-    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+    public func callAsFunction(_ input: Tensor) throws -> Tensor { try traced(input, forward) }
+
+    /// Runs `body` on `input` as this layer: an active export trace is told which layer runs, and
+    /// ``Module/summary(inputShape:)`` sees the output shape. For a variant of `forward`, such
+    /// as batch norm with its ReLU.
+    public func traced(_ input: Tensor, _ body: (Tensor) throws -> Tensor) throws -> Tensor {
         let recorder = OperationTrace.recorder
         recorder?.enterLayer(self)
         defer { recorder?.exitLayer() }
-        guard let trace = SummaryTrace.current else { return try forward(input) }
+        guard let trace = SummaryTrace.current else { return try body(input) }
         let row = trace.begin(self)
-        let output = try forward(input)
+        let output = try body(input)
         trace.end(row, outputShape: output.shape)
         return output
     }

@@ -39,9 +39,9 @@ public final class ConvNormActivation: Module, Layer {
             let layers: [(any Layer)?] = [conv, norm, activation]
             return try InferenceFusion.forward(layers.compactMap { $0 }, input)
         }
-        var x = try conv(input)
-        if let norm { x = try norm(x) }
-        if let activation { x = try activation(x) }
-        return x
+        let x = try conv(input)
+        if let norm, norm.absorbs(activation) { return try norm(x, relu: true) }
+        let normalized = try norm.map { try $0(x) } ?? x
+        return try activation.map { try $0(normalized) } ?? normalized
     }
 }

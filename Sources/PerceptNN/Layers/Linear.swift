@@ -111,6 +111,16 @@ public final class Sequential: Module, Layer {
     public func forward(_ input: Tensor) throws -> Tensor {
         // Fusion only concerns convolutions (and asking loads oneDNN, which a plain MLP never needs).
         if layers.contains(where: { $0 is Conv2d }), InferenceFusion.applies(to: self) { return try InferenceFusion.forward(layers, input) }
-        return try layers.reduce(input) { try $1($0) }
+        var x = input, index = layers.startIndex
+        while index < layers.endIndex {
+            if let norm = layers[index] as? BatchNorm, index + 1 < layers.endIndex, norm.absorbs(layers[index + 1]) {
+                x = try norm(x, relu: true)
+                index += 2
+            } else {
+                x = try layers[index](x)
+                index += 1
+            }
+        }
+        return x
     }
 }

@@ -53,8 +53,17 @@ public class BatchNorm: AffineNormalization, Layer {
 
     public func forward(_ input: Tensor) throws -> Tensor { try normalize(input, relu: false) }
 
-    /// `relu(forward(input))` in one pass over the values (the same values and gradients).
-    public func forwardReLU(_ input: Tensor) throws -> Tensor { try normalize(input, relu: true) }
+    /// Runs the layer, then with `relu` ReLU in the same pass over the values (the values and
+    /// gradients of `self(input).relu()`, without a second pass forward and backward).
+    public func callAsFunction(_ input: Tensor, relu: Bool) throws -> Tensor {
+        try traced(input) { try normalize($0, relu: relu) }
+    }
+
+    /// Whether `next`, the layer after this one, is a ReLU this layer can run in its own pass:
+    /// not while a summary or an export trace lists the layers one by one.
+    func absorbs(_ next: (any Layer)?) -> Bool {
+        next is ReLU && SummaryTrace.current == nil && OperationTrace.recorder == nil
+    }
 
     private func normalize(_ input: Tensor, relu: Bool) throws -> Tensor {
         guard ranks.contains(input.rank) else {

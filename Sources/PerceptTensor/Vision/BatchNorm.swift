@@ -52,8 +52,8 @@ extension Tensor {
         let plainRows = input.rank == 3 && !input.hasDNNLLayout
         if DNNL.isEnabled, !plainRows,
            let fast = DNNLBatchNorm.forward(input, mean: running?.mean, variance: running?.variance, weight: weight, bias: bias,
-                                            eps: eps, training: training) {
-            output = relu ? fast.output.relu() : fast.output
+                                            eps: eps, training: training, relu: relu) {
+            output = fast.output
             statistics = (fast.mean, fast.variance)
         } else {
             let values = input.contiguousValues()
