@@ -65,6 +65,7 @@ struct SgemmChoiceTests {
         #expect(SgemmChoice.library(m: 1, n: 1000, k: 512) == .onednn)
         #expect(SgemmChoice.library(m: 1024, n: 1024, k: 1024) == .openblas)
         #expect(SgemmChoice.library(m: 64, n: 10, k: 128) == .openblas)
+        #expect(SgemmChoice.library(m: 2, n: 3136, k: 64) == .openblas)
         #expect(DNNL.withFallbackKernels { SgemmChoice.library(m: 1, n: 1000, k: 512) } == .openblas)
     }
 
