@@ -22,7 +22,9 @@
     X(dnnl_pooling_v2_forward_desc_init) X(dnnl_pooling_v2_backward_desc_init) X(dnnl_binary_desc_init) \
     X(dnnl_concat_primitive_desc_create) X(dnnl_memory_desc_init_submemory) \
     X(dnnl_post_ops_create) X(dnnl_post_ops_destroy) X(dnnl_post_ops_append_eltwise) X(dnnl_post_ops_append_sum) \
-    X(dnnl_primitive_attr_set_post_ops)
+    X(dnnl_primitive_attr_set_post_ops) \
+    X(dnnl_softmax_v2_forward_desc_init) X(dnnl_softmax_v2_backward_desc_init) \
+    X(dnnl_layer_normalization_forward_desc_init) X(dnnl_layer_normalization_backward_desc_init) X(dnnl_sgemm)
 
 #define PERCEPT_DNNL_DECLARE(name) __typeof__(&name) name;
 /// One pointer per oneDNN function used, named as the function.
@@ -48,6 +50,10 @@ const_dnnl_primitive_attr_t percept_dnnl_scratchpad_attribute(void);
 /// caller destroys it. NULL when oneDNN refuses a step.
 dnnl_primitive_attr_t percept_dnnl_post_ops_attribute(const percept_dnnl_post_ops *post_ops);
 
+/// Tells the observer percept_dnnl_set_call_observer installed (if any) that a oneDNN
+/// primitive or sgemm is about to run on this thread.
+void percept_dnnl_note_call(void);
+
 /// Runs `primitive` with `count` (argument, layout, data) triples plus a scratchpad of its own
 /// size (a buffer reused across calls) on the shared stream; 1 on success. Call locked.
 int percept_dnnl_execute(dnnl_primitive_t primitive, int count, const int *kinds,
@@ -68,6 +74,40 @@ void *percept_dnnl_in_layout(const dnnl_memory_desc_t *user, const void *data, c
 /// The one descriptor kept for the life of the process that equals `md` (made on first sight);
 /// NULL when memory runs out. Call locked.
 const dnnl_memory_desc_t *percept_dnnl_intern(const dnnl_memory_desc_t *md);
+
+/// Which primitive a cached layer entry holds.
+typedef enum {
+    BATCH_NORM_TRAINING, BATCH_NORM_INFERENCE, BATCH_NORM_BACKWARD, ELTWISE_FORWARD, ELTWISE_BACKWARD,
+    POOLING_TRAINING, POOLING_INFERENCE, POOLING_BACKWARD, BINARY_ADD, SOFTMAX_FORWARD, SOFTMAX_BACKWARD,
+    LAYER_NORM_FORWARD, LAYER_NORM_BACKWARD
+} layer_kind;
+
+/// The key of a cached primitive: its kind, the layout it was made for and its parameters.
+typedef struct {
+    layer_kind kind;
+    dnnl_memory_desc_t data, other;
+    int parameters[12];
+    float values[2];
+} layer_key;
+
+/// A cached primitive and its descriptor (dnnl_primitive_cache.c).
+typedef struct layer_entry {
+    layer_key key;
+    dnnl_primitive_desc_t pd;
+    dnnl_primitive_t primitive;
+    struct layer_entry *next;
+} layer_entry;
+
+/// The cached entry for `key`, or NULL (the caller then makes one with percept_dnnl_remember).
+/// Call locked.
+layer_entry *percept_dnnl_lookup(const layer_key *key);
+
+/// Makes the primitive of `desc` (with `hint`, the forward pass's, for backward passes) and
+/// caches it under `key`; NULL when oneDNN refuses. Call locked.
+layer_entry *percept_dnnl_remember(const layer_key *key, const_dnnl_op_desc_t desc, const_dnnl_primitive_desc_t hint);
+
+/// The descriptor of argument `what` (index `index`) of a cached primitive.
+const dnnl_memory_desc_t *percept_dnnl_query(const layer_entry *e, dnnl_query_t what, int index);
 
 /// Plain row-major float32 descriptor of `rank` (1-5) axes; 1 on success.
 int percept_dnnl_plain_desc(int rank, const dnnl_dims_t dims, dnnl_memory_desc_t *md);

@@ -54,8 +54,17 @@ static void *work_buffer_of(int slot, size_t bytes) {
     return buffer->data;
 }
 
+static void (*call_observer)(void) = NULL;
+
+void percept_dnnl_set_call_observer(void (*observer)(void)) { call_observer = observer; }
+
+void percept_dnnl_note_call(void) {
+    if (call_observer != NULL) call_observer();
+}
+
 int percept_dnnl_execute(dnnl_primitive_t primitive, int count, const int *kinds, const dnnl_memory_desc_t **layouts,
                          void **data) {
+    percept_dnnl_note_call();
     enum { MAX_ARGUMENTS = 12 };
     if (count >= MAX_ARGUMENTS) return 0;
     dnnl_exec_arg_t args[MAX_ARGUMENTS];

@@ -1,70 +1,9 @@
 // Batch norm, element-wise activations, pooling and addition through oneDNN primitives, each
 // reading its input in whatever layout it arrives in (plain NCHW or a convolution's blocked
 // one) and writing in that layout, so consecutive primitives never reorder. Primitives are
-// cached by kind, layout and parameters for the life of the process.
+// cached by kind, layout and parameters for the life of the process (dnnl_primitive_cache.c).
 #include "CDNNL.h"
 #include "dnnl_api.h"
-
-#include <stdlib.h>
-#include <string.h>
-
-/// Which primitive an entry holds.
-typedef enum {
-    BATCH_NORM_TRAINING, BATCH_NORM_INFERENCE, BATCH_NORM_BACKWARD, ELTWISE_FORWARD, ELTWISE_BACKWARD,
-    POOLING_TRAINING, POOLING_INFERENCE, POOLING_BACKWARD, BINARY_ADD
-} layer_kind;
-
-/// The key of a cached primitive: its kind, the layout it was made for and its parameters.
-typedef struct {
-    layer_kind kind;
-    dnnl_memory_desc_t data, other;
-    int parameters[12];
-    float values[2];
-} layer_key;
-
-typedef struct layer_entry {
-    layer_key key;
-    dnnl_primitive_desc_t pd;
-    dnnl_primitive_t primitive;
-    struct layer_entry *next;
-} layer_entry;
-
-static layer_entry *layers = NULL;
-
-static int same_key(const layer_key *a, const layer_key *b) {
-    return a->kind == b->kind && percept_dnnl.dnnl_memory_desc_equal(&a->data, &b->data) &&
-           percept_dnnl.dnnl_memory_desc_equal(&a->other, &b->other) &&
-           memcmp(a->parameters, b->parameters, sizeof a->parameters) == 0 &&
-           memcmp(a->values, b->values, sizeof a->values) == 0;
-}
-
-/// The cached entry for `key`, or NULL (the caller then makes one with `remember`).
-static layer_entry *lookup(const layer_key *key) {
-    for (layer_entry *e = layers; e != NULL; e = e->next) {
-        if (same_key(&e->key, key)) return e;
-    }
-    return NULL;
-}
-
-/// Makes the primitive of `desc` (with `hint` for backward passes) and caches it under `key`.
-static layer_entry *remember(const layer_key *key, const_dnnl_op_desc_t desc, const_dnnl_primitive_desc_t hint) {
-    layer_entry *entry = calloc(1, sizeof *entry);
-    if (entry == NULL) return NULL;
-    entry->key = *key;
-    if (!DNNL_OK(percept_dnnl.dnnl_primitive_desc_create(&entry->pd, desc, percept_dnnl_scratchpad_attribute(),
-                                                         percept_dnnl_engine, hint)) ||
-        !DNNL_OK(percept_dnnl.dnnl_primitive_create(&entry->primitive, entry->pd))) {
-        free(entry);
-        return NULL;
-    }
-    entry->next = layers;
-    layers = entry;
-    return entry;
-}
-
-static const dnnl_memory_desc_t *query(const layer_entry *e, dnnl_query_t what, int index) {
-    return percept_dnnl.dnnl_primitive_desc_query_md(e->pd, what, index);
-}
 
 /// `value` in the layout `wanted` (reordered into work buffer `slot` when it differs); NULL on failure.
 static void *input_in(percept_dnnl_value value, const dnnl_memory_desc_t *given, const dnnl_memory_desc_t *wanted, int slot) {
@@ -83,7 +22,7 @@ static int channel_desc(const dnnl_memory_desc_t *data, dnnl_memory_desc_t *md) 
 /// same pass (`dnnl_fuse_norm_relu`: training keeps a workspace of where it passed, for backward).
 static layer_entry *batch_norm_entry(layer_kind kind, const dnnl_memory_desc_t *data, float eps, int relu) {
     layer_key key = {.kind = kind, .data = *data, .parameters = {relu}, .values = {eps, 0}};
-    layer_entry *e = lookup(&key);
+    layer_entry *e = percept_dnnl_lookup(&key);
     if (e != NULL) return e;
     unsigned flags = dnnl_use_scale | dnnl_use_shift | (kind == BATCH_NORM_INFERENCE ? dnnl_use_global_stats : 0) |
                      (relu ? dnnl_fuse_norm_relu : 0);
@@ -93,11 +32,11 @@ static layer_entry *batch_norm_entry(layer_kind kind, const dnnl_memory_desc_t *
         if (forward == NULL ||
             !DNNL_OK(percept_dnnl.dnnl_batch_normalization_backward_desc_init(&desc, dnnl_backward, data, data, eps, flags)))
             return NULL;
-        return remember(&key, &desc, forward->pd);
+        return percept_dnnl_remember(&key, &desc, forward->pd);
     }
     dnnl_prop_kind_t prop = kind == BATCH_NORM_TRAINING ? dnnl_forward_training : dnnl_forward_inference;
     if (!DNNL_OK(percept_dnnl.dnnl_batch_normalization_forward_desc_init(&desc, prop, data, eps, flags))) return NULL;
-    return remember(&key, &desc, NULL);
+    return percept_dnnl_remember(&key, &desc, NULL);
 }
 
 size_t percept_dnnl_batch_norm_workspace_bytes(int rank, const int64_t *dims, percept_dnnl_value src, float eps) {
@@ -105,7 +44,7 @@ size_t percept_dnnl_batch_norm_workspace_bytes(int rank, const int64_t *dims, pe
     dnnl_memory_desc_t data;
     percept_dnnl_lock();
     layer_entry *e = percept_dnnl_value_desc(src, rank, dims, &data) ? batch_norm_entry(BATCH_NORM_TRAINING, &data, eps, 1) : NULL;
-    const dnnl_memory_desc_t *workspace = e != NULL ? query(e, dnnl_query_workspace_md, 0) : NULL;
+    const dnnl_memory_desc_t *workspace = e != NULL ? percept_dnnl_query(e, dnnl_query_workspace_md, 0) : NULL;
     size_t bytes = workspace == NULL ? 0 : percept_dnnl.dnnl_memory_desc_get_size(workspace);
     percept_dnnl_unlock();
     return bytes;
@@ -120,8 +59,8 @@ int percept_dnnl_batch_norm_forward(int rank, const int64_t *dims, percept_dnnl_
     int ok = percept_dnnl_value_desc(src, rank, dims, &data) && channel_desc(&data, &channels);
     layer_entry *e = ok ? batch_norm_entry(training ? BATCH_NORM_TRAINING : BATCH_NORM_INFERENCE, &data, eps, relu) : NULL;
     if (e != NULL) {
-        const dnnl_memory_desc_t *out = query(e, dnnl_query_dst_md, 0);
-        const dnnl_memory_desc_t *ws = query(e, dnnl_query_workspace_md, 0);
+        const dnnl_memory_desc_t *out = percept_dnnl_query(e, dnnl_query_dst_md, 0);
+        const dnnl_memory_desc_t *ws = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
         int count = ws == NULL ? 6 : 7;
         dnnl_memory_desc_t user_out;
         ok = dst.layout != NULL ? (user_out = *(const dnnl_memory_desc_t *)dst.layout, 1)
@@ -151,15 +90,15 @@ int percept_dnnl_batch_norm_backward(int rank, const int64_t *dims, percept_dnnl
              channel_desc(&data, &channels);
     layer_entry *e = ok ? batch_norm_entry(BATCH_NORM_BACKWARD, &data, eps, relu) : NULL;
     if (e != NULL) {
-        const dnnl_memory_desc_t *wanted_gradient = query(e, dnnl_query_diff_dst_md, 0);
-        const dnnl_memory_desc_t *out = query(e, dnnl_query_diff_src_md, 0);
+        const dnnl_memory_desc_t *wanted_gradient = percept_dnnl_query(e, dnnl_query_diff_dst_md, 0);
+        const dnnl_memory_desc_t *out = percept_dnnl_query(e, dnnl_query_diff_src_md, 0);
         dnnl_memory_desc_t user_out;
         ok = diff_src.layout != NULL ? (user_out = *(const dnnl_memory_desc_t *)diff_src.layout, 1)
                                      : percept_dnnl_plain_desc(rank, data.dims, &user_out);
         void *upstream = ok ? input_in(diff_dst, &gradient, wanted_gradient, 1) : NULL;
         void *target = upstream != NULL ? percept_dnnl_in_layout(&user_out, diff_src.data, out, 0, 0, 0) : NULL;
         // oneDNN 2.6 wants the shift among the backward pass's inputs too, though it does not read it.
-        const dnnl_memory_desc_t *ws = query(e, dnnl_query_workspace_md, 0);
+        const dnnl_memory_desc_t *ws = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
         int count = ws == NULL ? 9 : 10;
         int kinds[10] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_SCALE, DNNL_ARG_SHIFT,
                          DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT, DNNL_ARG_DIFF_SRC, DNNL_ARG_WORKSPACE};
@@ -195,7 +134,7 @@ static int finish(void *target, const dnnl_memory_desc_t *wanted, const dnnl_mem
 /// The eltwise entry (forward, or backward against `data`) for algorithm `algorithm`.
 static layer_entry *eltwise_entry(layer_kind kind, const dnnl_memory_desc_t *data, int algorithm, float alpha) {
     layer_key key = {.kind = kind, .data = *data, .parameters = {algorithm}, .values = {alpha, 0}};
-    layer_entry *e = lookup(&key);
+    layer_entry *e = percept_dnnl_lookup(&key);
     if (e != NULL) return e;
     dnnl_eltwise_desc_t desc;
     if (kind == ELTWISE_BACKWARD) {
@@ -203,12 +142,12 @@ static layer_entry *eltwise_entry(layer_kind kind, const dnnl_memory_desc_t *dat
         if (forward == NULL ||
             !DNNL_OK(percept_dnnl.dnnl_eltwise_backward_desc_init(&desc, (dnnl_alg_kind_t)algorithm, data, data, alpha, 0)))
             return NULL;
-        return remember(&key, &desc, forward->pd);
+        return percept_dnnl_remember(&key, &desc, forward->pd);
     }
     if (!DNNL_OK(percept_dnnl.dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_training, (dnnl_alg_kind_t)algorithm, data,
                                                              alpha, 0)))
         return NULL;
-    return remember(&key, &desc, NULL);
+    return percept_dnnl_remember(&key, &desc, NULL);
 }
 
 /// oneDNN's algorithm for a percept_dnnl_activation.
@@ -232,7 +171,7 @@ int percept_dnnl_activation_forward(percept_dnnl_activation activation, float al
     layer_entry *e = ok ? eltwise_entry(ELTWISE_FORWARD, &data, eltwise_algorithm(activation), alpha) : NULL;
     ok = 0;
     if (e != NULL) {
-        const dnnl_memory_desc_t *out = query(e, dnnl_query_dst_md, 0);
+        const dnnl_memory_desc_t *out = percept_dnnl_query(e, dnnl_query_dst_md, 0);
         void *target = output_in(dst, rank, data.dims, out, &user);
         int kinds[2] = {DNNL_ARG_SRC, DNNL_ARG_DST};
         const dnnl_memory_desc_t *mds[2] = {&data, out};
@@ -253,8 +192,8 @@ int percept_dnnl_activation_backward(percept_dnnl_activation activation, float a
     layer_entry *e = ok ? eltwise_entry(ELTWISE_BACKWARD, &data, eltwise_algorithm(activation), alpha) : NULL;
     ok = 0;
     if (e != NULL) {
-        const dnnl_memory_desc_t *wanted_gradient = query(e, dnnl_query_diff_dst_md, 0);
-        const dnnl_memory_desc_t *out = query(e, dnnl_query_diff_src_md, 0);
+        const dnnl_memory_desc_t *wanted_gradient = percept_dnnl_query(e, dnnl_query_diff_dst_md, 0);
+        const dnnl_memory_desc_t *out = percept_dnnl_query(e, dnnl_query_diff_src_md, 0);
         void *upstream = input_in(diff_dst, &gradient, wanted_gradient, 1);
         void *target = upstream != NULL ? output_in(diff_src, rank, data.dims, out, &user) : NULL;
         int kinds[3] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
@@ -275,7 +214,7 @@ static layer_entry *pooling_entry(layer_kind kind, const dnnl_memory_desc_t *dat
                      .parameters = {shape->algorithm, shape->kernel_height, shape->kernel_width, shape->stride_height,
                                     shape->stride_width, shape->padding_top, shape->padding_left, shape->padding_bottom,
                                     shape->padding_right, shape->dilation_height, shape->dilation_width, 0}};
-    layer_entry *e = lookup(&key);
+    layer_entry *e = percept_dnnl_lookup(&key);
     if (e != NULL) return e;
     dnnl_alg_kind_t algorithm = shape->algorithm == PERCEPT_DNNL_MAX_POOLING ? dnnl_pooling_max
                                 : shape->algorithm == PERCEPT_DNNL_AVERAGE_POOLING_WITH_PADDING ? dnnl_pooling_avg_include_padding
@@ -291,16 +230,16 @@ static layer_entry *pooling_entry(layer_kind kind, const dnnl_memory_desc_t *dat
         layer_entry *forward = pooling_entry(POOLING_TRAINING, data, shape);
         if (forward == NULL ||
             !DNNL_OK(percept_dnnl.dnnl_memory_desc_init_by_tag(&in_any, 4, data->dims, dnnl_f32, dnnl_format_tag_any)) ||
-            !DNNL_OK(percept_dnnl.dnnl_pooling_v2_backward_desc_init(&desc, algorithm, &in_any, query(forward, dnnl_query_dst_md, 0),
+            !DNNL_OK(percept_dnnl.dnnl_pooling_v2_backward_desc_init(&desc, algorithm, &in_any, percept_dnnl_query(forward, dnnl_query_dst_md, 0),
                                                                      strides, kernel, dilation, before, after)))
             return NULL;
-        return remember(&key, &desc, forward->pd);
+        return percept_dnnl_remember(&key, &desc, forward->pd);
     }
     dnnl_prop_kind_t prop = kind == POOLING_TRAINING ? dnnl_forward_training : dnnl_forward_inference;
     if (!DNNL_OK(percept_dnnl.dnnl_pooling_v2_forward_desc_init(&desc, prop, algorithm, data, &out_any, strides, kernel, dilation,
                                                                 before, after)))
         return NULL;
-    return remember(&key, &desc, NULL);
+    return percept_dnnl_remember(&key, &desc, NULL);
 }
 
 /// The entry of a forward pooling call (training when `training`).
@@ -319,8 +258,8 @@ const percept_dnnl_layout *percept_dnnl_pooling_output_layout(const percept_dnnl
     layer_entry *e = pooling_forward_entry(shape, src, training, &data);
     const dnnl_memory_desc_t *layout = NULL;
     if (e != NULL) {
-        layout = percept_dnnl_intern(query(e, dnnl_query_dst_md, 0));
-        const dnnl_memory_desc_t *workspace = query(e, dnnl_query_workspace_md, 0);
+        layout = percept_dnnl_intern(percept_dnnl_query(e, dnnl_query_dst_md, 0));
+        const dnnl_memory_desc_t *workspace = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
         *workspace_bytes = workspace == NULL ? 0 : percept_dnnl.dnnl_memory_desc_get_size(workspace);
     }
     percept_dnnl_unlock();
@@ -335,8 +274,8 @@ int percept_dnnl_pooling_forward(const percept_dnnl_pooling *shape, percept_dnnl
     layer_entry *e = pooling_forward_entry(shape, src, training, &data);
     int ok = 0;
     if (e != NULL) {
-        const dnnl_memory_desc_t *out = query(e, dnnl_query_dst_md, 0);
-        const dnnl_memory_desc_t *ws = query(e, dnnl_query_workspace_md, 0);
+        const dnnl_memory_desc_t *out = percept_dnnl_query(e, dnnl_query_dst_md, 0);
+        const dnnl_memory_desc_t *ws = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
         dnnl_dims_t out_dims = {shape->batch, shape->channels, shape->output_height, shape->output_width};
         void *target = output_in(dst, 4, out_dims, out, &user);
         int kinds[3] = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE};
@@ -362,9 +301,9 @@ int percept_dnnl_pooling_backward(const percept_dnnl_pooling *shape, const perce
     layer_entry *e = ok ? pooling_entry(POOLING_BACKWARD, &data, shape) : NULL;
     ok = 0;
     if (e != NULL) {
-        const dnnl_memory_desc_t *wanted_gradient = query(e, dnnl_query_diff_dst_md, 0);
-        const dnnl_memory_desc_t *out = query(e, dnnl_query_diff_src_md, 0);
-        const dnnl_memory_desc_t *ws = query(e, dnnl_query_workspace_md, 0);
+        const dnnl_memory_desc_t *wanted_gradient = percept_dnnl_query(e, dnnl_query_diff_dst_md, 0);
+        const dnnl_memory_desc_t *out = percept_dnnl_query(e, dnnl_query_diff_src_md, 0);
+        const dnnl_memory_desc_t *ws = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
         void *upstream = input_in(diff_dst, &gradient, wanted_gradient, 1);
         void *target = upstream != NULL ? output_in(diff_src, 4, data.dims, out, &user) : NULL;
         int kinds[3] = {DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC, DNNL_ARG_WORKSPACE};
@@ -386,7 +325,7 @@ const percept_dnnl_layout *percept_dnnl_pooling_input_gradient_layout(const perc
     percept_dnnl_value source = {src_layout, NULL};
     percept_dnnl_lock();
     layer_entry *e = percept_dnnl_value_desc(source, 4, plain, &data) ? pooling_entry(POOLING_BACKWARD, &data, shape) : NULL;
-    const dnnl_memory_desc_t *layout = e != NULL ? percept_dnnl_intern(query(e, dnnl_query_diff_src_md, 0)) : NULL;
+    const dnnl_memory_desc_t *layout = e != NULL ? percept_dnnl_intern(percept_dnnl_query(e, dnnl_query_diff_src_md, 0)) : NULL;
     percept_dnnl_unlock();
     return (const percept_dnnl_layout *)layout;
 }
@@ -404,14 +343,14 @@ int percept_dnnl_add(int rank, const int64_t *dims, percept_dnnl_value a, percep
     const void *addend = ok ? percept_dnnl_in_layout(&second, b.data, &first, 1, 1, 0) : NULL;
     ok = addend != NULL;
     layer_key key = {.kind = BINARY_ADD, .data = first, .other = first};
-    layer_entry *e = ok ? lookup(&key) : NULL;
+    layer_entry *e = ok ? percept_dnnl_lookup(&key) : NULL;
     dnnl_binary_desc_t desc;
     if (ok && e == NULL && DNNL_OK(percept_dnnl.dnnl_binary_desc_init(&desc, dnnl_binary_add, &first, &first, &first))) {
-        e = remember(&key, &desc, NULL);
+        e = percept_dnnl_remember(&key, &desc, NULL);
     }
     ok = 0;
     if (e != NULL) {
-        const dnnl_memory_desc_t *out = query(e, dnnl_query_dst_md, 0);
+        const dnnl_memory_desc_t *out = percept_dnnl_query(e, dnnl_query_dst_md, 0);
         void *target = output_in(sum, rank, first.dims, out, &user);
         int kinds[3] = {DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST};
         const dnnl_memory_desc_t *mds[3] = {&first, &first, out};

@@ -26,9 +26,10 @@ struct ThreadBudgetTests {
     }
 }
 
-/// `ParallelLoop`: loops inside loops stay on one thread, and OpenBLAS calls from inside a loop
-/// are counted (the engine and the data loader must make none).
-@Suite("Parallel loops")
+/// `ParallelLoop`: loops inside loops stay on one thread, and OpenBLAS and oneDNN calls from
+/// inside a loop are counted (the engine and the data loader must make none). Serialized: the
+/// count is the process's, and two tests that each make a nested call must not overlap.
+@Suite("Parallel loops", .serialized)
 struct ParallelLoopTests {
     /// The calling thread's id.
     private static func currentThread() -> UInt { UInt(pthread_self()) }
@@ -88,5 +89,30 @@ struct ParallelLoopTests {
         #expect(c == [4, 4, 4, 4])
         ParallelLoop.run(iterations: 1) { _ in multiply() }
         #expect(ParallelLoop.nestedLibraryCalls == before + 1)
+    }
+
+    @Test("a oneDNN primitive or dnnl_sgemm from inside a parallel loop is counted; outside it is not")
+    func nestedDNNLCallsAreCounted() throws {
+        try #require(DNNL.isAvailable, "oneDNN is not loaded: \(DNNL.unavailableReason ?? "")")
+        let x = GradientCheck.random([2, 3, 5, 5], seed: 9), w = GradientCheck.random([4, 3, 3, 3], seed: 10)
+        let before = ParallelLoop.nestedLibraryCalls
+        _ = try x.conv2d(weight: w, padding: 1).toArray()
+        _ = try x.softmax(axis: -1)
+        #expect(ParallelLoop.nestedLibraryCalls == before)
+        ParallelLoop.run(iterations: 1) { _ in _ = try? x.conv2d(weight: w, padding: 1).toArray() }
+        let afterConvolution = ParallelLoop.nestedLibraryCalls
+        #expect(afterConvolution >= before + 1, "a convolution inside a loop went uncounted")
+        ParallelLoop.run(iterations: 1) { _ in _ = try? x.softmax(axis: -1) }
+        #expect(ParallelLoop.nestedLibraryCalls == afterConvolution + 1, "one softmax primitive inside a loop")
+        let a = [Float](repeating: 1, count: 2 * 3), b = [Float](repeating: 2, count: 3 * 50)
+        var c = [Float](repeating: 0, count: 2 * 50)
+        var multiplied = false
+        ParallelLoop.run(iterations: 1) { _ in
+            multiplied = SgemmChoice.onednn(transposeA: false, transposeB: false, m: 2, n: 50, k: 3, alpha: 1, a: a, lda: 3,
+                                            b: b, ldb: 50, beta: 0, c: &c, ldc: 50)
+        }
+        #expect(multiplied)
+        #expect(ParallelLoop.nestedLibraryCalls == afterConvolution + 2, "one dnnl_sgemm inside a loop")
+        #expect(c.allSatisfy { $0 == 6 })
     }
 }

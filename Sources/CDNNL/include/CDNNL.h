@@ -75,6 +75,38 @@ const char *percept_dnnl_version(void);
 /// Sets the OpenMP threads oneDNN's primitives use (omp_set_num_threads of the libgomp it loads).
 void percept_dnnl_set_threads(int threads);
 
+/// Installs `observer`, called on the calling thread before every oneDNN primitive and sgemm
+/// runs (the engine counts calls made from inside its parallel loops); NULL removes it.
+void percept_dnnl_set_call_observer(void (*observer)(void));
+
+/// Row-major C = alpha · op(A) · op(B) + beta · C through oneDNN's dnnl_sgemm (`transpose_a`,
+/// `transpose_b`: 'N' or 'T'); 0 on success, non-zero when oneDNN is not loaded or refuses.
+int percept_dnnl_sgemm(char transpose_a, char transpose_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
+                       int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+
+/// dst = softmax of plain row-major `src` along axis 1 of [outer, length, inner], or
+/// log-softmax when `logarithm`. 0 on success.
+int percept_dnnl_softmax_forward(int logarithm, int64_t outer, int64_t length, int64_t inner, const float *src,
+                                 float *dst);
+
+/// diff_src of the softmax (log-softmax when `logarithm`) whose output was `dst`, from
+/// diff_dst; all plain [outer, length, inner]. 0 on success.
+int percept_dnnl_softmax_backward(int logarithm, int64_t outer, int64_t length, int64_t inner, const float *dst,
+                                  const float *diff_dst, float *diff_src);
+
+/// dst = layer norm of each row of plain [rows, length] `src` (biased variance, eps inside the
+/// square root), times `scale` and plus `shift` ([length] each, NULL: none); writes each row's
+/// `mean` and `variance` ([rows]) for the backward pass. 0 on success.
+int percept_dnnl_layer_norm_forward(int64_t rows, int64_t length, const float *src, const float *scale, const float *shift,
+                                    float eps, float *mean, float *variance, float *dst);
+
+/// The gradients of layer norm: of the input (plain [rows, length]) and, where `scale` and
+/// `shift` are given, of them (`diff_scale`, `diff_shift`: NULL exactly when those are), from the
+/// forward pass's `mean` and `variance`. 0 on success.
+int percept_dnnl_layer_norm_backward(int64_t rows, int64_t length, const float *src, const float *diff_dst, const float *mean,
+                                     const float *variance, const float *scale, const float *shift, float eps, float *diff_src,
+                                     float *diff_scale, float *diff_shift);
+
 /// The layout the convolution's forward pass writes its output in (or NULL when oneDNN refuses
 /// the shape); `has_bias` as the forward call will have it.
 const percept_dnnl_layout *percept_dnnl_convolution_output_layout(const percept_dnnl_convolution *shape, int has_bias);

@@ -1,8 +1,8 @@
 import Foundation
 import Percept
 
-/// `percept bench tensor`: sgemm, memory bandwidth, element-wise ops, convolutions, and the
-/// zoo's ResNet-18: a training step's forward and backward pass, and batch-1 inference at 224×224;
+/// `percept bench tensor`: sgemm, memory bandwidth, element-wise ops, convolutions, single
+/// layers (softmax, layer norm, Linear), and the zoo's ResNet-18: a training step's forward and backward pass, and batch-1 inference at 224×224;
 /// yolov8n's batch-1 inference at 640×640.
 struct TensorBench {
     var repeats: Int
@@ -15,6 +15,7 @@ struct TensorBench {
         }
         for result in try memoryCases() { reporter.report(result) }
         try ConvBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        try LayerBench(repeats: repeats, filter: filter, common: common).run(reporter: reporter)
         let resnet = ResNet18Bench(repeats: repeats, common: common)
         if selected("resnet18-fwd-bwd") { try reporter.report(resnet.forwardBackward()) }
         if selected("resnet18-infer-224") { try reporter.report(resnet.inference()) }

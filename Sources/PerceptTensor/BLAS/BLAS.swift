@@ -51,14 +51,19 @@ public enum BLAS {
     }
 
     /// Row-major `C = alpha · op(A) · op(B) + beta · C` on raw buffers; the transpositions are
-    /// passed to BLAS, not copied. `m×k` is op(A), `k×n` op(B), `m×n` C.
+    /// passed to BLAS, not copied. `m×k` is op(A), `k×n` op(B), `m×n` C. Runs on OpenBLAS, or on
+    /// oneDNN's `dnnl_sgemm` for the shapes where that measured faster (`SgemmChoice`).
     /// (CBLAS codes: 111 no transpose, 112 transpose.)
-    @inlinable
     public static func sgemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        if SgemmChoice.library(m: m, n: n, k: k) == .onednn,
+           SgemmChoice.onednn(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) {
+            return
+        }
         ParallelLoop.noteLibraryCall()
         percept_sgemm(
             transposeA ? 112 : 111,

@@ -19,6 +19,9 @@ public enum DNNL {
         // user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
         if getenv("GOMP_SPINCOUNT") == nil { setenv("OMP_WAIT_POLICY", "passive", 0) }
         guard percept_dnnl_load() == 0 else { return false }
+        // Every primitive and sgemm reports itself, so a call from inside a parallel loop is
+        // counted as OpenBLAS's are (`ParallelLoop.nestedLibraryCalls`).
+        percept_dnnl_set_call_observer { ParallelLoop.noteLibraryCall() }
         ThreadBudget.register("onednn") { percept_dnnl_set_threads(Int32($0)) }
         return true
     }()

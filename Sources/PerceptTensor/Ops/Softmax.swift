@@ -1,14 +1,23 @@
 import Foundation
 
-/// Softmax and log-softmax along one axis, fused for speed and stability.
+/// Softmax and log-softmax along one axis, fused for speed and stability: through oneDNN's
+/// softmax primitive (`DNNLSoftmax`) where it is enabled, else the engine's kernel below, which
+/// is also the reference the tests compare against (`DNNLRowTests`).
 extension Tensor {
     /// exp(x) / sum(exp(x)) along `axis`.
     public func softmax(axis: Int = -1) throws -> Tensor {
-        let (result, output) = try softmaxForward(axis: axis, logarithm: false)
-        var recorded = result
-        Autograd.record("softmax", output: &recorded, inputs: [self]) { grad in
-            let weighted = try (grad * output).sum(axes: [axis], keepDims: true)
-            return [try (grad - weighted) * output]
+        try requireFloat("softmax")
+        let dimension = try Layout.normalize(axis: axis, rank: rank, operation: "softmax")
+        var recorded: Tensor
+        if let fast = DNNLSoftmax.apply(self, axis: dimension, logarithm: false) {
+            recorded = fast
+        } else {
+            let output = softmaxForward(axis: dimension, logarithm: false)
+            recorded = output
+            Autograd.record("softmax", output: &recorded, inputs: [self]) { grad in
+                let weighted = try (grad * output).sum(axes: [dimension], keepDims: true)
+                return [try (grad - weighted) * output]
+            }
         }
         OperationTrace.record("softmax", [self], output: recorded, ["axis": .int(axis)])
         return recorded
@@ -16,18 +25,20 @@ extension Tensor {
 
     /// x − logsumexp(x) along `axis`.
     public func logSoftmax(axis: Int = -1) throws -> Tensor {
-        let (result, output) = try softmaxForward(axis: axis, logarithm: true)
-        var recorded = result
+        try requireFloat("logSoftmax")
+        let dimension = try Layout.normalize(axis: axis, rank: rank, operation: "logSoftmax")
+        if let fast = DNNLSoftmax.apply(self, axis: dimension, logarithm: true) { return fast }
+        let output = softmaxForward(axis: dimension, logarithm: true)
+        var recorded = output
         Autograd.record("log_softmax", output: &recorded, inputs: [self]) { grad in
-            let total = try grad.sum(axes: [axis], keepDims: true)
+            let total = try grad.sum(axes: [dimension], keepDims: true)
             return [try grad - output.exp() * total]
         }
         return recorded
     }
 
-    private func softmaxForward(axis: Int, logarithm: Bool) throws -> (Tensor, Tensor) {
-        try requireFloat(logarithm ? "logSoftmax" : "softmax")
-        let axis = try Layout.normalize(axis: axis, rank: rank, operation: logarithm ? "logSoftmax" : "softmax")
+    /// The engine's softmax (log-softmax when `logarithm`) along the normalised `axis`.
+    private func softmaxForward(axis: Int, logarithm: Bool) -> Tensor {
         let source = contiguousValues()
         defer { withExtendedLifetime(source) {} }
         let outer = shape[..<axis].reduce(1, *), length = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
@@ -55,6 +66,6 @@ extension Tensor {
                 }
             }
         }
-        return (result, result)
+        return result
     }
 }

@@ -1,6 +1,7 @@
 /// Layer, group and instance normalisation: each normalises contiguous runs of the input
 /// (biased variance, `eps` inside the square root, as PyTorch) and applies an optional affine
-/// map. Gradients: `VisionGradientTests` ("layerNorm …", "groupNorm …").
+/// map. Layer norm runs through oneDNN's primitive where it is enabled (`DNNLLayerNorm`).
+/// Gradients: `VisionGradientTests` ("layerNorm …", "groupNorm …"), `DNNLRowTests`.
 extension Tensor {
     /// Normalises over the last `normalizedShape.count` axes, which must equal
     /// `normalizedShape`; `weight` and `bias` (optional) have that shape.
@@ -16,8 +17,9 @@ extension Tensor {
             throw TensorError.shapeMismatch(operation: operation, shapes: [shape, normalizedShape])
         }
         try Self.checkAffine(operation, weight: weight, bias: bias, shape: normalizedShape, input: shape)
-        let length = Layout.count(normalizedShape)
-        return NormalizationKernels.normalizeRows(self, rows: length > 0 ? count / length : 0, weight: weight, bias: bias,
+        let length = Layout.count(normalizedShape), rows = length > 0 ? count / length : 0
+        if let fast = DNNLLayerNorm.apply(self, rows: rows, length: length, weight: weight, bias: bias, eps: eps) { return fast }
+        return NormalizationKernels.normalizeRows(self, rows: rows, weight: weight, bias: bias,
                                                   parameterCount: length, parameterRun: 1, eps: eps, name: "layer_norm")
     }
 
