@@ -22,27 +22,38 @@ struct BatchNormKernelTests {
 
     @Test("values and gradients match a Float64 reference", arguments: cases)
     func matchesReference(_ run: Case) throws {
-        let channels = run.shape[1], eps: Float = 1e-5
         // An offset of 3 per channel makes cancellation in the centring visible if it were lost.
-        let input = GradientCheck.random(run.shape, low: -2, high: 2, seed: 21) + 3
-        let weight = GradientCheck.random([channels], low: 0.5, high: 1.5, seed: 22)
-        let bias = GradientCheck.random([channels], low: -0.5, high: 0.5, seed: 23)
-        let runningMean = GradientCheck.random([channels], low: 2, high: 4, seed: 24)
-        let runningVar = GradientCheck.random([channels], low: 0.5, high: 2, seed: 25)
-        let upstream = GradientCheck.random(run.shape, seed: 26)
+        try Self.expectReference(shape: run.shape, training: run.training, relu: run.relu, path: run.path, firstSeed: 21,
+                                 inputOffset: 3, runningMeans: (2, 4))
+    }
+
+    /// Runs batch norm (+ ReLU) on `path` with weights, bias, running statistics and an upstream
+    /// gradient drawn from seeds `firstSeed`…`firstSeed + 5`, and expects the output and every
+    /// gradient to match the Float64 reference, which walks the values as `[N, C, plane]`.
+    static func expectReference(shape: [Int], training: Bool, relu: Bool, path: EnginePath, firstSeed: UInt64,
+                                inputOffset: Float, runningMeans: (low: Float, high: Float),
+                                sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let channels = shape[1], eps: Float = 1e-5
+        let input = GradientCheck.random(shape, low: -2, high: 2, seed: firstSeed) + inputOffset
+        let weight = GradientCheck.random([channels], low: 0.5, high: 1.5, seed: firstSeed + 1)
+        let bias = GradientCheck.random([channels], low: -0.5, high: 0.5, seed: firstSeed + 2)
+        let runningMean = GradientCheck.random([channels], low: runningMeans.low, high: runningMeans.high, seed: firstSeed + 3)
+        let runningVar = GradientCheck.random([channels], low: 0.5, high: 2, seed: firstSeed + 4)
+        let upstream = GradientCheck.random(shape, seed: firstSeed + 5)
         let (x, w, b) = (input.requiringGrad(), weight.requiringGrad(), bias.requiringGrad())
-        let result = try run.path.run {
+        let result = try path.run {
             try Tensor.batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: w, bias: b,
-                                 training: run.training, eps: eps, relu: run.relu)
+                                 training: training, eps: eps, relu: relu)
         }
         try result.output.backward(upstream)
-        let reference = Self.reference(input: input.toArray(), shape: run.shape, weight: weight.toArray(), bias: bias.toArray(),
-                                       statistics: run.training ? nil : (runningMean.toArray(), runningVar.toArray()),
-                                       upstream: upstream.toArray(), eps: eps, relu: run.relu)
-        Self.expectClose(result.output.toArray(), reference.output, "output")
-        Self.expectClose(try #require(x.grad).toArray(), reference.gradInput, "input gradient")
-        Self.expectClose(try #require(w.grad).toArray(), reference.gradWeight, "weight gradient")
-        Self.expectClose(try #require(b.grad).toArray(), reference.gradBias, "bias gradient")
+        let rows = [shape[0], channels, shape.dropFirst(2).reduce(1, *)]
+        let reference = Self.reference(input: input.toArray(), shape: rows, weight: weight.toArray(), bias: bias.toArray(),
+                                       statistics: training ? nil : (runningMean.toArray(), runningVar.toArray()),
+                                       upstream: upstream.toArray(), eps: eps, relu: relu)
+        expectClose(result.output.toArray(), reference.output, "output", sourceLocation: sourceLocation)
+        expectClose(try #require(x.grad).toArray(), reference.gradInput, "input gradient", sourceLocation: sourceLocation)
+        expectClose(try #require(w.grad).toArray(), reference.gradWeight, "weight gradient", sourceLocation: sourceLocation)
+        expectClose(try #require(b.grad).toArray(), reference.gradBias, "bias gradient", sourceLocation: sourceLocation)
     }
 
     @Test("the fused ReLU gives exactly the values and gradients of a separate relu()", arguments: EnginePath.allCases)

@@ -19,29 +19,8 @@ struct BatchNormReLUTests {
 
     @Test("values and gradients match a Float64 reference", arguments: cases)
     func matchesReference(_ run: Case) throws {
-        let channels = run.shape[1], eps: Float = 1e-5
-        let input = GradientCheck.random(run.shape, low: -2, high: 2, seed: 41) + 0.5
-        let weight = GradientCheck.random([channels], low: 0.5, high: 1.5, seed: 42)
-        let bias = GradientCheck.random([channels], low: -0.5, high: 0.5, seed: 43)
-        let runningMean = GradientCheck.random([channels], low: 0, high: 1, seed: 44)
-        let runningVar = GradientCheck.random([channels], low: 0.5, high: 2, seed: 45)
-        let upstream = GradientCheck.random(run.shape, seed: 46)
-        let (x, w, b) = (input.requiringGrad(), weight.requiringGrad(), bias.requiringGrad())
-        let result = try run.path.run {
-            try Tensor.batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: w, bias: b,
-                                 training: run.training, eps: eps, relu: true)
-        }
-        try result.output.backward(upstream)
-        // The reference walks `[N, C, plane]`, the same values in the same order.
-        let rows = [run.shape[0], channels, run.shape[2] * run.shape[3]]
-        let reference = BatchNormKernelTests.reference(
-            input: input.toArray(), shape: rows, weight: weight.toArray(), bias: bias.toArray(),
-            statistics: run.training ? nil : (runningMean.toArray(), runningVar.toArray()), upstream: upstream.toArray(),
-            eps: eps, relu: true)
-        BatchNormKernelTests.expectClose(result.output.toArray(), reference.output, "output")
-        BatchNormKernelTests.expectClose(try #require(x.grad).toArray(), reference.gradInput, "input gradient")
-        BatchNormKernelTests.expectClose(try #require(w.grad).toArray(), reference.gradWeight, "weight gradient")
-        BatchNormKernelTests.expectClose(try #require(b.grad).toArray(), reference.gradBias, "bias gradient")
+        try BatchNormKernelTests.expectReference(shape: run.shape, training: run.training, relu: true, path: run.path,
+                                                 firstSeed: 41, inputOffset: 0.5, runningMeans: (0, 1))
     }
 
     @Test("on a convolution's blocked output, the fused ReLU matches a separate relu() in values and every gradient",
