@@ -109,6 +109,10 @@ layer_entry *percept_dnnl_remember(const layer_key *key, const_dnnl_op_desc_t de
 /// The descriptor of argument `what` (index `index`) of a cached primitive.
 const dnnl_memory_desc_t *percept_dnnl_query(const layer_entry *e, dnnl_query_t what, int index);
 
+/// The primitive's workspace descriptor, or NULL when it has none (oneDNN answers the query
+/// with an empty descriptor then, never NULL).
+const dnnl_memory_desc_t *percept_dnnl_workspace(const layer_entry *e);
+
 /// Plain row-major float32 descriptor of `rank` (1-5) axes; 1 on success.
 int percept_dnnl_plain_desc(int rank, const dnnl_dims_t dims, dnnl_memory_desc_t *md);
 

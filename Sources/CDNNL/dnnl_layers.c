@@ -44,7 +44,7 @@ size_t percept_dnnl_batch_norm_workspace_bytes(int rank, const int64_t *dims, pe
     dnnl_memory_desc_t data;
     percept_dnnl_lock();
     layer_entry *e = percept_dnnl_value_desc(src, rank, dims, &data) ? batch_norm_entry(BATCH_NORM_TRAINING, &data, eps, 1) : NULL;
-    const dnnl_memory_desc_t *workspace = e != NULL ? percept_dnnl_query(e, dnnl_query_workspace_md, 0) : NULL;
+    const dnnl_memory_desc_t *workspace = e != NULL ? percept_dnnl_workspace(e) : NULL;
     size_t bytes = workspace == NULL ? 0 : percept_dnnl.dnnl_memory_desc_get_size(workspace);
     percept_dnnl_unlock();
     return bytes;
@@ -60,7 +60,7 @@ int percept_dnnl_batch_norm_forward(int rank, const int64_t *dims, percept_dnnl_
     layer_entry *e = ok ? batch_norm_entry(training ? BATCH_NORM_TRAINING : BATCH_NORM_INFERENCE, &data, eps, relu) : NULL;
     if (e != NULL) {
         const dnnl_memory_desc_t *out = percept_dnnl_query(e, dnnl_query_dst_md, 0);
-        const dnnl_memory_desc_t *ws = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
+        const dnnl_memory_desc_t *ws = percept_dnnl_workspace(e);
         int count = ws == NULL ? 6 : 7;
         dnnl_memory_desc_t user_out;
         ok = dst.layout != NULL ? (user_out = *(const dnnl_memory_desc_t *)dst.layout, 1)
@@ -98,7 +98,7 @@ int percept_dnnl_batch_norm_backward(int rank, const int64_t *dims, percept_dnnl
         void *upstream = ok ? input_in(diff_dst, &gradient, wanted_gradient, 1) : NULL;
         void *target = upstream != NULL ? percept_dnnl_in_layout(&user_out, diff_src.data, out, 0, 0, 0) : NULL;
         // oneDNN 2.6 wants the shift among the backward pass's inputs too, though it does not read it.
-        const dnnl_memory_desc_t *ws = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
+        const dnnl_memory_desc_t *ws = percept_dnnl_workspace(e);
         int count = ws == NULL ? 9 : 10;
         int kinds[10] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_SCALE, DNNL_ARG_SHIFT,
                          DNNL_ARG_DIFF_SCALE, DNNL_ARG_DIFF_SHIFT, DNNL_ARG_DIFF_SRC, DNNL_ARG_WORKSPACE};
@@ -259,7 +259,7 @@ const percept_dnnl_layout *percept_dnnl_pooling_output_layout(const percept_dnnl
     const dnnl_memory_desc_t *layout = NULL;
     if (e != NULL) {
         layout = percept_dnnl_intern(percept_dnnl_query(e, dnnl_query_dst_md, 0));
-        const dnnl_memory_desc_t *workspace = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
+        const dnnl_memory_desc_t *workspace = percept_dnnl_workspace(e);
         *workspace_bytes = workspace == NULL ? 0 : percept_dnnl.dnnl_memory_desc_get_size(workspace);
     }
     percept_dnnl_unlock();
@@ -275,13 +275,13 @@ int percept_dnnl_pooling_forward(const percept_dnnl_pooling *shape, percept_dnnl
     int ok = 0;
     if (e != NULL) {
         const dnnl_memory_desc_t *out = percept_dnnl_query(e, dnnl_query_dst_md, 0);
-        const dnnl_memory_desc_t *ws = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
+        const dnnl_memory_desc_t *ws = percept_dnnl_workspace(e);
         dnnl_dims_t out_dims = {shape->batch, shape->channels, shape->output_height, shape->output_width};
         void *target = output_in(dst, 4, out_dims, out, &user);
         int kinds[3] = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE};
         const dnnl_memory_desc_t *mds[3] = {&data, out, ws};
         void *pointers[3] = {(void *)src.data, target, workspace};
-        int count = ws != NULL && percept_dnnl.dnnl_memory_desc_get_size(ws) > 0 ? 3 : 2;
+        int count = ws != NULL ? 3 : 2;
         ok = target != NULL && (count == 2 || workspace != NULL) &&
              percept_dnnl_execute(e->primitive, count, kinds, mds, pointers) && finish(target, out, &user, dst.data);
     }
@@ -303,13 +303,13 @@ int percept_dnnl_pooling_backward(const percept_dnnl_pooling *shape, const perce
     if (e != NULL) {
         const dnnl_memory_desc_t *wanted_gradient = percept_dnnl_query(e, dnnl_query_diff_dst_md, 0);
         const dnnl_memory_desc_t *out = percept_dnnl_query(e, dnnl_query_diff_src_md, 0);
-        const dnnl_memory_desc_t *ws = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
+        const dnnl_memory_desc_t *ws = percept_dnnl_workspace(e);
         void *upstream = input_in(diff_dst, &gradient, wanted_gradient, 1);
         void *target = upstream != NULL ? output_in(diff_src, 4, data.dims, out, &user) : NULL;
         int kinds[3] = {DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC, DNNL_ARG_WORKSPACE};
         const dnnl_memory_desc_t *mds[3] = {wanted_gradient, out, ws};
         void *pointers[3] = {upstream, target, (void *)workspace};
-        int count = ws != NULL && percept_dnnl.dnnl_memory_desc_get_size(ws) > 0 ? 3 : 2;
+        int count = ws != NULL ? 3 : 2;
         ok = target != NULL && (count == 2 || workspace != NULL) &&
              percept_dnnl_execute(e->primitive, count, kinds, mds, pointers) && finish(target, out, &user, diff_src.data);
     }

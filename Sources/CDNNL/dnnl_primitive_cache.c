@@ -45,3 +45,8 @@ layer_entry *percept_dnnl_remember(const layer_key *key, const_dnnl_op_desc_t de
 const dnnl_memory_desc_t *percept_dnnl_query(const layer_entry *e, dnnl_query_t what, int index) {
     return percept_dnnl.dnnl_primitive_desc_query_md(e->pd, what, index);
 }
+
+const dnnl_memory_desc_t *percept_dnnl_workspace(const layer_entry *e) {
+    const dnnl_memory_desc_t *md = percept_dnnl_query(e, dnnl_query_workspace_md, 0);
+    return md != NULL && percept_dnnl.dnnl_memory_desc_get_size(md) > 0 ? md : NULL;
+}

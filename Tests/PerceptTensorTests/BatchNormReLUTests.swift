@@ -49,4 +49,20 @@ struct BatchNormReLUTests {
         // Sixteen and twenty-four channels fill oneDNN's blocks, so the fused pass really ran on the blocked layout.
         if DNNL.isEnabled, channels % 8 == 0 { #expect(fused.blocked) }
     }
+
+    /// A primitive without a workspace (no ReLU, or evaluation) was once refused for the empty
+    /// workspace descriptor oneDNN answers with, and every such batch norm fell back to the
+    /// engine's kernels, reordering its input out of the blocked layout.
+    @Test("with or without ReLU, training or evaluation, batch norm runs as oneDNN's primitive and keeps the blocked layout",
+          arguments: [(true, true), (true, false), (false, true), (false, false)])
+    func staysBlocked(_ run: (training: Bool, relu: Bool)) throws {
+        let image = GradientCheck.random([2, 5, 9, 9], seed: 61)
+        let kernel = GradientCheck.random([16, 5, 3, 3], low: -0.3, high: 0.3, seed: 62)
+        let convolved = try image.conv2d(weight: kernel, padding: 1)
+        let statistics = (Tensor([Float](repeating: 0.1, count: 16)), Tensor([Float](repeating: 2, count: 16)))
+        let normalized = try Tensor.batchNorm(convolved, runningMean: statistics.0, runningVar: statistics.1,
+                                              training: run.training, relu: run.relu).output
+        #expect(convolved.hasDNNLLayout == DNNL.isEnabled)
+        #expect(normalized.hasDNNLLayout == DNNL.isEnabled)
+    }
 }
