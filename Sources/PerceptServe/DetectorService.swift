@@ -4,7 +4,7 @@ import PerceptModels
 import PerceptTensor
 import PerceptTrain
 
-/// A YOLOv8 detector behind the server, letterboxed and filtered as `percept detect predict`
+/// A detector of `percept models --task detect` (YOLOv8, the anchor-based yolov3n, the ResNet-18 one) behind the server, letterboxed and filtered as `percept detect predict`
 /// does (``DetectionPredictor``); query parameters `conf`, `iou`, `max_det` as its flags.
 /// Boxes are `[x1, y1, x2, y2]` in the uploaded image's pixels.
 final class DetectorService: ServedModel {

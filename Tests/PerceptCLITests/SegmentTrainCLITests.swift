@@ -63,6 +63,38 @@ struct SegmentTrainCLITests {
         #expect(rows.count == 3, "\(rows)")
     }
 
+    @Test("segment val reports the loss the run trained with (its args.yaml), equal to the run's val_loss; --loss picks another")
+    func valReportsTheRunsLoss() throws {
+        let root = try DatasetFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let shapes = root.appendingPathComponent("shapes").path
+        let made = try runPercept(["dataset", "synth-shapes", shapes, "--count", "10", "--size", "32", "--seed", "4"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let trained = try runPercept(["segment", "train", "--model", "unet", "--depth", "2", "--base-width", "4", "--loss", "tversky",
+                                      "--data", shapes, "--epochs", "1", "--workers", "0", "--augment", "none",
+                                      "--project", root.appendingPathComponent("runs").path, "--name", "seg"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let run = root.appendingPathComponent("runs/segment/seg")
+        let rows = try String(contentsOf: run.appendingPathComponent("results.csv"), encoding: .utf8).split(separator: "\n")
+        let header = rows[0].split(separator: ",").map(String.init)
+        let column = try #require(header.firstIndex(of: "val_loss"))
+        let runLoss = try #require(Double(rows[1].split(separator: ",")[column]))
+        let weights = run.appendingPathComponent("weights/last.safetensors").path
+        func reported(_ extra: [String]) throws -> (loss: Double, kind: String) {
+            let result = try runPercept(["segment", "val", "--weights", weights, "--data", shapes, "--json"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            return (try #require(document["loss"] as? Double), try #require(document["loss_kind"] as? String))
+        }
+        let own = try reported([])
+        #expect(own.kind == "tversky")
+        #expect(abs(own.loss - runLoss) <= 1e-4 * max(1, abs(runLoss)), "segment val \(own.loss), the run's val_loss \(runLoss)")
+        let other = try reported(["--loss", "ce"])
+        #expect(other.kind == "ce" && abs(other.loss - runLoss) > 1e-3, "ce \(other.loss) against tversky \(runLoss)")
+        let refused = try runPercept(["segment", "val", "--weights", weights, "--data", shapes, "--loss", "hinge"])
+        #expect(refused.status == 2 && refused.stderr.contains("--loss"), "\(refused.stderr)")
+    }
+
     @Test("a bad segmentation option is a usage error naming the flag")
     func badSegmentOption() throws {
         let root = try DatasetFixtures.temporaryFolder()

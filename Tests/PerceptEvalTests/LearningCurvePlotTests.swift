@@ -37,4 +37,14 @@ struct LearningCurvePlotTests {
         #expect(PlotFrame.tick(0.0011, span: 0.0002) == "0.00110")
         #expect(PlotFrame.tick(0.5, span: 1) == "0.5")
     }
+
+    @Test("a series that never goes below 0 (a learning rate decayed to 0) keeps its axis at 0; others get 5 % to spare")
+    func axisFloor() {
+        let rate = LearningCurvePlot.valueRange([0.001, 0.0005, 0])
+        #expect(rate.lowerBound == 0 && abs(rate.upperBound - 0.00105) < 1e-12, "\(rate)")
+        let signed = LearningCurvePlot.valueRange([-1, 1])
+        #expect(abs(signed.lowerBound + 1.1) < 1e-12 && abs(signed.upperBound - 1.1) < 1e-12, "\(signed)")
+        let flat = LearningCurvePlot.valueRange([2, 2])
+        #expect(flat.lowerBound < 2 && flat.upperBound > 2, "\(flat)")
+    }
 }

@@ -20,15 +20,8 @@ public enum LearningCurvePlot {
         let xTicks = stride(from: first, through: last, by: step).map { $0 }
         for (index, entry) in series.enumerated() {
             let left = 20 + (index % columns) * panelWidth + 70, top = 20 + (index / columns) * panelHeight + 40
-            let finite = entry.values.filter(\.isFinite)
-            var low = finite.min() ?? 0, high = finite.max() ?? 1
-            if high - low < 1e-12 {
-                let half = max(abs(low) * 0.1, 1e-6)
-                (low, high) = (low - half, high + half)
-            }
-            let padding = (high - low) * 0.05
             let frame = PlotFrame(left: left, top: top, width: panelWidth - 100, height: panelHeight - 100,
-                                  xRange: xRange, yRange: (low - padding)...(high + padding))
+                                  xRange: xRange, yRange: valueRange(entry.values))
             canvas.text(PlotCanvas.shortened(entry.title.uppercased(), to: 28), x: left, y: top - 30)
             frame.draw(on: &canvas, xTitle: "EPOCH", yTitle: "", xTicks: xTicks)
             let points = zip(epochs, entry.values).filter { $0.1.isFinite }
@@ -36,5 +29,20 @@ public enum LearningCurvePlot {
             for point in points { canvas.image.drawPoint(frame.point(x: point.0, y: point.1), color: .blue, radius: points.count == 1 ? 6 : 4) }
         }
         return canvas.image
+    }
+
+    /// The y range of a panel: its finite values with 5 % to spare on each side, a flat series
+    /// widened around its value, and never below 0 for a series that never is (a learning rate
+    /// that ends at 0 keeps its axis at 0, not at a negative rate).
+    static func valueRange(_ values: [Double]) -> ClosedRange<Double> {
+        let finite = values.filter(\.isFinite)
+        var low = finite.min() ?? 0, high = finite.max() ?? 1
+        if high - low < 1e-12 {
+            let half = max(abs(low) * 0.1, 1e-6)
+            (low, high) = (low - half, high + half)
+        }
+        let padding = (high - low) * 0.05
+        let floor = finite.allSatisfy { $0 >= 0 } ? max(low - padding, 0) : low - padding
+        return floor...(high + padding)
     }
 }

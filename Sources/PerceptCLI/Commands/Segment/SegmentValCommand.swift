@@ -27,6 +27,8 @@ struct SegmentValCommand: ParsableCommand {
     var ignoreIndex = 255
     @Option(help: "Data-loading threads (default 1).")
     var workers = 1
+    @Option(help: "The loss to report: ce, bce, dice, dice_bce, tversky or focal (default: the one in the args.yaml of the run the weights come from, else dice_bce, segment train's default).")
+    var loss: String?
     @Flag(help: "Print one JSON document instead of the report.")
     var json = false
 
@@ -35,6 +37,23 @@ struct SegmentValCommand: ParsableCommand {
         guard valSplit > 0 && valSplit < 1 else { throw ValidationError("--val-split must be between 0 and 1, got \(valSplit)") }
         guard (0...255).contains(ignoreIndex) else { throw ValidationError("--ignore-index must be in 0...255, got \(ignoreIndex)") }
         if let imgsz, imgsz < 1 { throw ValidationError("--imgsz must be at least 1, got \(imgsz)") }
+        if let loss, SegmentationLoss(rawValue: loss) == nil {
+            throw ValidationError("--loss must be one of \(SegmentationLoss.allCases.map(\.rawValue).joined(separator: ", ")), got \(loss)")
+        }
+    }
+
+    /// The loss and class weights to report: `--loss` when given, else those of the run folder
+    /// holding the weights (`<run>/weights/W` beside `<run>/args.yaml`), so the figure is the
+    /// run's `val_loss`; else `segment train`'s default.
+    private func reportedLoss() throws -> (loss: SegmentationLoss, classWeights: [Float]?) {
+        if let loss, let chosen = SegmentationLoss(rawValue: loss) { return (chosen, nil) }
+        let run = ((weights as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let argumentsFile = (run as NSString).appendingPathComponent("args.yaml")
+        guard FileManager.default.fileExists(atPath: argumentsFile) else { return (.diceCrossEntropy, nil) }
+        let keys = SegmentTrainSettings.keys
+        let values = try TrainingArguments.readFile(argumentsFile, commandKeys: keys.map(\.key))
+        let settings = try SegmentTrainSettings(TrainingArguments(values: values, source: argumentsFile, command: keys))
+        return (settings.loss, settings.classWeights)
     }
 
     func run() throws {
@@ -51,7 +70,9 @@ struct SegmentValCommand: ParsableCommand {
             throw ClassifyInputError(description: "\(weights): error: the weights know \(classNames.count) classes (\(classNames.joined(separator: ", "))); \(data) has \(dataset.classNames.count)")
         }
         let loader = try DataLoader(dataset.validation, batchSize: batch, sampler: .sequential, workers: workers, name: data)
-        let task = SegmentationTask(classes: configuration.numClasses, ignoreIndex: ignoreIndex)
+        let reported = try reportedLoss()
+        let task = SegmentationTask(classes: configuration.numClasses, loss: reported.loss, ignoreIndex: ignoreIndex,
+                                    classWeights: reported.classWeights)
         let result = try ValidationResult.evaluate(trained.model, task: task, data: loader)
         guard let accumulator = result.accumulator as? SegmentationValidation else { return }
         let scores = accumulator.scores
@@ -59,13 +80,14 @@ struct SegmentValCommand: ParsableCommand {
             let classes: [[String: Any]] = classNames.enumerated().map { index, name in
                 ["class": name, "iou": scores.intersectionOverUnion[index] as Any, "dice": scores.dice[index] as Any]
             }
-            let document: [String: Any] = ["weights": weights, "data": data, "images": result.count, "loss": result.loss, "miou": scores.meanIoU,
+            let document: [String: Any] = ["weights": weights, "data": data, "images": result.count, "loss": result.loss, "loss_kind": reported.loss.rawValue, "miou": scores.meanIoU,
                                            "dice": scores.meanDice, "pixel_accuracy": scores.pixelAccuracy, "classes": classes]
             print(String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]), as: UTF8.self))
             return
         }
         print("\(result.count) images: mIoU " + String(format: "%.4f", scores.meanIoU) + ", Dice " + String(format: "%.4f", scores.meanDice)
-              + ", pixel accuracy " + String(format: "%.4f", scores.pixelAccuracy) + ", loss " + String(format: "%.4f", result.loss))
+              + ", pixel accuracy " + String(format: "%.4f", scores.pixelAccuracy) + ", loss " + String(format: "%.4f", result.loss)
+              + " (\(reported.loss.rawValue))")
         let width = max(classNames.map(\.count).max() ?? 5, 5)
         print("class".padding(toLength: width, withPad: " ", startingAt: 0) + "     IoU    Dice")
         for (index, name) in classNames.enumerated() {
