@@ -73,10 +73,10 @@ public struct DetectionPredictor {
         if rgb.width != letterbox.resizedWidth || rgb.height != letterbox.resizedHeight {
             rgb = try rgb.resized(width: letterbox.resizedWidth, height: letterbox.resizedHeight, interpolation: .bilinear)
         }
-        let canvas = try rgb.padded(top: letterbox.top, bottom: letterbox.canvasHeight - letterbox.top - letterbox.resizedHeight,
-                                    left: letterbox.left, right: letterbox.canvasWidth - letterbox.left - letterbox.resizedWidth,
-                                    mode: .constant([114, 114, 114]))
-        return (try canvas.tensor().unsqueezed(0), letterbox)
+        // Ultralytics' grey 114 around the image, written straight into the input tensor.
+        let input = try rgb.tensor(canvasWidth: letterbox.canvasWidth, canvasHeight: letterbox.canvasHeight, left: letterbox.left,
+                                   top: letterbox.top, fill: [Float](repeating: Float(114) / 255, count: 3))
+        return (try input.unsqueezed(0), letterbox)
     }
 
     /// The detections of `image`, best first, in its own pixels.
