@@ -21,6 +21,28 @@ struct ImageTensorTests {
         #expect(try Image(tensor: tensor) == image)
     }
 
+    @Test("an image on a canvas equals padding it and converting, for 8- and 16-bit and float samples; a canvas too small is refused",
+          arguments: [SampleType.uint8, .uint16, .float32])
+    func onCanvas(type: SampleType) throws {
+        let values = (0..<(5 * 3 * 3)).map { UInt8(($0 * 37) % 256) }
+        let image = try Image(width: 5, height: 3, channels: 3, samples: .uint8(values)).converted(to: type)
+        let full = type.maximumValue
+        // Fill values each sample type holds exactly (Ultralytics' grey 114 in 8 bits).
+        let first: Float = switch type {
+        case .uint8: Float(114) / 255
+        case .uint16: Float(13107) / 65535
+        case .float32: 0.25
+        }
+        let fill: [Float] = [first, 0, 1]
+        let padded = try image.padded(top: 2, bottom: 1, left: 1, right: 3,
+                                      mode: .constant(fill.map { Double($0) * full }))
+        let placed = try image.tensor(canvasWidth: 9, canvasHeight: 6, left: 1, top: 2, fill: fill)
+        #expect(placed.shape == [3, 6, 9])
+        #expect(placed.toArray() == padded.tensor().toArray())
+        #expect(throws: DataError.self) { try image.tensor(canvasWidth: 5, canvasHeight: 3, left: 1, top: 0, fill: fill) }
+        #expect(throws: DataError.self) { try image.tensor(canvasWidth: 9, canvasHeight: 6, left: 0, top: 0, fill: [0]) }
+    }
+
     @Test("16-bit images scale by 65535 and out-of-range floats clamp on the way back")
     func scalingAndClamping() throws {
         let deep = try Image(width: 1, height: 1, channels: 1, samples: .uint16([65535]))

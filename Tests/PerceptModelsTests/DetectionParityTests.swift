@@ -20,8 +20,7 @@ struct DetectionParityTests {
         let keys = try #require(fixture.metadata["state_keys"]).split(separator: ",").map(String.init)
         #expect(model.stateDictKeys().sorted() == keys)
         let offset = try #require(fixture.metadata["offset"].flatMap { Int($0) })
-        let hashed = try UNetParityTests.hashedState(model, offset: offset, skipping: ["model.22.dfl.conv.weight"])
-        try model.load(hashed.mapValues { tensor in try Tensor(tensor.toArray().map { Float(Float16($0)) }, shape: tensor.shape) }, strict: true)
+        try model.load(HashedWeights.state(of: model, offset: offset, skipping: ["model.22.dfl.conv.weight"], halfPrecision: true), strict: true)
         model.eval()
         let input = try #require(fixture.tensors["input"])
         let raw = try withoutGrad { try model(input) }

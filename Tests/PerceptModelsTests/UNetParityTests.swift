@@ -27,32 +27,8 @@ struct UNetParityTests {
         let stateKeys = try #require(fixture.metadata["state_keys"]).split(separator: ",").map(String.init)
         #expect(model.stateDictKeys().sorted() == stateKeys)
         let offset = try #require(fixture.metadata["offset"].flatMap { Int($0) }, "the fixture names its weights' offset")
-        try model.load(Self.hashedState(model, offset: offset), strict: true)
+        try model.load(HashedWeights.state(of: model, offset: offset), strict: true)
         return model
-    }
-
-    /// The fixture script's weights: for the tensor at position k of the sorted state-dict keys
-    /// (without num_batches_tracked), u = frac(sin(12.9898 i + 78.233 (k + offset)) · 43758.5453)
-    /// in float64, and rank ≥ 2 → (2u − 1) · 1.7 / √fanIn; running_var 1 + 0.25 (2u − 1); other
-    /// rank-1 weights 1 + 0.1 (2u − 1); the rest 0.1 (2u − 1).
-    /// Keys in `skipping` keep their values and take no position.
-    static func hashedState(_ model: Module, offset: Int, skipping: Set<String> = []) throws -> [String: Tensor] {
-        var state = model.stateDict()
-        let keys = state.keys.filter { !$0.hasSuffix("num_batches_tracked") && !skipping.contains($0) }.sorted()
-        for (k, key) in keys.enumerated() {
-            guard let tensor = state[key] else { continue }
-            let fanIn = Double(tensor.shape.dropFirst().reduce(1, *))
-            let values = (0..<tensor.count).map { i -> Float in
-                let v = Foundation.sin(Double(i) * 12.9898 + 78.233 * Double(k + offset)) * 43758.5453
-                let s = 2 * (v - v.rounded(.down)) - 1
-                if tensor.rank >= 2 { return Float(s * 1.7 / fanIn.squareRoot()) }
-                if key.hasSuffix("running_var") { return Float(1 + 0.25 * s) }
-                if key.hasSuffix("weight") { return Float(1 + 0.1 * s) }
-                return Float(0.1 * s)
-            }
-            state[key] = try Tensor(values, shape: tensor.shape)
-        }
-        return state
     }
 
     @Test("eval-mode logits equal PyTorch's to 1e-4, with the same state-dict keys")

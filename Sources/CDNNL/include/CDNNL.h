@@ -244,6 +244,20 @@ int percept_dnnl_pooling_backward(const percept_dnnl_pooling *shape, const perce
 /// sum = a + b (same shape), in `a`'s layout (`b` may be in another). 0 on success.
 int percept_dnnl_add(int rank, const int64_t *dims, percept_dnnl_value a, percept_dnnl_value b, percept_dnnl_output sum);
 
+/// The layout of `layout`'s format (its channel blocking, channels last or plain) for a tensor of
+/// `dims` (`rank` axes, 3 to 5): a window cut out of a tensor in `layout` keeps its format. NULL
+/// when the format is none of those.
+const percept_dnnl_layout *percept_dnnl_layout_resized(const percept_dnnl_layout *layout, int rank, const int64_t *dims);
+
+/// The layout nearest-neighbour resampling of 4-D `src` (`dims`) to `height` × `width` writes (the
+/// source's own format); NULL when oneDNN refuses.
+const percept_dnnl_layout *percept_dnnl_upsample_nearest_output_layout(percept_dnnl_value src, const int64_t *dims, int64_t height,
+                                                                       int64_t width);
+
+/// dst = `src` resized to `height` × `width` by nearest neighbour (oneDNN's rule, PyTorch's at
+/// exact integer factors), in the layout percept_dnnl_upsample_nearest_output_layout reported. 0 on success.
+int percept_dnnl_upsample_nearest(percept_dnnl_value src, const int64_t *dims, int64_t height, int64_t width, percept_dnnl_output dst);
+
 /// The most tensors one oneDNN concatenation joins (more are joined by the engine's kernels).
 #define PERCEPT_DNNL_MAX_CONCAT 8
 

@@ -20,6 +20,7 @@ struct BenchCommand: ParsableCommand {
         case eval
         case annotate
         case train
+        case detect
         case distributed
     }
 
@@ -60,6 +61,8 @@ struct BenchCommand: ParsableCommand {
             try AnnotateBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .train:
             try TrainBench(repeats: repeats, filter: filter).run(reporter: reporter)
+        case .detect:
+            try DetectionPredictBench(repeats: repeats, filter: filter).run(reporter: reporter)
         case .distributed:
             try DistributedBench(repeats: repeats, filter: filter).run(reporter: reporter)
         }

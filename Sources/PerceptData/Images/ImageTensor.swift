@@ -34,6 +34,45 @@ extension Image {
         return result
     }
 
+    /// The image placed on a `canvasWidth` × `canvasHeight` canvas with its top-left pixel at
+    /// (`left`, `top`) and the rest filled with `fill` (one value per channel, in `0...1`), as a
+    /// `[C, H, W]` Float32 tensor: the values of padding the image with `fill` · full intensity
+    /// and calling ``tensor()``, in one pass without the padded image (a letterboxed input).
+    ///
+    /// ```swift
+    /// let input = try rgb.tensor(canvasWidth: 320, canvasHeight: 256, left: 0, top: 8, fill: [Float](repeating: 114 / 255, count: 3))
+    /// ```
+    public func tensor(canvasWidth: Int, canvasHeight: Int, left: Int, top: Int, fill: [Float]) throws -> Tensor {
+        guard left >= 0, top >= 0, left + width <= canvasWidth, top + height <= canvasHeight, fill.count == channels else {
+            throw DataError.invalidArgument("a \(width)x\(height) image with \(channels) channels does not fit a \(canvasWidth)x\(canvasHeight) canvas at (\(left), \(top)) with \(fill.count) fill values")
+        }
+        var result = Tensor.zeros([channels, canvasHeight, canvasWidth])
+        let plane = canvasWidth * canvasHeight, (width, height, channels) = (width, height, channels)
+        try result.withUnsafeMutableFloats { output in
+            for channel in 0..<channels where fill[channel] != 0 {
+                UnsafeMutableBufferPointer(rebasing: output[(channel * plane)..<((channel + 1) * plane)]).update(repeating: fill[channel])
+            }
+            func place<T>(_ values: [T], _ convert: (T) -> Float) {
+                values.withUnsafeBufferPointer { input in
+                    for y in 0..<height {
+                        let source = y * width * channels, target = (top + y) * canvasWidth + left
+                        for x in 0..<width {
+                            for channel in 0..<channels {
+                                output[channel * plane + target + x] = convert(input[source + x * channels + channel])
+                            }
+                        }
+                    }
+                }
+            }
+            switch samples {
+            case .uint8(let values): place(values) { Float($0) / 255 }
+            case .uint16(let values): place(values) { Float($0) / 65535 }
+            case .float32(let values): place(values) { $0 }
+            }
+        }
+        return result
+    }
+
     /// An 8-bit image from a `[C, H, W]` (or `[H, W]`) Float32 tensor in `0...1`: values are
     /// scaled by 255, rounded and clamped. Throws for another rank, dtype or more than 4 channels.
     public init(tensor: Tensor) throws {

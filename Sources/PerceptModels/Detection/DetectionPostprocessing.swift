@@ -68,13 +68,21 @@ public enum DetectionPostprocessing {
         let images = boxes.shape[0], classes = scores.shape[1], anchors = boxes.shape[2]
         let corners = boxes.detach().contiguous().toArray(), probabilities = scores.detach().contiguous().toArray()
         return try (0..<images).map { image in
+            // Each anchor's best class, the first of equal scores; the scores are read class by
+            // class, in memory order, not anchor by anchor across rows of thousands of values.
+            var best = [Int](repeating: 0, count: anchors), bestScores = [Float](repeating: -.infinity, count: anchors)
+            probabilities.withUnsafeBufferPointer { values in
+                for label in 0..<classes {
+                    let row = (image * classes + label) * anchors
+                    for anchor in 0..<anchors where values[row + anchor] > bestScores[anchor] {
+                        bestScores[anchor] = values[row + anchor]
+                        best[anchor] = label
+                    }
+                }
+            }
             var candidates: [Detection] = []
             for anchor in 0..<anchors {
-                var best = 0, bestScore = -Float.infinity
-                for label in 0..<classes {
-                    let score = probabilities[(image * classes + label) * anchors + anchor]
-                    if score > bestScore { (best, bestScore) = (label, score) }
-                }
+                let best = best[anchor], bestScore = bestScores[anchor]
                 guard bestScore > thresholds.confidence, thresholds.onlyClasses?.contains(best) ?? true else { continue }
                 let base = image * 4 * anchors + anchor
                 candidates.append(Detection(x1: Double(corners[base]), y1: Double(corners[base + anchors]), x2: Double(corners[base + 2 * anchors]),

@@ -80,7 +80,7 @@ public final class C2f: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
-        var pieces = try cv1(input).split(size: hidden, axis: 1)
+        var pieces = try cv1(input).splitKeepingLayout(sizes: [hidden, hidden], axis: 1)
         for bottleneck in m { pieces.append(try bottleneck(pieces[pieces.count - 1])) }
         return try cv2(Tensor.concatenate(pieces, axis: 1))
     }

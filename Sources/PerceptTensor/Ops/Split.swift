@@ -34,6 +34,23 @@ extension Tensor {
         return try split(sizes: (0..<pieces).map { Swift.min(size, length - $0 * size) }, axis: resolved)
     }
 
+    /// The pieces of ``split(sizes:axis:)`` for inference: when this tensor sits in the blocked layout
+    /// a oneDNN primitive left it in, nothing records a gradient and `axis` is the channel axis (1),
+    /// each piece is a copy in that layout's format (windows on whole channel blocks only), which
+    /// the next primitives read without a reorder; otherwise split's views. The values are the same.
+    ///
+    /// ```swift
+    /// let halves = try features.splitKeepingLayout(sizes: [32, 32], axis: 1)   // C2f's split
+    /// ```
+    public func splitKeepingLayout(sizes: [Int], axis: Int) throws -> [Tensor] {
+        let resolved = try splitAxis(axis, operation: "split")
+        if resolved == 1, sizes.allSatisfy({ $0 > 0 }), sizes.reduce(0, +) == shape[1],
+           let pieces = DNNLLayoutKeeping.channelWindows(self, sizes: sizes) {
+            return pieces
+        }
+        return try split(sizes: sizes, axis: resolved)
+    }
+
     /// At most `count` pieces along `axis`, each `⌈size / count⌉` long except a shorter last
     /// one, as PyTorch's `chunk` (so fewer pieces may come back; an empty axis gives `count`
     /// empty pieces).

@@ -95,6 +95,15 @@ extension Tensor {
         }
         let operands = [input, weight] + [bias, residual].compactMap { $0 }
         let recording = Autograd.isEnabled && operands.contains { $0.requiresGrad }
+        // oneDNN 2.6's AVX2 jit convolutions take a sum post-op only as the first step; a later one
+        // (YOLO's bottleneck: SiLU, then the shortcut) sends the whole convolution to its reference
+        // kernel, 20-50× slower on AVX2. The steps from such an add on run after the primitive.
+        if let split = postOps.firstIndex(of: .add), split > 0 {
+            var output = try fusedConv2d(weight: weight, bias: bias, stride: stride, padding: padding, paddingMode: paddingMode,
+                                         dilation: dilation, groups: groups, postOps: Array(postOps[..<split]))
+            for step in postOps[split...] { output = try output.applying(step, residual: residual) }
+            return output
+        }
         if DNNL.isEnabled, !recording, OperationTrace.recorder == nil, operands.allSatisfy({ $0.dtype == .float32 }),
            let fused = DNNLConvolution.fusedForward(image: input.contiguousValues(), kernel: weight.contiguousValues(),
                                                     bias: bias?.contiguousValues(), geometry: geometry,

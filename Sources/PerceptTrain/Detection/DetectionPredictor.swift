@@ -73,10 +73,10 @@ public struct DetectionPredictor {
         if rgb.width != letterbox.resizedWidth || rgb.height != letterbox.resizedHeight {
             rgb = try rgb.resized(width: letterbox.resizedWidth, height: letterbox.resizedHeight, interpolation: .bilinear)
         }
-        let canvas = try rgb.padded(top: letterbox.top, bottom: letterbox.canvasHeight - letterbox.top - letterbox.resizedHeight,
-                                    left: letterbox.left, right: letterbox.canvasWidth - letterbox.left - letterbox.resizedWidth,
-                                    mode: .constant([114, 114, 114]))
-        return (try canvas.tensor().unsqueezed(0), letterbox)
+        // Ultralytics' grey 114 around the image, written straight into the input tensor.
+        let input = try rgb.tensor(canvasWidth: letterbox.canvasWidth, canvasHeight: letterbox.canvasHeight, left: letterbox.left,
+                                   top: letterbox.top, fill: [Float](repeating: Float(114) / 255, count: 3))
+        return (try input.unsqueezed(0), letterbox)
     }
 
     /// The detections of `image`, best first, in its own pixels.
@@ -89,18 +89,35 @@ public struct DetectionPredictor {
     public func detect(letterboxed items: [(input: Tensor, letterbox: Letterbox)], thresholds: [DetectionThresholds]) throws -> [[Detection]] {
         var results = [[Detection]](repeating: [], count: items.count)
         for group in BatchGrouping.byShape(items.map { $0.input.shape }) {
-            let letterbox = items[group[0]].letterbox
             let batch = try group.count == 1 ? items[group[0]].input : Tensor.concatenate(group.map { items[$0].input }, axis: 0)
-            try withoutGrad {
-                let (boxes, scores) = try decoder.decode(model(batch), inputHeight: letterbox.canvasHeight, inputWidth: letterbox.canvasWidth)
-                for (position, index) in group.enumerated() {
-                    let found = try DetectionPostprocessing.detections(boxes: boxes.slice(axis: 0, start: position, end: position + 1),
-                                                                       scores: scores.slice(axis: 0, start: position, end: position + 1),
-                                                                       thresholds: thresholds[index])[0]
-                    results[index] = found.map(items[index].letterbox.toImage)
-                }
-            }
+            let found = try detections(raw: rawOutput(batch), letterboxes: group.map { items[$0].letterbox },
+                                       thresholds: group.map { thresholds[$0] })
+            for (position, index) in group.enumerated() { results[index] = found[position] }
         }
         return results
+    }
+
+    /// The model's raw output for letterboxed images on canvases of one size, stacked `[N, 3, H, W]`:
+    /// the second of ``detect(letterboxed:thresholds:)``'s stages (after ``letterboxed(_:)``), which
+    /// `percept bench detect` times one by one.
+    public func rawOutput(_ batch: Tensor) throws -> Tensor {
+        try withoutGrad { try model(batch) }
+    }
+
+    /// The last stage: the raw output of ``rawOutput(_:)`` decoded, filtered and NMS'd per image with
+    /// its `thresholds`, and the boxes moved back to each image's own pixels through its `letterboxes` entry.
+    public func detections(raw: Tensor, letterboxes: [Letterbox], thresholds: [DetectionThresholds]) throws -> [[Detection]] {
+        guard let canvas = letterboxes.first, raw.rank >= 1, raw.shape[0] == letterboxes.count, thresholds.count == letterboxes.count else {
+            throw TensorError.invalidArgument(operation: "DetectionPredictor", message:
+                "expected one letterbox and one set of thresholds per image of \(raw.shape), got \(letterboxes.count) and \(thresholds.count)")
+        }
+        return try withoutGrad {
+            let (boxes, scores) = try decoder.decode(raw, inputHeight: canvas.canvasHeight, inputWidth: canvas.canvasWidth)
+            return try letterboxes.indices.map { position in
+                try DetectionPostprocessing.detections(boxes: boxes.slice(axis: 0, start: position, end: position + 1),
+                                                       scores: scores.slice(axis: 0, start: position, end: position + 1),
+                                                       thresholds: thresholds[position])[0].map(letterboxes[position].toImage)
+            }
+        }
     }
 }
