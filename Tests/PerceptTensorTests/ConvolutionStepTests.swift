@@ -46,7 +46,7 @@ struct ConvolutionStepTests {
                                            outputHeight: outputSize, outputWidth: outputSize)
         let budget = imagesPerStep * geometry.rowsPerGroup * geometry.outputPlane
         #expect(Convolution.steps(geometry, budget: budget).map(\.count).max() == imagesPerStep)
-        let y = Convolution.forward(input: x, weight: w, bias: nil, geometry: geometry, columnBudget: budget, backend: .im2col)
+        let y = Convolution.forward(input: x, weight: w, bias: nil, geometry: geometry, columnBudget: budget, kernels: .all(.im2col))
         let expected = ConvolutionTests.directConvolution(x, w, stride: SpatialPair(stride, stride),
                                                           padding: SpatialPair(padding, padding), dilation: 1,
                                                           groups: groups)

@@ -96,7 +96,7 @@ struct DNNLConvolutionTests {
         let plain = Self.reference(x, w, b, upstream: upstream, c, in: Float.self)
         for backend in [ConvolutionBackend.dnnl, .im2col] {
             let (input, weight, bias) = (x.requiringGrad(), w.requiringGrad(), b.requiringGrad())
-            let y = Convolution.forward(input: input, weight: weight, bias: bias, geometry: g, backend: backend)
+            let y = Convolution.forward(input: input, weight: weight, bias: bias, geometry: g, kernels: .all(backend))
             try (y * upstream).sum().backward()
             let label = "\(backend)"
             #expect(Self.parityError(y.toArray(), expected.output) <= Self.parityLimit(float32: plain.output, reference: expected.output),
@@ -128,7 +128,7 @@ struct DNNLConvolutionTests {
         for (index, value) in dz.enumerated() { expectedBias[index / plane % channels] += value }
         for backend in [ConvolutionBackend.dnnl, .im2col] {
             let (input, weight, bias) = (y.requiringGrad(), w.requiringGrad(), b.requiringGrad())
-            let z = ConvolutionTranspose.forward(input: input, weight: weight, bias: bias, geometry: g, backend: backend)
+            let z = ConvolutionTranspose.forward(input: input, weight: weight, bias: bias, geometry: g, kernels: .all(backend))
             try (z * upstream).sum().backward()
             let label = "\(backend)"
             #expect(z.shape == c.input, "\(label) shape")

@@ -51,14 +51,3 @@ public enum DNNL {
     /// Why oneDNN is not in use, or nil when it is.
     public static var unavailableReason: String? { isAvailable ? nil : String(cString: percept_dnnl_error()) }
 }
-
-/// Which kernels a convolution runs on.
-enum ConvolutionBackend: Sendable {
-    /// oneDNN's primitives, falling back to `im2col` for a case oneDNN refuses.
-    case dnnl
-    /// The engine's im2col + sgemm kernels.
-    case im2col
-
-    /// oneDNN when it is enabled, else the engine's kernels.
-    static var preferred: ConvolutionBackend { DNNL.isEnabled ? .dnnl : .im2col }
-}

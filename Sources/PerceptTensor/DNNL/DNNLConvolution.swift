@@ -4,7 +4,7 @@ import CDNNL
 /// are read in the oneDNN layout a previous primitive left them in, or plain; outputs stay in
 /// the primitive's own layout until something reads them plain. Each returns nil when oneDNN
 /// refuses the case or a size does not fit its 32-bit interface; the caller then runs the
-/// im2col kernels.
+/// im2col kernels. Which pass runs here at all is `ConvolutionChoice`'s decision.
 enum DNNLConvolution {
     /// The geometry in CDNNL's terms, or nil when a size exceeds Int32.
     static func shape(_ g: ConvolutionGeometry, outputChannels: Int) -> percept_dnnl_convolution? {
@@ -88,17 +88,23 @@ enum DNNLConvolution {
         return status == 0 ? result : nil
     }
 
-    /// Whether oneDNN's backward-data primitive suits the geometry: oneDNN 2.6's kernel for an
-    /// image of fewer than 4 channels (ungrouped) runs 5-14× slower than its forward pass on
-    /// the same shape (1.2 ms against 0.09 ms for the VAE's 32→1 transposed convolution at batch
-    /// 64 on one thread), where im2col's one thin sgemm and col2im are quick.
-    static func suitsBackwardData(_ g: ConvolutionGeometry) -> Bool { g.groups > 1 || g.channels >= 4 }
+    /// `result`, an im2col forward output, reordered into the layout oneDNN's forward primitive
+    /// would have written it in, so the oneDNN layers after it (batch norm, ReLU) read it as they
+    /// read that primitive's output; `result` itself when oneDNN is off or the layout is plain.
+    static func inOutputLayout(_ result: Tensor, geometry g: ConvolutionGeometry, outputChannels: Int,
+                               hasBias: Bool) -> Tensor {
+        guard DNNL.isEnabled, var shape = shape(g, outputChannels: outputChannels),
+              let layout = percept_dnnl_convolution_output_layout(&shape, hasBias ? 1 : 0) else { return result }
+        return result.inDNNLLayout(layout) ?? result
+    }
 
-    /// Whether oneDNN's backward-weights primitive suits the geometry: as for backward data,
-    /// oneDNN 2.6's kernel for an image of fewer than 4 channels (ungrouped) is slow (the VAE's
-    /// 1→32 convolution and 32→1 transposed convolution spent a quarter of its training step
-    /// there), where im2col and one thin sgemm are quick.
-    static func suitsBackwardWeights(_ g: ConvolutionGeometry) -> Bool { suitsBackwardData(g) }
+    /// `gradient`, an im2col input gradient, reordered into the layout oneDNN's backward-data
+    /// primitive would have written it in (as `inOutputLayout` for the forward pass).
+    static func inInputGradientLayout(_ gradient: Tensor, geometry g: ConvolutionGeometry, outputChannels: Int) -> Tensor {
+        guard DNNL.isEnabled, var shape = shape(g, outputChannels: outputChannels),
+              let layout = percept_dnnl_convolution_input_gradient_layout(&shape) else { return gradient }
+        return gradient.inDNNLLayout(layout) ?? gradient
+    }
 
     /// The input gradient `[N, Cin, H, W]` from the output gradient.
     static func backwardData(_ grad: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry, outputChannels: Int) -> Tensor? {

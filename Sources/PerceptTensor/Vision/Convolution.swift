@@ -1,6 +1,6 @@
 /// 2-D and 1-D convolution (cross-correlation, as in PyTorch) through oneDNN's primitives, or as
 /// im2col plus one sgemm per group for each step of images through the batch where oneDNN is
-/// absent or refuses. Gradients: `VisionGradientTests` ("conv2d …"); the two paths against each
+/// absent or refuses, or where `ConvolutionChoice` measured im2col faster for a pass. Gradients: `VisionGradientTests` ("conv2d …"); the two paths against each
 /// other: `DNNLConvolutionTests`.
 extension Tensor {
     /// Convolves `[N, Cin, H, W]` with `weight` `[Cout, Cin/groups, kH, kW]` (PyTorch's layout),
@@ -117,28 +117,32 @@ enum Convolution {
         return stride(from: 0, to: g.batch, by: size).map { $0..<Swift.min(g.batch, $0 + size) }
     }
 
-    /// The convolution on `backend` (oneDNN by default, im2col where oneDNN refuses), with its
-    /// backward pass recorded on the same backend.
+    /// The convolution with each pass on the kernels `kernels` names (by default those
+    /// `ConvolutionChoice` picks for the geometry; im2col where oneDNN refuses), its backward
+    /// pass recorded with it.
     static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
-                        columnBudget: Int = defaultColumnBudget, backend: ConvolutionBackend = .preferred) -> Tensor {
+                        columnBudget: Int = defaultColumnBudget, kernels chosen: ConvolutionKernels? = nil) -> Tensor {
         var image = input.contiguousValues()
         let kernel = weight.contiguousValues()
         let outputChannels = weight.shape[0], steps = steps(g, budget: columnBudget)
+        let kernels = chosen ?? ConvolutionChoice.preferred(for: g)
         let biasValues = bias?.contiguousValues()
         // The weight gradient reads the image again: a plain one is reordered once for both passes.
-        if backend == .dnnl, weight.requiresGrad, Autograd.isEnabled,
+        if kernels.forward == .dnnl, kernels.backwardWeights == .dnnl, weight.requiresGrad, Autograd.isEnabled,
            let reordered = DNNLConvolution.imageInInputLayout(image, geometry: g, outputChannels: outputChannels,
                                                               hasBias: biasValues != nil) {
             image = reordered
         }
-        var result = (backend == .dnnl
+        var result = (kernels.forward == .dnnl
             ? DNNLConvolution.forward(image: image, kernel: kernel, bias: biasValues, geometry: g, outputChannels: outputChannels)
-            : nil) ?? im2colForward(image: image, kernel: kernel, bias: biasValues, geometry: g, steps: steps)
+            : nil) ?? DNNLConvolution.inOutputLayout(
+                im2colForward(image: image, kernel: kernel, bias: biasValues, geometry: g, steps: steps), geometry: g,
+                outputChannels: outputChannels, hasBias: biasValues != nil)
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
         let wanted = inputs.map(\.requiresGrad), weightShape = weight.shape
         Autograd.record("conv2d", output: &result, inputs: inputs) { grad in
             let gradients = backward(grad, image: image, kernel: kernel, geometry: g, steps: steps,
-                                     outputChannels: outputChannels, backend: backend,
+                                     outputChannels: outputChannels, kernels: kernels,
                                      wantInput: wanted[0], wantWeight: wanted[1], wantBias: wanted.count > 2 && wanted[2])
             return Array([gradients.input, gradients.weight?.reshapedView(weightShape), gradients.bias].prefix(wanted.count))
         }
@@ -191,39 +195,43 @@ enum Convolution {
         }
     }
 
-    /// Per step and group: dW += dY·colsᵀ and dCols = Wᵀ·dY (one sgemm each), col2im for dX;
-    /// per-channel sums of dY for db.
-    /// On `.dnnl`, oneDNN's backward-data and backward-weights primitives where each suits the
-    /// geometry, falling back here when either refuses; the bias gradient is always the
-    /// engine's block-accumulated channel sums.
+    /// The input, weight and bias gradients from the output gradient `grad`: each backward pass
+    /// on the kernels `kernels` names for it (im2col where oneDNN refuses); the bias gradient is
+    /// always the engine's block-accumulated channel sums.
     static func backward(_ grad: Tensor, image: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry,
-                         steps: [Range<Int>], outputChannels: Int, backend: ConvolutionBackend,
+                         steps: [Range<Int>], outputChannels: Int, kernels: ConvolutionKernels,
                          wantInput: Bool, wantWeight: Bool, wantBias: Bool)
         -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
-        let perGroupOutput = outputChannels / g.groups, rows = g.rowsPerGroup, plane = g.outputPlane
-        let stepImages = steps.map(\.count).max() ?? 1
         var gradValues = grad.contiguousValues()
         // Both oneDNN passes read dY: a plain one is reordered once, not by each.
-        if backend == .dnnl, wantInput, wantWeight, DNNLConvolution.suitsBackwardData(g),
+        if kernels.backwardData == .dnnl, kernels.backwardWeights == .dnnl, wantInput, wantWeight,
            let reordered = DNNLConvolution.gradientInOutputLayout(gradValues, geometry: g, outputChannels: outputChannels) {
             gradValues = reordered
         }
         let gradBias = wantBias ? biasGradient(gradValues) : nil
-        if backend == .dnnl {
-            // The weights first: im2col's input gradient reads dY plain.
-            let weight = !wantWeight ? nil : DNNLConvolution.suitsBackwardWeights(g)
-                ? DNNLConvolution.backwardWeights(gradValues, image: image, geometry: g, outputChannels: outputChannels)
-                : backward(gradValues, image: image, kernel: kernel, geometry: g, steps: steps, outputChannels: outputChannels,
-                           backend: .im2col, wantInput: false, wantWeight: true, wantBias: false).weight
-            let input = !wantInput ? nil : DNNLConvolution.suitsBackwardData(g)
-                ? DNNLConvolution.backwardData(gradValues, kernel: kernel, geometry: g, outputChannels: outputChannels)
-                : backward(gradValues, image: image, kernel: kernel, geometry: g, steps: steps, outputChannels: outputChannels,
-                           backend: .im2col, wantInput: true, wantWeight: false, wantBias: false).input
-            if (input != nil || !wantInput) && (weight != nil || !wantWeight) { return (input, weight, gradBias) }
+        // oneDNN's passes first: im2col reads dY plain, which takes it out of oneDNN's layout.
+        let weight = wantWeight && kernels.backwardWeights == .dnnl
+            ? DNNLConvolution.backwardWeights(gradValues, image: image, geometry: g, outputChannels: outputChannels) : nil
+        let input = wantInput && kernels.backwardData == .dnnl
+            ? DNNLConvolution.backwardData(gradValues, kernel: kernel, geometry: g, outputChannels: outputChannels) : nil
+        let rest = im2colBackward(gradValues, image: image, kernel: kernel, geometry: g, steps: steps,
+                                  outputChannels: outputChannels, wantInput: wantInput && input == nil,
+                                  wantWeight: wantWeight && weight == nil)
+        let restInput = rest.input.map {
+            DNNLConvolution.inInputGradientLayout($0, geometry: g, outputChannels: outputChannels)
         }
+        return (input ?? restInput, weight ?? rest.weight, gradBias)
+    }
+
+    /// Per step and group: dW += dY·colsᵀ and dCols = Wᵀ·dY (one sgemm each), col2im for dX.
+    static func im2colBackward(_ gradValues: Tensor, image: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry,
+                               steps: [Range<Int>], outputChannels: Int, wantInput: Bool, wantWeight: Bool)
+        -> (input: Tensor?, weight: Tensor?) {
+        let perGroupOutput = outputChannels / g.groups, rows = g.rowsPerGroup, plane = g.outputPlane
+        let stepImages = steps.map(\.count).max() ?? 1
         let gradWeight = wantWeight ? Tensor(uninitializedShape: [outputChannels, rows]) : nil
         let gradInput = wantInput ? Tensor(uninitializedShape: [g.batch, g.channels, g.height, g.width]) : nil
-        guard wantWeight || wantInput else { return (nil, nil, gradBias) }
+        guard wantWeight || wantInput else { return (nil, nil) }
         withExtendedLifetime((gradValues, image, kernel)) {
             ScratchBuffers.with(count: rows * stepImages * plane) { cols in
                 // A one-image step reads dY in place: that image's block is already [Cout, plane].
@@ -258,6 +266,6 @@ enum Convolution {
                 }
             }
         }
-        return (gradInput, gradWeight, gradBias)
+        return (gradInput, gradWeight)
     }
 }

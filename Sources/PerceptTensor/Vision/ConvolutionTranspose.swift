@@ -51,17 +51,19 @@ extension Tensor {
 /// The convTranspose2d kernels: the transposed convolution is conv2d's input gradient, so on
 /// oneDNN its forward pass is a convolution's backward-data primitive, its input gradient the
 /// convolution's forward primitive, and its weight gradient the convolution's backward-weights
-/// primitive with image and output gradient swapped; elsewhere the im2col kernels below.
+/// primitive with image and output gradient swapped; elsewhere the im2col kernels below. Each
+/// pass takes the kernels `ConvolutionChoice` picks for the convolution's pass it runs as.
 enum ConvolutionTranspose {
-    /// The transposed convolution on `backend` (oneDNN by default; im2col where oneDNN refuses
-    /// or its backward-data kernel does not suit the geometry), with its backward pass recorded
-    /// on the same backend. `g` is the geometry of the convolution whose input gradient this is
-    /// (its image is this op's output).
+    /// The transposed convolution with each pass on the kernels `kernels` names for the
+    /// convolution of geometry `g` (by default `ConvolutionChoice`'s; im2col where oneDNN
+    /// refuses), its backward pass recorded with it. `g` is the geometry of the convolution
+    /// whose input gradient this is (its image is this op's output).
     static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
-                        backend: ConvolutionBackend = .preferred) -> Tensor {
+                        kernels chosen: ConvolutionKernels? = nil) -> Tensor {
         let kernel = weight.contiguousValues(), inputChannels = weight.shape[0]
-        let onDNNL = backend == .dnnl && DNNLConvolution.suitsBackwardData(g)
-        var result = (onDNNL ? DNNLConvolution.backwardData(input, kernel: kernel, geometry: g, outputChannels: inputChannels) : nil)
+        let kernels = chosen ?? ConvolutionChoice.preferred(for: g)
+        var result = (kernels.backwardData == .dnnl
+            ? DNNLConvolution.backwardData(input, kernel: kernel, geometry: g, outputChannels: inputChannels) : nil)
             ?? im2colForward(input: input, kernel: kernel, geometry: g)
         if let bias {
             let shifts = bias.contiguousValues()
@@ -75,33 +77,32 @@ enum ConvolutionTranspose {
         let wanted = inputs.map(\.requiresGrad), weightShape = weight.shape, inputShape = input.shape
         Autograd.record("conv_transpose2d", output: &result, inputs: inputs) { grad in
             let gradOutput = grad.contiguousValues()
-            let gradients = (backend == .dnnl
-                ? dnnlBackward(gradOutput, input: input, kernel: kernel, geometry: g, wantInput: wanted[0], wantWeight: wanted[1])
-                : nil)
-                ?? im2colBackward(gradOutput, input: input, kernel: kernel, geometry: g, inputShape: inputShape,
-                                  wantInput: wanted[0], wantWeight: wanted[1])
+            let onDNNL = dnnlBackward(gradOutput, input: input, kernel: kernel, geometry: g, kernels: kernels,
+                                      wantInput: wanted[0], wantWeight: wanted[1])
+            let rest = im2colBackward(gradOutput, input: input, kernel: kernel, geometry: g, inputShape: inputShape,
+                                      wantInput: wanted[0] && onDNNL.input == nil,
+                                      wantWeight: wanted[1] && onDNNL.weight == nil)
             let gradBias = wanted.count > 2 && wanted[2] ? Convolution.biasGradient(gradOutput) : nil
-            return Array([gradients.input, gradients.weight?.reshapedView(weightShape), gradBias].prefix(wanted.count))
+            return Array([onDNNL.input ?? rest.input, (onDNNL.weight ?? rest.weight)?.reshapedView(weightShape), gradBias]
+                .prefix(wanted.count))
         }
         return result
     }
 
     /// The input gradient (the convolution's forward pass over the output gradient) and the
-    /// weight gradient `[Cin, Cout/groups · kH · kW]` through oneDNN; nil when oneDNN refuses either.
+    /// weight gradient `[Cin, Cout/groups · kH · kW]` through oneDNN, each where `kernels` puts
+    /// that pass on oneDNN; nil for a gradient not wanted, not on oneDNN or refused by it.
     static func dnnlBackward(_ gradOutput: Tensor, input: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry,
-                             wantInput: Bool, wantWeight: Bool) -> (input: Tensor?, weight: Tensor?)? {
+                             kernels: ConvolutionKernels, wantInput: Bool, wantWeight: Bool) -> (input: Tensor?, weight: Tensor?) {
         let inputChannels = kernel.shape[0]
+        let onInput = wantInput && kernels.forward == .dnnl, onWeight = wantWeight && kernels.backwardWeights == .dnnl
         // Both passes read the output gradient as their image: a plain one is reordered once.
-        let image = wantInput && wantWeight
+        let image = onInput && onWeight
             ? DNNLConvolution.imageInInputLayout(gradOutput, geometry: g, outputChannels: inputChannels, hasBias: false) ?? gradOutput
             : gradOutput
-        let gradInput = wantInput
+        let gradWeight = onWeight ? DNNLConvolution.backwardWeights(input, image: image, geometry: g, outputChannels: inputChannels) : nil
+        let gradInput = onInput
             ? DNNLConvolution.forward(image: image, kernel: kernel, bias: nil, geometry: g, outputChannels: inputChannels) : nil
-        let gradWeight = !wantWeight ? nil : DNNLConvolution.suitsBackwardWeights(g)
-            ? DNNLConvolution.backwardWeights(input, image: image, geometry: g, outputChannels: inputChannels)
-            : im2colBackward(gradOutput, input: input, kernel: kernel, geometry: g, inputShape: input.shape,
-                             wantInput: false, wantWeight: true).weight
-        guard gradInput != nil || !wantInput, gradWeight != nil || !wantWeight else { return nil }
         return (gradInput, gradWeight)
     }
 
@@ -125,13 +126,14 @@ enum ConvolutionTranspose {
     /// The input and weight gradients by im2col of the output gradient and one sgemm each per group.
     static func im2colBackward(_ gradOutput: Tensor, input: Tensor, kernel: Tensor, geometry g: ConvolutionGeometry,
                                inputShape: [Int], wantInput: Bool, wantWeight: Bool) -> (input: Tensor?, weight: Tensor?) {
+        guard wantInput || wantWeight else { return (nil, nil) }
         let inputChannels = kernel.shape[0]
         let perGroupInput = inputChannels / g.groups, rows = g.rowsPerGroup, columns = g.columns
         let matrix = Im2Col.channelMajor(input)
         let gradMatrix = wantInput ? Tensor(uninitializedShape: [inputChannels, columns]) : nil
         let weightResult = wantWeight ? Tensor(uninitializedShape: [inputChannels, rows]) : nil
         ScratchBuffers.with(count: rows * columns) { cols in
-            for group in 0..<g.groups where wantInput || wantWeight {
+            for group in 0..<g.groups {
                 g.im2col(image: gradOutput.floats, group: group, into: cols)
                 if let gradMatrix {
                     BLAS.sgemm(transposeA: false, transposeB: false, m: perGroupInput, n: columns, k: rows,
