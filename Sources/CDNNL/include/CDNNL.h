@@ -265,5 +265,37 @@ int percept_dnnl_concat(int count, int rank, int axis, const int64_t *dims, cons
 int percept_dnnl_slice(int rank, const int64_t *dims, percept_dnnl_value src, int axis, int64_t start, int64_t length,
                        percept_dnnl_output dst);
 
+/// The layout of the window of `length` along `axis` of a 4-D tensor in `layout`: the same
+/// blocked format (nChw16c, nChw8c, nChw4c, NHWC) over the window's shape, so the window can be
+/// copied out without leaving the format. NULL for another layout.
+const percept_dnnl_layout *percept_dnnl_window_layout(const percept_dnnl_layout *layout, int axis, int64_t length);
+
+/// Writes `src` (shaped as the window, any layout) into the window [start, start + length) along
+/// `axis` of `dst` (of `rank` axes, `dims`; plain when its layout is NULL), leaving the rest of
+/// `dst` as it is. Refused (non-zero) as percept_dnnl_slice is. 0 on success.
+int percept_dnnl_place(int rank, const int64_t *dims, percept_dnnl_output dst, int axis, int64_t start, int64_t length,
+                       percept_dnnl_value src);
+
+/// The layout nearest-neighbour upsampling of a 4-D tensor of `dims` in `src_layout` (NULL:
+/// plain) to `out_height` × `out_width` writes; NULL when oneDNN refuses.
+const percept_dnnl_layout *percept_dnnl_upsample_output_layout(const int64_t *dims, const percept_dnnl_layout *src_layout,
+                                                               int64_t out_height, int64_t out_width);
+
+/// The layout the backward pass of that upsampling writes the input gradient in; NULL when refused.
+const percept_dnnl_layout *percept_dnnl_upsample_input_gradient_layout(const int64_t *dims, const percept_dnnl_layout *src_layout,
+                                                                       int64_t out_height, int64_t out_width);
+
+/// dst = `src` upsampled (nearest) to `out_height` × `out_width`, written in the layout
+/// percept_dnnl_upsample_output_layout reported. oneDNN reads input floor(o / f) for a whole
+/// factor f, PyTorch's `nearest`. 0 on success.
+int percept_dnnl_upsample_forward(const int64_t *dims, percept_dnnl_value src, int64_t out_height, int64_t out_width,
+                                  percept_dnnl_output dst);
+
+/// diff_src (each input pixel: the sum of the output gradients that read it) of that
+/// upsampling of an input in `src_layout`, written in the layout
+/// percept_dnnl_upsample_input_gradient_layout reported. 0 on success.
+int percept_dnnl_upsample_backward(const int64_t *dims, const percept_dnnl_layout *src_layout, percept_dnnl_value diff_dst,
+                                   int64_t out_height, int64_t out_width, percept_dnnl_output diff_src);
+
 
 #endif

@@ -47,6 +47,28 @@ extension Tensor {
         return try split(size: (length + count - 1) / count, axis: resolved)
     }
 
+    /// The window `start ..< start + length` along `axis`, PyTorch's `narrow`: `slice`'s values
+    /// and gradient. A view, except for a 4-D tensor a oneDNN primitive left in a blocked layout,
+    /// whose window (whole blocks of channels) is copied out in that layout, so the next primitive
+    /// reads it without the whole tensor being reordered to NCHW first (C2f's split).
+    ///
+    /// ```swift
+    /// let second = try x.narrowed(axis: 1, start: 32, length: 32)   // channels 32..<64
+    /// ```
+    public func narrowed(axis: Int, start: Int, length: Int) throws -> Tensor {
+        let resolved = try splitAxis(axis, operation: "narrow")
+        guard start >= 0, length >= 0, start + length <= shape[resolved] else {
+            throw TensorError.invalidArgument(operation: "narrow", message:
+                "window \(start)..<\(start + length) does not fit axis \(axis) of \(TensorError.format(shape))")
+        }
+        guard let window = DNNLConcatenation.window(self, axis: resolved, start: start, length: length) else {
+            return try slice(axis: resolved, start: start, end: start + length)
+        }
+        OperationTrace.record("slice", [self], output: window,
+                              ["axis": .int(resolved), "start": .int(start), "end": .int(start + length), "step": .int(1)])
+        return window
+    }
+
     private func splitAxis(_ axis: Int, operation: String) throws -> Int {
         guard rank > 0 else {
             throw TensorError.wrongRank(operation: operation, expected: "at least one dimension", shape: shape)
