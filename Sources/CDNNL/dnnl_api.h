@@ -25,7 +25,7 @@
     X(dnnl_primitive_attr_set_post_ops) \
     X(dnnl_softmax_v2_forward_desc_init) X(dnnl_softmax_v2_backward_desc_init) \
     X(dnnl_layer_normalization_forward_desc_init) X(dnnl_layer_normalization_backward_desc_init) X(dnnl_sgemm) \
-    X(dnnl_resampling_forward_desc_init)
+    X(dnnl_resampling_forward_desc_init) X(dnnl_resampling_backward_desc_init)
 
 #define PERCEPT_DNNL_DECLARE(name) __typeof__(&name) name;
 /// One pointer per oneDNN function used, named as the function.
@@ -80,7 +80,7 @@ const dnnl_memory_desc_t *percept_dnnl_intern(const dnnl_memory_desc_t *md);
 typedef enum {
     BATCH_NORM_TRAINING, BATCH_NORM_INFERENCE, BATCH_NORM_BACKWARD, ELTWISE_FORWARD, ELTWISE_BACKWARD,
     POOLING_TRAINING, POOLING_INFERENCE, POOLING_BACKWARD, BINARY_ADD, SOFTMAX_FORWARD, SOFTMAX_BACKWARD,
-    LAYER_NORM_FORWARD, LAYER_NORM_BACKWARD, RESAMPLING_NEAREST
+    LAYER_NORM_FORWARD, LAYER_NORM_BACKWARD, RESAMPLING_FORWARD, RESAMPLING_BACKWARD
 } layer_kind;
 
 /// The key of a cached primitive: its kind, the layout it was made for and its parameters.

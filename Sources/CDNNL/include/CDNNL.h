@@ -244,20 +244,6 @@ int percept_dnnl_pooling_backward(const percept_dnnl_pooling *shape, const perce
 /// sum = a + b (same shape), in `a`'s layout (`b` may be in another). 0 on success.
 int percept_dnnl_add(int rank, const int64_t *dims, percept_dnnl_value a, percept_dnnl_value b, percept_dnnl_output sum);
 
-/// The layout of `layout`'s format (its channel blocking, channels last or plain) for a tensor of
-/// `dims` (`rank` axes, 3 to 5): a window cut out of a tensor in `layout` keeps its format. NULL
-/// when the format is none of those.
-const percept_dnnl_layout *percept_dnnl_layout_resized(const percept_dnnl_layout *layout, int rank, const int64_t *dims);
-
-/// The layout nearest-neighbour resampling of 4-D `src` (`dims`) to `height` × `width` writes (the
-/// source's own format); NULL when oneDNN refuses.
-const percept_dnnl_layout *percept_dnnl_upsample_nearest_output_layout(percept_dnnl_value src, const int64_t *dims, int64_t height,
-                                                                       int64_t width);
-
-/// dst = `src` resized to `height` × `width` by nearest neighbour (oneDNN's rule, PyTorch's at
-/// exact integer factors), in the layout percept_dnnl_upsample_nearest_output_layout reported. 0 on success.
-int percept_dnnl_upsample_nearest(percept_dnnl_value src, const int64_t *dims, int64_t height, int64_t width, percept_dnnl_output dst);
-
 /// The most tensors one oneDNN concatenation joins (more are joined by the engine's kernels).
 #define PERCEPT_DNNL_MAX_CONCAT 8
 
@@ -278,6 +264,38 @@ int percept_dnnl_concat(int count, int rank, int axis, const int64_t *dims, cons
 /// `axis` and the window does not start on a block boundary, or end on one before the end.
 int percept_dnnl_slice(int rank, const int64_t *dims, percept_dnnl_value src, int axis, int64_t start, int64_t length,
                        percept_dnnl_output dst);
+
+/// The layout of the window of `length` along `axis` of a 4-D tensor in `layout`: the same
+/// blocked format (nChw16c, nChw8c, nChw4c, NHWC) over the window's shape, so the window can be
+/// copied out without leaving the format. NULL for another layout.
+const percept_dnnl_layout *percept_dnnl_window_layout(const percept_dnnl_layout *layout, int axis, int64_t length);
+
+/// Writes `src` (shaped as the window, any layout) into the window [start, start + length) along
+/// `axis` of `dst` (of `rank` axes, `dims`; plain when its layout is NULL), leaving the rest of
+/// `dst` as it is. Refused (non-zero) as percept_dnnl_slice is. 0 on success.
+int percept_dnnl_place(int rank, const int64_t *dims, percept_dnnl_output dst, int axis, int64_t start, int64_t length,
+                       percept_dnnl_value src);
+
+/// The layout nearest-neighbour upsampling of a 4-D tensor of `dims` in `src_layout` (NULL:
+/// plain) to `out_height` × `out_width` writes; NULL when oneDNN refuses.
+const percept_dnnl_layout *percept_dnnl_upsample_output_layout(const int64_t *dims, const percept_dnnl_layout *src_layout,
+                                                               int64_t out_height, int64_t out_width);
+
+/// The layout the backward pass of that upsampling writes the input gradient in; NULL when refused.
+const percept_dnnl_layout *percept_dnnl_upsample_input_gradient_layout(const int64_t *dims, const percept_dnnl_layout *src_layout,
+                                                                       int64_t out_height, int64_t out_width);
+
+/// dst = `src` upsampled (nearest) to `out_height` × `out_width`, written in the layout
+/// percept_dnnl_upsample_output_layout reported. oneDNN reads input floor(o / f) for a whole
+/// factor f, PyTorch's `nearest`. 0 on success.
+int percept_dnnl_upsample_forward(const int64_t *dims, percept_dnnl_value src, int64_t out_height, int64_t out_width,
+                                  percept_dnnl_output dst);
+
+/// diff_src (each input pixel: the sum of the output gradients that read it) of that
+/// upsampling of an input in `src_layout`, written in the layout
+/// percept_dnnl_upsample_input_gradient_layout reported. 0 on success.
+int percept_dnnl_upsample_backward(const int64_t *dims, const percept_dnnl_layout *src_layout, percept_dnnl_value diff_dst,
+                                   int64_t out_height, int64_t out_width, percept_dnnl_output diff_src);
 
 
 #endif

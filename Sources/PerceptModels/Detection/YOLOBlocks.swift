@@ -80,8 +80,15 @@ public final class C2f: Module, Layer {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
-        var pieces = try cv1(input).splitKeepingLayout(sizes: [hidden, hidden], axis: 1)
-        for bottleneck in m { pieces.append(try bottleneck(pieces[pieces.count - 1])) }
+        // Ultralytics concatenates both halves of cv1's output and the bottlenecks' outputs: the
+        // two halves joined are cv1's output itself, so only the second half is cut out (in
+        // oneDNN's blocked layout, which the concatenation and cv2 then read as they are).
+        let joined = try cv1(input)
+        var pieces = [joined], last = try joined.narrowed(axis: 1, start: hidden, length: hidden)
+        for bottleneck in m {
+            last = try bottleneck(last)
+            pieces.append(last)
+        }
         return try cv2(Tensor.concatenate(pieces, axis: 1))
     }
 }

@@ -56,4 +56,33 @@ enum DNNLConcatenation {
         }
         return status == 0 ? result : nil
     }
+
+    /// The window `start ..< start + length` along `axis` of a 4-D `tensor` in a blocked oneDNN
+    /// layout, copied out in the same format (the window must be whole blocks), recording the
+    /// backward pass: the window's gradient written into zeros in the tensor's layout. Nil where
+    /// the case does not apply or oneDNN refuses; the caller then takes a view of plain values.
+    static func window(_ tensor: Tensor, axis: Int, start: Int, length: Int) -> Tensor? {
+        guard DNNL.isEnabled, tensor.dtype == .float32, tensor.rank == 4, tensor.hasDNNLLayout, length > 0 else { return nil }
+        let source = tensor.dnnlInput
+        guard let layout = source.value.layout,
+              let windowLayout = percept_dnnl_window_layout(layout, Int32(axis), Int64(length)) else { return nil }
+        var shape = tensor.shape
+        shape[axis] = length
+        var (result, output) = Tensor.dnnlOutput(shape: shape, layout: windowLayout)
+        let dims = tensor.dnnlDims, wholeShape = tensor.shape
+        let status = source.with { percept_dnnl_slice(4, dims, $0, Int32(axis), Int64(start), Int64(length), output) }
+        guard status == 0 else { return nil }
+        Autograd.record("narrow", output: &result, inputs: [tensor]) { grad in
+            let upstream = grad.contiguousValues().dnnlInput
+            let (whole, target) = Tensor.dnnlOutput(shape: wholeShape, layout: layout)
+            target.data.initialize(repeating: 0, count: percept_dnnl_layout_bytes(layout) / MemoryLayout<Float>.stride)
+            let status = upstream.with { percept_dnnl_place(4, dims, target, Int32(axis), Int64(start), Int64(length), $0) }
+            guard status == 0 else {
+                throw TensorError.invalidArgument(operation: "narrow backward", message:
+                    "oneDNN refused to place the gradient of a window its forward pass cut: \(TensorError.format(shape)) into \(TensorError.format(wholeShape))")
+            }
+            return [whole]
+        }
+        return result
+    }
 }

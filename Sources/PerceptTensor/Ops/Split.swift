@@ -34,23 +34,6 @@ extension Tensor {
         return try split(sizes: (0..<pieces).map { Swift.min(size, length - $0 * size) }, axis: resolved)
     }
 
-    /// The pieces of ``split(sizes:axis:)`` for inference: when this tensor sits in the blocked layout
-    /// a oneDNN primitive left it in, nothing records a gradient and `axis` is the channel axis (1),
-    /// each piece is a copy in that layout's format (windows on whole channel blocks only), which
-    /// the next primitives read without a reorder; otherwise split's views. The values are the same.
-    ///
-    /// ```swift
-    /// let halves = try features.splitKeepingLayout(sizes: [32, 32], axis: 1)   // C2f's split
-    /// ```
-    public func splitKeepingLayout(sizes: [Int], axis: Int) throws -> [Tensor] {
-        let resolved = try splitAxis(axis, operation: "split")
-        if resolved == 1, sizes.allSatisfy({ $0 > 0 }), sizes.reduce(0, +) == shape[1],
-           let pieces = DNNLLayoutKeeping.channelWindows(self, sizes: sizes) {
-            return pieces
-        }
-        return try split(sizes: sizes, axis: resolved)
-    }
-
     /// At most `count` pieces along `axis`, each `⌈size / count⌉` long except a shorter last
     /// one, as PyTorch's `chunk` (so fewer pieces may come back; an empty axis gives `count`
     /// empty pieces).
@@ -62,6 +45,28 @@ extension Tensor {
         let length = shape[resolved]
         if length == 0 { return try split(sizes: Array(repeating: 0, count: count), axis: resolved) }
         return try split(size: (length + count - 1) / count, axis: resolved)
+    }
+
+    /// The window `start ..< start + length` along `axis`, PyTorch's `narrow`: `slice`'s values
+    /// and gradient. A view, except for a 4-D tensor a oneDNN primitive left in a blocked layout,
+    /// whose window (whole blocks of channels) is copied out in that layout, so the next primitive
+    /// reads it without the whole tensor being reordered to NCHW first (C2f's split).
+    ///
+    /// ```swift
+    /// let second = try x.narrowed(axis: 1, start: 32, length: 32)   // channels 32..<64
+    /// ```
+    public func narrowed(axis: Int, start: Int, length: Int) throws -> Tensor {
+        let resolved = try splitAxis(axis, operation: "narrow")
+        guard start >= 0, length >= 0, start + length <= shape[resolved] else {
+            throw TensorError.invalidArgument(operation: "narrow", message:
+                "window \(start)..<\(start + length) does not fit axis \(axis) of \(TensorError.format(shape))")
+        }
+        guard let window = DNNLConcatenation.window(self, axis: resolved, start: start, length: length) else {
+            return try slice(axis: resolved, start: start, end: start + length)
+        }
+        OperationTrace.record("slice", [self], output: window,
+                              ["axis": .int(resolved), "start": .int(start), "end": .int(start + length), "step": .int(1)])
+        return window
     }
 
     private func splitAxis(_ axis: Int, operation: String) throws -> Int {

@@ -100,14 +100,10 @@ extension Tensor {
         }
         let height = shape[rank - 2], width = shape[rank - 1]
         let (rows, columns) = try target.axes(operation, height: height, width: width, shape: shape)
-        // Nearest 2× (YOLO's neck) of a blocked tensor runs on oneDNN in its layout, with the same values.
-        let blocked = mode == .nearest && rank == 4 && rows.outputs == 2 * height && columns.outputs == 2 * width
-            ? DNNLLayoutKeeping.upsampleNearest(self, height: rows.outputs, width: columns.outputs) : nil
-        let output = blocked ?? Interpolation.resize(
-            self, rows: Interpolation.taps(mode, size: height, outputs: rows.outputs, factor: rows.factor, alignCorners: alignCorners),
-            columns: Interpolation.taps(mode, size: width, outputs: columns.outputs, factor: columns.factor,
-                                        alignCorners: alignCorners),
-            name: "upsample_\(mode.rawValue)2d")
+        let rowTaps = Interpolation.taps(mode, size: height, outputs: rows.outputs, factor: rows.factor, alignCorners: alignCorners)
+        let columnTaps = Interpolation.taps(mode, size: width, outputs: columns.outputs, factor: columns.factor, alignCorners: alignCorners)
+        let output = DNNLUpsampling.nearest(self, rows: rowTaps, columns: columnTaps)
+            ?? Interpolation.resize(self, rows: rowTaps, columns: columnTaps, name: "upsample_\(mode.rawValue)2d")
         // Scale factors as given (PyTorch's coordinate mapping uses them, not the size ratio); 0 where a size was asked.
         OperationTrace.record("upsample2d", [self], output: output,
                               ["mode": .string(mode.rawValue), "alignCorners": .bool(alignCorners),

@@ -30,7 +30,7 @@ final class TrainingConsole: TrainingCallback {
         reporterEpoch = 0
         if json {
             var object: [String: Any] = ["epoch": record.epoch, "train_loss": record.trainLoss, "lr": record.learningRate,
-                                         "time_s": record.seconds, "best": record.isBest, "data_wait_share": record.dataWaitShare]
+                                         "time_s": record.seconds, "training_s": record.trainingSeconds, "best": record.isBest, "data_wait_share": record.dataWaitShare]
             if let peak = ProcessMemory.peakResidentMegabytes() { object["peak_rss_mb"] = peak }
             if let loss = record.validationLoss { object["val_loss"] = loss }
             for (name, value) in record.validationMetrics { object["val_" + name] = value }
