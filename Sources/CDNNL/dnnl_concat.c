@@ -138,8 +138,9 @@ int percept_dnnl_concat(int count, int rank, int axis, const int64_t *dims, cons
         kinds[count] = DNNL_ARG_DST;
         mds[count] = out;
         pointers[count] = dst.data;
-        int runs = ok && axis == 1 && dense_channel_block(out) > 0;
-        for (int i = 0; i < count && runs; i++) runs = dense_channel_block(&e->inputs[i]) == dense_channel_block(out);
+        const int64_t block = ok && axis == 1 ? dense_channel_block(out) : 0;
+        int runs = block > 0;
+        for (int i = 0; i < count && runs; i++) runs = dense_channel_block(&e->inputs[i]) == block;
         if (runs) {
             const int64_t plane = out->dims[2] * out->dims[3];
             int64_t start = 0;

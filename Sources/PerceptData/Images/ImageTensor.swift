@@ -11,27 +11,7 @@ extension Image {
     /// let input = try Image(contentsOf: url).withChannels(3).tensor()   // [3, H, W]
     /// ```
     public func tensor() -> Tensor {
-        var result = Tensor.zeros([channels, height, width])
-        let plane = width * height
-        let channels = channels
-        // zeros() is contiguous float32, so the closure runs and cannot throw.
-        try? result.withUnsafeMutableFloats { output in
-            func scatter<T>(_ values: [T], _ convert: (T) -> Float) {
-                values.withUnsafeBufferPointer { input in
-                    for pixel in 0..<plane {
-                        for channel in 0..<channels {
-                            output[channel * plane + pixel] = convert(input[pixel * channels + channel])
-                        }
-                    }
-                }
-            }
-            switch samples {
-            case .uint8(let values): scatter(values) { Float($0) / 255 }
-            case .uint16(let values): scatter(values) { Float($0) / 65535 }
-            case .float32(let values): scatter(values) { $0 }
-            }
-        }
-        return result
+        placed(canvasWidth: width, canvasHeight: height, left: 0, top: 0, fill: [Float](repeating: 0, count: channels))
     }
 
     /// The image placed on a `canvasWidth` × `canvasHeight` canvas with its top-left pixel at
@@ -46,9 +26,15 @@ extension Image {
         guard left >= 0, top >= 0, left + width <= canvasWidth, top + height <= canvasHeight, fill.count == channels else {
             throw DataError.invalidArgument("a \(width)x\(height) image with \(channels) channels does not fit a \(canvasWidth)x\(canvasHeight) canvas at (\(left), \(top)) with \(fill.count) fill values")
         }
+        return placed(canvasWidth: canvasWidth, canvasHeight: canvasHeight, left: left, top: top, fill: fill)
+    }
+
+    /// The writer behind both `tensor` forms; the caller has checked that the image and `fill` fit.
+    private func placed(canvasWidth: Int, canvasHeight: Int, left: Int, top: Int, fill: [Float]) -> Tensor {
         var result = Tensor.zeros([channels, canvasHeight, canvasWidth])
         let plane = canvasWidth * canvasHeight, (width, height, channels) = (width, height, channels)
-        try result.withUnsafeMutableFloats { output in
+        // zeros() is contiguous float32, so the closure runs and cannot throw.
+        try? result.withUnsafeMutableFloats { output in
             for channel in 0..<channels where fill[channel] != 0 {
                 UnsafeMutableBufferPointer(rebasing: output[(channel * plane)..<((channel + 1) * plane)]).update(repeating: fill[channel])
             }
