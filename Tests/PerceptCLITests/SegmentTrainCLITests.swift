@@ -93,6 +93,11 @@ struct SegmentTrainCLITests {
         #expect(other.kind == "ce" && abs(other.loss - runLoss) > 1e-3, "ce \(other.loss) against tversky \(runLoss)")
         let refused = try runPercept(["segment", "val", "--weights", weights, "--data", shapes, "--loss", "hinge"])
         #expect(refused.status == 2 && refused.stderr.contains("--loss"), "\(refused.stderr)")
+        // A damaged args.yaml beside the weights is a data error naming it.
+        let argumentsFile = run.appendingPathComponent("args.yaml")
+        try "loss: hinge\n".write(to: argumentsFile, atomically: true, encoding: .utf8)
+        let damaged = try runPercept(["segment", "val", "--weights", weights, "--data", shapes])
+        #expect(damaged.status == 1 && damaged.stderr.contains(argumentsFile.path), "\(damaged.stderr)")
     }
 
     @Test("a bad segmentation option is a usage error naming the flag")
