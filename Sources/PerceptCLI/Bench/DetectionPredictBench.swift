@@ -66,7 +66,8 @@ struct DetectionPredictBench {
         func median(_ times: [Double]) -> Double { BenchResult(name: "", timesMs: times).median }
         var result = BenchResult(name: "yolov8n-predict-\(imageSize)", timesMs: totals)
         result.extra = [("preprocess_ms", median(stages[0])), ("inference_ms", median(stages[1])), ("postprocess_ms", median(stages[2])),
-                        ("detections", found.count), ("canvas", canvas), ("threads", ThreadBudget.threads)]
+                        ("detections", found.count), ("canvas", canvas), ("threads", ThreadBudget.threads),
+                        ("omp_wait", DNNL.waitPolicyName)]
         return result
     }
 }

@@ -12,12 +12,8 @@ public enum DNNL {
         // OpenMP reads its pool size once, when libgomp loads with oneDNN: start it within the
         // budget (a user's OMP_NUM_THREADS wins); later budget changes go through omp_set_num_threads.
         setenv("OMP_NUM_THREADS", String(ThreadBudget.threads), 0)
-        // libgomp's threads otherwise spin at every barrier; when other processes share the
-        // cores (builds, a second job) a spinning thread holds the core its partner needs, and
-        // ResNet-18's batch-1 inference took 1.5 s instead of 30-40 ms on the project's shared
-        // 2-core machines. Sleeping at barriers costs a few microseconds per primitive. A
-        // user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
-        if getenv("GOMP_SPINCOUNT") == nil { setenv("OMP_WAIT_POLICY", "passive", 0) }
+        // libgomp's threads otherwise spin long at every barrier, which collapses under load.
+        waitPolicy.apply()
         guard percept_dnnl_load() == 0 else { return false }
         // Every primitive and sgemm reports itself, so a call from inside a parallel loop is
         // counted as OpenBLAS's are (`ParallelLoop.nestedLibraryCalls`).
@@ -25,6 +21,21 @@ public enum DNNL {
         ThreadBudget.register("onednn") { percept_dnnl_set_threads(Int32($0)) }
         return true
     }()
+
+    /// How oneDNN's OpenMP threads wait at barriers in this process: a short spin only on a
+    /// machine idle enough for them when oneDNN loads, sleeping otherwise; a user's setting wins.
+    static let waitPolicy = OpenMPWaitPolicy.choose(environment: ProcessInfo.processInfo.environment, load: OpenMPWaitPolicy.currentLoad(),
+                                                    cores: ThreadBudget.cores, threads: ThreadBudget.threads)
+
+    /// The wait policy's name for reports ("spin", "passive" or "user"); reading it loads oneDNN.
+    public static var waitPolicyName: String {
+        _ = isAvailable
+        switch waitPolicy {
+        case .spin: return "spin"
+        case .passive: return "passive"
+        case .user: return "user"
+        }
+    }
 
     /// Whether the engine's own kernels are forced in place of oneDNN in the current task
     /// (see `withFallbackKernels`).
