@@ -127,17 +127,16 @@ struct ClassifyCommandTests {
         #expect(result.stderr.contains("notice: --batch 500 is larger than"))
     }
 
-    @Test("a hostile --cfg file (alias bomb, control characters in a key) is refused quickly, naming the file")
+    @Test("a hostile --cfg file (alias bomb, control characters in a key) is refused at the size limit, naming the file")
     func hostileConfigurationFile() throws {
         let root = try ClassifyFixtures.imageFolder()
         let bomb = root.appendingPathComponent("bomb.yaml")
         var text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1..<9 { text += "l\(level): &l\(level) [" + Array(repeating: level == 1 ? "*a" : "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
         try text.write(to: bomb, atomically: true, encoding: .utf8)
-        let started = Date()
         let bombed = try ClassifyFixtures.train(root, extra: ["--cfg", bomb.path])
         #expect(bombed.status != 0 && bombed.stderr.contains(bomb.path))
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(bombed.stderr.contains("nodes with its aliases expanded"), "\(bombed.stderr)")
 
         let escape = root.appendingPathComponent("escape.yaml")
         try "\"ep\\e[2Jochs\": 3\n".write(to: escape, atomically: true, encoding: .utf8)

@@ -8,13 +8,6 @@ enum HostileFixtures {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/hostile")
 
-    /// `body` run once, with the seconds it took.
-    static func timed<Result>(_ body: () throws -> Result) rethrows -> (result: Result, seconds: Double) {
-        let start = Date()
-        let result = try body()
-        return (result, Date().timeIntervalSince(start))
-    }
-
     /// A folder holding one file `name` with `bytes`; remove it with `defer`.
     static func folder(with name: String, _ bytes: [UInt8]) throws -> URL {
         let folder = try LabelFixtures.temporaryFolder(name)
@@ -28,7 +21,7 @@ enum HostileFixtures {
     }
 }
 
-@Suite("hostile label files: a clean error naming the file, quickly")
+@Suite("hostile label files: a clean error naming the file, at a size or depth limit")
 struct HostileInputTests {
     /// The single error problem a reader reported, which must name `file`.
     func onlyError(_ problems: [LabelProblem], file: URL) throws -> LabelProblem {
@@ -42,11 +35,10 @@ struct HostileInputTests {
     @Test("invalid UTF-8 in a VOC element name is an error at its line, not a trap in FoundationXML")
     func invalidUTF8ElementName() throws {
         let folder = HostileFixtures.folder.appendingPathComponent("voc-invalid-utf8-name")
-        let (read, seconds) = HostileFixtures.timed { VOCDataset.read(folder: folder) }
+        let read = VOCDataset.read(folder: folder)
         let error = try onlyError(read.problems, file: folder.appendingPathComponent("a.xml"))
         #expect(error.line == 1 && error.column == 17)
         #expect(error.message.contains("invalid UTF-8 (byte 0xE3)"))
-        #expect(seconds < 2)
     }
 
     @Test("the first invalid UTF-8 byte is found with its line and column", arguments: [
@@ -63,11 +55,10 @@ struct HostileInputTests {
         let name = format == "voc" ? "a.xml" : "annotations.xml"
         let folder = try HostileFixtures.folder(with: name, HostileFixtures.nestedXML(root: format == "voc" ? "annotation" : "annotations", depth: 50_000))
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (read, seconds) = HostileFixtures.timed { format == "voc" ? VOCDataset.read(folder: folder) : CVATDataset.read(folder: folder) }
+        let read = format == "voc" ? VOCDataset.read(folder: folder) : CVATDataset.read(folder: folder)
         let error = try onlyError(read.problems, file: folder.appendingPathComponent(name))
         #expect(error.message == "XML: elements nested deeper than \(XMLElement.maximumDepth) levels")
         #expect(error.line == 1)
-        #expect(seconds < 2)
     }
 
     @Test("XML nested as deep as the limit still reads")
@@ -87,11 +78,10 @@ struct HostileInputTests {
         let yaml = "names: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n"
         let folder = try HostileFixtures.folder(with: "data.yaml", Array(yaml.utf8))
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (read, seconds) = HostileFixtures.timed { YOLODataset.read(folder: folder) }
+        let read = YOLODataset.read(folder: folder)
         let error = try onlyError(read.problems, file: folder.appendingPathComponent("data.yaml"))
         #expect(error.message.contains("YAML: sequences and mappings nested deeper than \(BoundedYAML.maximumDepth) levels"))
         #expect(error.line == 1)
-        #expect(seconds < 2)
     }
 
     @Test("block indentation counts as nesting too")
@@ -102,13 +92,12 @@ struct HostileInputTests {
         }
     }
 
-    @Test("a data.yaml alias bomb under an unused key is refused by its expanded size, quickly")
+    @Test("a data.yaml alias bomb under an unused key is refused by its expanded size")
     func aliasBomb() throws {
         let folder = HostileFixtures.folder.appendingPathComponent("yolo-alias-bomb")
-        let (read, seconds) = HostileFixtures.timed { YOLODataset.read(folder: folder) }
+        let read = YOLODataset.read(folder: folder)
         let error = try onlyError(read.problems, file: folder.appendingPathComponent("data.yaml"))
         #expect(error.message.contains("more than \(BoundedYAML.maximumNodes) nodes with its aliases expanded"))
-        #expect(seconds < 2)
     }
 
     @Test("aliases within the bound still expand as Yams reads them")
@@ -122,16 +111,14 @@ struct HostileInputTests {
     @Test("JSON nested 100,000 deep is an error at the depth limit")
     func deepJSON() {
         let bytes = Array(String(repeating: "[", count: 100_000).utf8)
-        let (thrown, seconds) = HostileFixtures.timed { () -> Error? in
-            do {
-                _ = try JSONParser.parse(bytes, file: "deep.json")
-                return nil
-            } catch {
-                return error
-            }
+        let thrown: Error?
+        do {
+            _ = try JSONParser.parse(bytes, file: "deep.json")
+            thrown = nil
+        } catch {
+            thrown = error
         }
         #expect("\(thrown.map { "\($0)" } ?? "")".contains("nesting deeper than"))
-        #expect(seconds < 2)
     }
 
     @Test("a label token with terminal escapes and 5,000 characters is quoted safely and cut short")
