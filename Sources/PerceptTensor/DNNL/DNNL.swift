@@ -30,11 +30,7 @@ public enum DNNL {
     /// The wait policy's name for reports ("spin", "passive" or "user"); reading it loads oneDNN.
     public static var waitPolicyName: String {
         _ = isAvailable
-        switch waitPolicy {
-        case .spin: return "spin"
-        case .passive: return "passive"
-        case .user: return "user"
-        }
+        return waitPolicy.name
     }
 
     /// Whether the engine's own kernels are forced in place of oneDNN in the current task

@@ -79,6 +79,15 @@ enum OpenMPWaitPolicy: Equatable {
         return roomNow && calmLastMinute ? .spin(count: spinCount) : .passive
     }
 
+    /// The policy's name for reports: "spin", "passive" or "user".
+    var name: String {
+        switch self {
+        case .spin: return "spin"
+        case .passive: return "passive"
+        case .user: return "user"
+        }
+    }
+
     /// Sets the environment libgomp will read when it loads.
     func apply() {
         switch self {
