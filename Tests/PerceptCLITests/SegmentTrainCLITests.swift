@@ -63,15 +63,15 @@ struct SegmentTrainCLITests {
         #expect(rows.count == 3, "\(rows)")
     }
 
-    @Test("segment val reports the loss the run trained with (its args.yaml), equal to the run's val_loss; --loss picks another")
+    @Test("segment val reports the loss and class weights the run trained with (its args.yaml), equal to the run's val_loss; --loss picks another loss under the same weights")
     func valReportsTheRunsLoss() throws {
         let root = try DatasetFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let shapes = root.appendingPathComponent("shapes").path
         let made = try runPercept(["dataset", "synth-shapes", shapes, "--count", "10", "--size", "32", "--seed", "4"])
         #expect(made.status == 0, "\(made.stderr)")
-        let trained = try runPercept(["segment", "train", "--model", "unet", "--depth", "2", "--base-width", "4", "--loss", "tversky",
-                                      "--data", shapes, "--epochs", "1", "--workers", "0", "--augment", "none",
+        let trained = try runPercept(["segment", "train", "--model", "unet", "--depth", "2", "--base-width", "4", "--loss", "focal",
+                                      "--class-weights", "0.5,2,3,1,4", "--data", shapes, "--epochs", "1", "--workers", "0", "--augment", "none",
                                       "--project", root.appendingPathComponent("runs").path, "--name", "seg"])
         #expect(trained.status == 0, "\(trained.stderr)")
         let run = root.appendingPathComponent("runs/segment/seg")
@@ -87,10 +87,12 @@ struct SegmentTrainCLITests {
             return (try #require(document["loss"] as? Double), try #require(document["loss_kind"] as? String))
         }
         let own = try reported([])
-        #expect(own.kind == "tversky")
+        #expect(own.kind == "focal")
         #expect(abs(own.loss - runLoss) <= 1e-4 * max(1, abs(runLoss)), "segment val \(own.loss), the run's val_loss \(runLoss)")
+        let named = try reported(["--loss", "focal"])
+        #expect(abs(named.loss - runLoss) <= 1e-4 * max(1, abs(runLoss)), "--loss focal \(named.loss), the run's weighted val_loss \(runLoss)")
         let other = try reported(["--loss", "ce"])
-        #expect(other.kind == "ce" && abs(other.loss - runLoss) > 1e-3, "ce \(other.loss) against tversky \(runLoss)")
+        #expect(other.kind == "ce" && abs(other.loss - runLoss) > 1e-3, "ce \(other.loss) against focal \(runLoss)")
         let refused = try runPercept(["segment", "val", "--weights", weights, "--data", shapes, "--loss", "hinge"])
         #expect(refused.status == 2 && refused.stderr.contains("--loss"), "\(refused.stderr)")
         // A damaged args.yaml beside the weights is a data error naming it.

@@ -27,7 +27,7 @@ struct SegmentValCommand: ParsableCommand {
     var ignoreIndex = 255
     @Option(help: "Data-loading threads (default 1).")
     var workers = 1
-    @Option(help: "The loss to report: ce, bce, dice, dice_bce, tversky or focal (default: the one in the args.yaml of the run the weights come from, else dice_bce, segment train's default).")
+    @Option(help: "The loss to report: ce, bce, dice, dice_bce, tversky or focal (default: the one in the args.yaml of the run the weights come from, else dice_bce, segment train's default); the run's class weights apply either way.")
     var loss: String?
     @Flag(help: "Print one JSON document instead of the report.")
     var json = false
@@ -42,18 +42,23 @@ struct SegmentValCommand: ParsableCommand {
         }
     }
 
-    /// The loss and class weights to report: `--loss` when given, else those of the run folder
-    /// holding the weights (`<run>/weights/W` beside `<run>/args.yaml`), so the figure is the
-    /// run's `val_loss`; else `segment train`'s default.
+    /// The loss and class weights to report: the run's (from the `args.yaml` beside the run folder
+    /// holding the weights, `<run>/weights/W`), so the figure is the run's `val_loss`; `--loss`
+    /// picks another loss under the run's class weights; without a run, `segment train`'s default.
     private func reportedLoss() throws -> (loss: SegmentationLoss, classWeights: [Float]?) {
-        if let loss, let chosen = SegmentationLoss(rawValue: loss) { return (chosen, nil) }
+        let run = try runSettings()
+        let chosen = loss.flatMap(SegmentationLoss.init(rawValue:)) ?? run?.loss ?? .diceCrossEntropy
+        return (chosen, run?.classWeights)
+    }
+
+    /// The settings of the run the weights come from, or nil when no `args.yaml` is beside them.
+    private func runSettings() throws -> SegmentTrainSettings? {
         let run = ((weights as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
         let argumentsFile = (run as NSString).appendingPathComponent("args.yaml")
-        guard FileManager.default.fileExists(atPath: argumentsFile) else { return (.diceCrossEntropy, nil) }
+        guard FileManager.default.fileExists(atPath: argumentsFile) else { return nil }
         let keys = SegmentTrainSettings.keys
         let values = try TrainingArguments.readFile(argumentsFile, commandKeys: keys.map(\.key))
-        let settings = try SegmentTrainSettings(TrainingArguments(values: values, source: argumentsFile, command: keys))
-        return (settings.loss, settings.classWeights)
+        return try SegmentTrainSettings(TrainingArguments(values: values, source: argumentsFile, command: keys))
     }
 
     func run() throws {
