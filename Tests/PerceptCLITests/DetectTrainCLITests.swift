@@ -26,7 +26,7 @@ struct DetectTrainCLITests {
                         "--project", root.appendingPathComponent("runs").path, "--name", name] + extra)
     }
 
-    @Test("train writes the run (Ultralytics' defaults in args.yaml, val_map50… in results.csv, results.png, weights); predict and val take the weights alone")
+    @Test("train writes the run (detection's defaults in args.yaml, val_map50… in results.csv, results.png, weights); predict and val take the weights alone")
     func endToEnd() throws {
         let root = try DatasetFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -36,8 +36,8 @@ struct DetectTrainCLITests {
         #expect(trained.stdout.contains("epoch 2/2") && trained.stdout.contains("val_map50 "), "\(trained.stdout)")
         let run = root.appendingPathComponent("runs/detect/t")
         let saved = try String(contentsOf: run.appendingPathComponent("args.yaml"), encoding: .utf8)
-        // Five classes: Ultralytics' automatic AdamW rate round(0.002 · 5 / 9, 6).
-        for line in ["lr: 0.001111", "optimizer: adamw", "weight_decay: 0.0005", "warmup_epochs: 3", "schedule: linear", "batch: 8",
+        // Five classes: twice Ultralytics' automatic AdamW rate round(0.002 · 5 / 9, 6).
+        for line in ["lr: 0.002222", "optimizer: adamw", "weight_decay: 0.0005", "warmup_epochs: 3", "schedule: linear", "batch: 8",
                      "imgsz: 64", "close_mosaic: 1", "mosaic: 1.0", "ema: true", "strict: false"] {
             #expect(saved.contains("\n" + line + "\n"), "args.yaml lacks '\(line)':\n\(saved)")
         }

@@ -19,8 +19,9 @@ struct DetectTrainCommand: ParsableCommand {
         .pth; fc.* is left out, every other tensor must fit); --freeze backbone keeps it as it is.
         args.yaml records W; --resume takes the backbone from the run's checkpoint, not from W.
         Detection's defaults follow Ultralytics' optimizer=auto for short runs: --batch 16, --imgsz 640,
-        --optimizer adamw, --lr 0.002·5/(4+classes), --weight-decay 0.0005, --warmup-epochs 3,
-        --schedule linear (to 1% of --lr), weight average on (--no-ema turns it off).
+        --optimizer adamw, --weight-decay 0.0005, --warmup-epochs 3,
+        --schedule linear (to 1% of --lr), weight average on (--no-ema turns it off); --lr is twice
+        Ultralytics' 0.002·5/(4+classes), as Percept steps after every batch and Ultralytics every 64 images.
         --freeze first-modules:10 is Ultralytics' freeze=10. The weights carry the architecture and class
         names, so `detect val` and `detect predict` need nothing else.
         Examples:
