@@ -32,6 +32,11 @@ public struct RunFolder: Equatable, Sendable {
     /// A run folder at `path` (not created).
     public init(path: String) { self.path = path }
 
+    /// The run folder that holds `weights` as `<run>/weights/<file>`.
+    public init(holdingWeights weights: String) {
+        path = ((weights as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+    }
+
     /// Creates `<project>/<task>/<name>`; without a name the first of `train`, `train2`, … (or
     /// of another `stem`: `val`, `val2`, …) that does not exist or is empty. A given name that
     /// holds files is an error.
@@ -78,7 +83,7 @@ public struct RunFolder: Equatable, Sendable {
         guard exists else { throw RunFolderError.missing(file: argument) }
         let run = isFolder.boolValue
             ? RunFolder(path: argument)
-            : RunFolder(path: ((argument as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent)
+            : RunFolder(holdingWeights: argument)
         for file in [run.lastWeights, run.argumentsFile] where !FileManager.default.fileExists(atPath: file) {
             throw RunFolderError.missing(file: file)
         }

@@ -53,8 +53,7 @@ struct SegmentValCommand: ParsableCommand {
 
     /// The settings of the run the weights come from, or nil when no `args.yaml` is beside them.
     private func runSettings() throws -> SegmentTrainSettings? {
-        let run = ((weights as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
-        let argumentsFile = (run as NSString).appendingPathComponent("args.yaml")
+        let argumentsFile = RunFolder(holdingWeights: weights).argumentsFile
         guard FileManager.default.fileExists(atPath: argumentsFile) else { return nil }
         let keys = SegmentTrainSettings.keys
         let values = try TrainingArguments.readFile(argumentsFile, commandKeys: keys.map(\.key))
